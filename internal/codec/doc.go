@@ -1,0 +1,11 @@
+// Package codec is the one place where backupsdk turns bytes into values and
+// back: JSON goes through github.com/go-json-experiment/json (encoding/json/v2)
+// with options that keep real servers working, XML through encoding/xml.
+//
+// It also holds the tolerant scalar types the providers share (Int, Float,
+// Bool, Time, String). Each keeps "absent" (missing, null, "" or a placeholder
+// such as "n/a") apart from a zero value, accepts the odd shapes real servers
+// send (numbers as strings and the reverse, Rails XML nil="true" elements,
+// times in several layouts), and marshals the same through encoding/json v1
+// and v2.
+package codec

@@ -1,0 +1,61 @@
+package codec
+
+import (
+	"io"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// decodeOptions keep real servers working: duplicate member names and invalid
+// UTF-8 are tolerated (seen in the wild on appliance firmware), unknown members
+// are ignored, and names match exactly first but fall back to case-insensitive
+// matching, as encoding/json v1 did.
+var decodeOptions = json.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+	json.RejectUnknownMembers(false),
+	json.MatchCaseInsensitiveNames(true),
+)
+
+// encodeOptions produce output that any server accepts: no HTML escaping
+// surprises, deterministic member order for maps.
+var encodeOptions = json.JoinOptions(
+	json.Deterministic(true),
+)
+
+var indentOptions = json.JoinOptions(
+	encodeOptions,
+	jsontext.WithIndent("  "),
+)
+
+// UnmarshalJSON decodes data into v with the SDK's tolerant options.
+func UnmarshalJSON(data []byte, v any) error {
+	return json.Unmarshal(data, v, decodeOptions)
+}
+
+// DecodeJSON decodes one JSON value read from r into v.
+func DecodeJSON(r io.Reader, v any) error {
+	return json.UnmarshalRead(r, v, decodeOptions)
+}
+
+// MarshalJSON encodes v compactly.
+func MarshalJSON(v any) ([]byte, error) {
+	return json.Marshal(v, encodeOptions)
+}
+
+// MarshalJSONIndent encodes v with two-space indentation and sorted map keys,
+// the rendering used by golden files and by human-facing output.
+func MarshalJSONIndent(v any) ([]byte, error) {
+	return json.Marshal(v, indentOptions)
+}
+
+// EncodeJSON writes v to w with two-space indentation and a final newline.
+func EncodeJSON(w io.Writer, v any) error {
+	b, err := MarshalJSONIndent(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

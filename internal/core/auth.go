@@ -1,0 +1,226 @@
+package core
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Auth puts credentials on a request. Apply runs before every attempt,
+// retries included, so a signer can sign each attempt afresh; body is the
+// encoded request body (nil when there is none).
+type Auth interface {
+	Apply(ctx context.Context, req *http.Request, body []byte) error
+}
+
+// Renewer is an Auth whose credentials can expire. When a call fails with
+// an error for which Expired reports true, the client calls Renew once and
+// repeats the call; a second failure is returned as it is.
+type Renewer interface {
+	Auth
+	// Expired reports whether err says the credentials on req are no longer valid.
+	Expired(req *http.Request, err *APIError) bool
+	// Renew replaces the credentials req carried. Concurrent callers that
+	// carried the same credentials share one renewal.
+	Renew(ctx context.Context, req *http.Request) error
+}
+
+// BasicAuth sends HTTP basic credentials.
+type BasicAuth struct {
+	User     string
+	Password Secret
+}
+
+// Apply implements Auth.
+func (a BasicAuth) Apply(_ context.Context, req *http.Request, _ []byte) error {
+	req.SetBasicAuth(a.User, a.Password.Reveal())
+	return nil
+}
+
+// HeaderAuth sends a fixed credential in one header, such as ES-API-KEY or
+// X-Auth-Token.
+type HeaderAuth struct {
+	Name  string
+	Value Secret
+}
+
+// Apply implements Auth.
+func (a HeaderAuth) Apply(_ context.Context, req *http.Request, _ []byte) error {
+	req.Header.Set(a.Name, a.Value.Reveal())
+	return nil
+}
+
+// LoginFunc obtains a new token. A zero expires means the token has no known
+// expiry (it is renewed only when the server rejects it).
+type LoginFunc func(ctx context.Context) (token Secret, expires time.Time, err error)
+
+// TokenAuth sends a token obtained from a login call in a header, logs in
+// on first use, renews the token shortly before it expires and once when the
+// server rejects it, and lets concurrent callers share one login.
+type TokenAuth struct {
+	header  string
+	prefix  string
+	login   LoginFunc
+	expired func(*APIError) bool
+	// early is how long before expiry the token is renewed.
+	early time.Duration
+	// loginTimeout bounds a login that no caller can cancel on its own,
+	// because callers share it.
+	loginTimeout time.Duration
+	now          func() time.Time
+
+	mu      sync.Mutex
+	token   Secret
+	expires time.Time
+	flight  *loginFlight
+}
+
+type loginFlight struct {
+	done  chan struct{}
+	token Secret
+	err   error
+}
+
+// TokenAuthConfig configures NewTokenAuth.
+type TokenAuthConfig struct {
+	// Header carries the token, with Prefix before it ("Authorization",
+	// "Token "), ("AuthToken", ""), ("X-Auth-Token", "").
+	Header string
+	Prefix string
+	// Login obtains a token; nil means the token can only be set.
+	Login LoginFunc
+	// Expired reports whether an error means the token is no longer valid;
+	// nil means a 401.
+	Expired func(*APIError) bool
+	// RenewBefore renews this long before a known expiry (default 5 minutes).
+	RenewBefore time.Duration
+	// Now replaces time.Now in tests.
+	Now func() time.Time
+}
+
+// NewTokenAuth returns a TokenAuth for cfg.
+func NewTokenAuth(cfg TokenAuthConfig) *TokenAuth {
+	a := &TokenAuth{
+		header:       cfg.Header,
+		prefix:       cfg.Prefix,
+		login:        cfg.Login,
+		expired:      cfg.Expired,
+		early:        cfg.RenewBefore,
+		loginTimeout: 2 * time.Minute,
+		now:          cfg.Now,
+	}
+	if a.expired == nil {
+		a.expired = func(e *APIError) bool { return e.StatusCode == http.StatusUnauthorized }
+	}
+	if a.early == 0 {
+		a.early = 5 * time.Minute
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	return a
+}
+
+// SetToken installs a ready token (with its expiry, or zero for none).
+func (a *TokenAuth) SetToken(token Secret, expires time.Time) {
+	a.mu.Lock()
+	a.token, a.expires = token, expires
+	a.mu.Unlock()
+}
+
+// Token returns the current token, if one is held.
+func (a *TokenAuth) Token() (Secret, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.token, a.token.IsSet()
+}
+
+// Clear forgets the current token (after a logout).
+func (a *TokenAuth) Clear() { a.SetToken(Secret{}, time.Time{}) }
+
+// Apply implements Auth: it logs in when no fresh token is held.
+func (a *TokenAuth) Apply(ctx context.Context, req *http.Request, _ []byte) error {
+	tok, err := a.get(ctx, "")
+	if err != nil {
+		return err
+	}
+	req.Header.Set(a.header, a.prefix+tok.Reveal())
+	return nil
+}
+
+// Expired implements Renewer.
+func (a *TokenAuth) Expired(_ *http.Request, err *APIError) bool {
+	return a.login != nil && a.expired(err)
+}
+
+// Renew implements Renewer: it logs in again unless another caller already
+// replaced the token that req carried.
+func (a *TokenAuth) Renew(ctx context.Context, req *http.Request) error {
+	stale := strings.TrimPrefix(req.Header.Get(a.header), a.prefix)
+	_, err := a.get(ctx, stale)
+	return err
+}
+
+// get returns a fresh token. A non-empty stale names a token the server
+// rejected: it is replaced even if it has not expired.
+func (a *TokenAuth) get(ctx context.Context, stale string) (Secret, error) {
+	a.mu.Lock()
+	fresh := a.token.IsSet() && (a.expires.IsZero() || a.now().Add(a.early).Before(a.expires))
+	if fresh && (stale == "" || a.token.Reveal() != stale) {
+		tok := a.token
+		a.mu.Unlock()
+		return tok, nil
+	}
+	if a.login == nil {
+		tok := a.token
+		a.mu.Unlock()
+		if !tok.IsSet() {
+			return Secret{}, errNoToken
+		}
+		// A ready token cannot be renewed: send it and let the server answer.
+		return tok, nil
+	}
+	f := a.flight
+	if f == nil {
+		f = &loginFlight{done: make(chan struct{})}
+		a.flight = f
+		go a.run(ctx, f)
+	}
+	a.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.err
+	case <-ctx.Done():
+		return Secret{}, ctx.Err()
+	}
+}
+
+// run performs one shared login. It is detached from the caller's
+// cancellation (other callers wait on it too) but bounded in time.
+func (a *TokenAuth) run(ctx context.Context, f *loginFlight) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.loginTimeout)
+	defer cancel()
+	tok, exp, err := a.login(lctx)
+	if err == nil && !tok.IsSet() {
+		err = errEmptyToken
+	}
+	a.mu.Lock()
+	if err == nil {
+		a.token, a.expires = tok, exp
+	}
+	f.token, f.err = tok, err
+	a.flight = nil
+	a.mu.Unlock()
+	close(f.done)
+}
+
+type authError string
+
+func (e authError) Error() string { return string(e) }
+
+const (
+	errNoToken    authError = "no token: log in first or configure credentials"
+	errEmptyToken authError = "login succeeded but returned no token"
+)

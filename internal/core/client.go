@@ -1,0 +1,516 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+)
+
+// DefaultMaxResponseBytes bounds how much of one response body is read.
+const DefaultMaxResponseBytes = 64 << 20
+
+// Config configures New. Provider and BaseURL are required.
+type Config struct {
+	// Provider names the API in errors, logs and the User-Agent ("onapp").
+	Provider string
+	// BaseURL is the API root; request paths are appended to its path.
+	BaseURL string
+	// HTTPClient sends the requests; nil means a client with its own clone
+	// of http.DefaultTransport. Its Timeout, if any, applies per attempt.
+	HTTPClient *http.Client
+	// UserAgent is appended to "backupsdk/<Version> <Provider>".
+	UserAgent string
+	// Retry is the retry policy; nil means DefaultRetryPolicy.
+	Retry *RetryPolicy
+	// Logger receives debug records of each attempt; nil means silent.
+	Logger *slog.Logger
+	// Auth puts credentials on each attempt; nil sends none.
+	Auth Auth
+	// Header is added to every request.
+	Header http.Header
+	// ParseError refines an APIError after the generic body parser ran, for
+	// shapes specific to one API. body is the whole response body.
+	ParseError func(e *APIError, body []byte)
+	// MaxResponseBytes bounds a response body (default 64 MiB).
+	MaxResponseBytes int64
+}
+
+// Client executes requests against one API. It is safe for concurrent use.
+type Client struct {
+	provider   string
+	base       string // scheme://host/path, escaped, without a trailing slash
+	httpClient *http.Client
+	sender     *http.Client
+	userAgent  string
+	retry      RetryPolicy
+	log        *slog.Logger
+	auth       Auth
+	header     http.Header
+	parseError func(*APIError, []byte)
+	maxBody    int64
+}
+
+// New validates cfg and returns a Client. It does no I/O.
+func New(cfg Config) (*Client, error) {
+	if cfg.Provider == "" {
+		return nil, errors.New("core: Config.Provider is empty")
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Provider, err)
+	}
+	retry := DefaultRetryPolicy()
+	if cfg.Retry != nil {
+		retry = *cfg.Retry
+	}
+	if err := retry.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Provider, err)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = NewHTTPClient()
+	}
+	ua := "backupsdk/" + Version + " " + cfg.Provider
+	if s := strings.TrimSpace(cfg.UserAgent); s != "" {
+		ua += " " + s
+	}
+	maxBody := cfg.MaxResponseBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxResponseBytes
+	}
+	return &Client{
+		provider:   cfg.Provider,
+		base:       base.String(),
+		httpClient: hc,
+		sender:     passthroughClient(hc),
+		userAgent:  ua,
+		retry:      retry,
+		log:        cfg.Logger,
+		auth:       cfg.Auth,
+		header:     cfg.Header.Clone(),
+		parseError: cfg.ParseError,
+		maxBody:    maxBody,
+	}, nil
+}
+
+// NewHTTPClient returns an *http.Client with its own clone of
+// http.DefaultTransport, so that clients share no connection pool or
+// settings with the rest of the program.
+func NewHTTPClient() *http.Client {
+	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// ParseBaseURL checks that raw is an absolute http(s) URL without
+// credentials, query or fragment, and strips a trailing slash.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("base URL is empty")
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q: %w", raw, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("base URL %q: no host", raw)
+	case u.User != nil:
+		return nil, fmt.Errorf("base URL %s: holds credentials; pass them as an option instead", RedactURL(u))
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("base URL %q: must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+// passthroughClient wraps the caller's client so that go-retryablehttp's
+// CloseIdleConnections calls (made when retries run out or a wait is
+// cancelled) cannot empty the caller's connection pool. Redirects are the
+// caller's client's business.
+func passthroughClient(hc *http.Client) *http.Client {
+	return &http.Client{
+		Transport:     roundTripFunc(hc.Do),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Provider returns the provider name given in Config.
+func (c *Client) Provider() string { return c.provider }
+
+// BaseURL returns the API root without a trailing slash.
+func (c *Client) BaseURL() string { return c.base }
+
+// HTTPClient returns the *http.Client that sends the requests.
+func (c *Client) HTTPClient() *http.Client { return c.httpClient }
+
+// SetAuth sets the credentials. Call it only while constructing a provider
+// client, before the client is shared.
+func (c *Client) SetAuth(a Auth) { c.auth = a }
+
+// Response is a completed HTTP exchange.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	// Body is the whole response body.
+	Body []byte
+	// Method and URL identify the call; URL has credentials removed.
+	Method string
+	URL    string
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// Do sends r and, for a 2xx answer with a body, decodes it into out (when
+// out is not nil) as r.Format says. A non-2xx answer returns an *APIError;
+// a body that cannot be decoded a *DecodeError. When the credentials have
+// expired, they are renewed once and the call repeated. The Response is
+// returned whenever one arrived.
+func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%s: nil context", c.provider)
+	}
+	path, err := ExpandPath(r.Path, r.PathParams...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s %s: %w", c.provider, r.Method, r.Path, err)
+	}
+	target := c.base + path
+	if len(r.Query) > 0 {
+		target += "?" + r.Query.Encode()
+	}
+	body, err := encodeBody(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s %s: encoding body: %w", c.provider, r.Method, path, err)
+	}
+	renewed := false
+	for {
+		resp, sent, err := c.send(ctx, r, target, body)
+		if err != nil && !renewed && !r.NoAuth && sent != nil {
+			if rn, ok := c.auth.(Renewer); ok {
+				if apiErr, isAPI := AsAPIError(err); isAPI && rn.Expired(sent, apiErr) {
+					renewed = true
+					c.debug(ctx, "renewing credentials", slog.String("method", r.Method), slog.String("path", path), slog.Int("status", apiErr.StatusCode))
+					if rerr := rn.Renew(ctx, sent); rerr != nil {
+						return resp, fmt.Errorf("%s: renewing credentials: %w", c.provider, rerr)
+					}
+					continue
+				}
+			}
+		}
+		if err != nil {
+			return resp, err
+		}
+		if out != nil {
+			if err := c.Decode(resp, r.Format, out); err != nil {
+				return resp, err
+			}
+		}
+		return resp, nil
+	}
+}
+
+// Decode decodes resp's body into out as format says. An empty body leaves
+// out untouched. A failure is a *DecodeError.
+func (c *Client) Decode(resp *Response, format Format, out any) error {
+	data := bytes.TrimSpace(resp.Body)
+	if len(data) == 0 {
+		return nil
+	}
+	var err error
+	if format == XML {
+		err = codec.UnmarshalXML(data, out)
+	} else {
+		err = codec.UnmarshalJSON(data, out)
+	}
+	if err != nil {
+		return c.DecodeError(resp, err)
+	}
+	return nil
+}
+
+// DecodeError wraps err, a failure to read resp's body, in a *DecodeError.
+func (c *Client) DecodeError(resp *Response, err error) *DecodeError {
+	return &DecodeError{
+		Provider:    c.provider,
+		Method:      resp.Method,
+		URL:         resp.URL,
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Snippet:     snippet(resp.Body, maxSnippet),
+		Err:         err,
+	}
+}
+
+// APIError builds the *APIError for resp with the given status (a 2xx
+// answer whose body reports an error passes the status the body states).
+func (c *Client) APIError(resp *Response, status int) *APIError {
+	e := NewAPIError(c.provider, resp.Method, resp.URL, status, resp.Header, resp.Body)
+	e.Attempts = resp.Attempts
+	if c.parseError != nil {
+		c.parseError(e, resp.Body)
+	}
+	return e
+}
+
+func encodeBody(r *Request) ([]byte, error) {
+	switch b := r.Body.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return b, nil
+	}
+	if r.Format == XML {
+		return codec.MarshalXML(r.Body)
+	}
+	return codec.MarshalJSON(r.Body)
+}
+
+// send performs one call with retries. It returns the last request sent so
+// that a Renewer can see which credentials it carried.
+func (c *Client) send(ctx context.Context, r *Request, target string, body []byte) (*Response, *http.Request, error) {
+	var rawBody any
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, rawBody)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s %s: %w", c.provider, r.Method, RedactURLString(target), err)
+	}
+	h := req.Header
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", r.Format.mediaType())
+	if body != nil {
+		h.Set("Content-Type", r.Format.mediaType()+"; charset=utf-8")
+	}
+	for k, vs := range c.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	for k, vs := range r.Header {
+		h[k] = append([]string(nil), vs...)
+	}
+	auth := c.auth
+	if r.NoAuth {
+		auth = nil
+	}
+	if auth != nil {
+		if err := auth.Apply(ctx, req.Request, body); err != nil {
+			return nil, nil, c.authError(err)
+		}
+	}
+
+	path := req.URL.Path
+	idempotent := r.idempotent()
+	last := req.Request
+	attempts := 0
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.sender,
+		Logger:       nil, // its own logger prints whole URLs to stderr
+		RetryWaitMin: c.retry.MinWait,
+		RetryWaitMax: c.retry.MaxWait,
+		RetryMax:     c.retry.MaxRetries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			attempts++
+			retry, cerr := shouldRetry(ctx, idempotent, resp, err)
+			if err != nil && c.log != nil {
+				c.debug(ctx, "request failed", slog.String("method", r.Method), slog.String("path", path),
+					slog.Int("attempt", attempts), slog.String("error", redactError(err)), slog.Bool("will_retry", retry))
+			}
+			return retry, cerr
+		},
+		Backoff: func(_, _ time.Duration, n int, resp *http.Response) time.Duration {
+			wait := c.retry.backoff(n, resp, time.Now())
+			if c.log != nil {
+				attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", path),
+					slog.Int("attempt", n+1), slog.Duration("wait", wait)}
+				if resp != nil {
+					attrs = append(attrs, slog.Int("status", resp.StatusCode))
+				}
+				c.debug(ctx, "retrying", attrs...)
+			}
+			return wait
+		},
+		ErrorHandler: func(resp *http.Response, err error, n int) (*http.Response, error) {
+			attempts = n
+			if err != nil && resp != nil {
+				drainClose(resp.Body)
+				resp = nil
+			}
+			return resp, err
+		},
+		PrepareRetry: func(hr *http.Request) error {
+			// The previous attempt's request may still be read by the
+			// transport: give this one its own header map.
+			hr.Header = hr.Header.Clone()
+			last = hr
+			if auth == nil {
+				return nil
+			}
+			if err := auth.Apply(ctx, hr, body); err != nil {
+				return c.authError(err)
+			}
+			return nil
+		},
+		RequestLogHook: func(_ retryablehttp.Logger, hr *http.Request, i int) {
+			c.debug(ctx, "request", slog.String("method", hr.Method), slog.String("path", path), slog.Int("attempt", i+1))
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			c.debug(ctx, "response", slog.String("method", r.Method), slog.String("path", path),
+				slog.Int("status", resp.StatusCode), slog.Int("attempt", attempts))
+		},
+	}
+	hresp, err := rc.Do(req)
+	redacted := RedactURLString(target)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%v)", ctxErr, err)
+		}
+		var ae authError
+		var apiErr *APIError
+		if errors.As(err, &ae) || errors.As(err, &apiErr) {
+			return nil, last, err
+		}
+		return nil, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: max(attempts, 1), Err: err}
+	}
+	defer drainClose(hresp.Body)
+	data, err := readBody(hresp, c.maxBody)
+	resp := &Response{
+		StatusCode: hresp.StatusCode,
+		Header:     hresp.Header,
+		Body:       data,
+		Method:     r.Method,
+		URL:        redacted,
+		Attempts:   max(attempts, 1),
+	}
+	if err != nil {
+		return resp, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: resp.Attempts, Err: fmt.Errorf("reading response: %w", err)}
+	}
+	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
+		return resp, last, c.APIError(resp, hresp.StatusCode)
+	}
+	return resp, last, nil
+}
+
+func (c *Client) authError(err error) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%s: credentials: %w", c.provider, err)
+}
+
+// TransportError reports a call that got no usable answer: the connection
+// failed, or the body could not be read. It wraps the underlying error, so
+// errors.Is(err, context.DeadlineExceeded) and the like work.
+type TransportError struct {
+	Provider string
+	Method   string
+	URL      string
+	Attempts int
+	Err      error
+}
+
+func (e *TransportError) Error() string {
+	s := fmt.Sprintf("%s: %s %s: %v", e.Provider, e.Method, urlPath(e.URL), redactError(e.Err))
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return buf.Bytes(), err
+	}
+	if int64(buf.Len()) > limit {
+		return buf.Bytes()[:limit], fmt.Errorf("response body exceeds %d bytes", limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// drainClose reads what is left of a body (up to a bound) so the connection
+// can be reused, then closes it.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 1<<20))
+	_ = body.Close()
+}
+
+func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "backupsdk: "+msg, append([]slog.Attr{slog.String("provider", c.provider)}, attrs...)...)
+}
+
+// sensitiveQueryKeys are redacted from URLs in errors and logs.
+var sensitiveQueryKeys = []string{"token", "key", "secret", "password", "passwd", "signature", "auth", "cookie", "session", "sid_token"}
+
+// RedactURL returns u without user info and with the values of sensitive
+// query parameters replaced by REDACTED.
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User = nil
+	if c.RawQuery != "" {
+		q := c.Query()
+		changed := false
+		for k := range q {
+			lk := strings.ToLower(k)
+			for _, s := range sensitiveQueryKeys {
+				if strings.Contains(lk, s) {
+					q[k] = []string{redacted}
+					changed = true
+					break
+				}
+			}
+		}
+		if changed {
+			c.RawQuery = q.Encode()
+		}
+	}
+	return c.String()
+}
+
+// RedactURLString is RedactURL for a URL in text form.
+func RedactURLString(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparseable URL>"
+	}
+	return RedactURL(u)
+}
+
+// redactError renders err with any URL in it redacted: net/http's *url.Error
+// quotes the whole request URL.
+func redactError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " " + RedactURLString(ue.URL) + ": " + ue.Err.Error()
+	}
+	return err.Error()
+}

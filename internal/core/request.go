@@ -1,0 +1,141 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+)
+
+// Format selects how a request body is encoded and a response body decoded.
+type Format int
+
+const (
+	// JSON encodes and decodes application/json (the default).
+	JSON Format = iota
+	// XML encodes and decodes application/xml.
+	XML
+)
+
+func (f Format) String() string {
+	if f == XML {
+		return "xml"
+	}
+	return "json"
+}
+
+func (f Format) mediaType() string {
+	if f == XML {
+		return "application/xml"
+	}
+	return "application/json"
+}
+
+// Idempotency says whether a call may be sent again after it may have
+// reached the server.
+type Idempotency int
+
+const (
+	// ByMethod treats GET, HEAD, PUT, DELETE and OPTIONS as idempotent and
+	// POST and PATCH as not.
+	ByMethod Idempotency = iota
+	// Idempotent marks a call as safe to resend whatever its method, such as
+	// a read sent as POST.
+	Idempotent
+	// NotIdempotent marks a call as unsafe to resend whatever its method.
+	NotIdempotent
+)
+
+// Request describes one API call. Path is relative to the client's base URL
+// and may hold {name} placeholders that PathParams fill in order, each
+// escaped with url.PathEscape.
+type Request struct {
+	Method     string
+	Path       string
+	PathParams []string
+	Query      url.Values
+	// Body is encoded as JSON or XML according to Format; a []byte is sent
+	// as it is. Nil sends no body.
+	Body   any
+	Format Format
+	// Header adds headers to the request (after the defaults, before auth).
+	Header http.Header
+	// Idempotency overrides the method's default retry safety.
+	Idempotency Idempotency
+	// NoAuth sends the request without credentials (a login call).
+	NoAuth bool
+}
+
+func (r *Request) idempotent() bool {
+	switch r.Idempotency {
+	case Idempotent:
+		return true
+	case NotIdempotent:
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// ErrInvalidPathParam is wrapped by errors for path parameters that would
+// change the route: empty, ".", "..", or a count that does not match the
+// template.
+var ErrInvalidPathParam = errors.New("invalid path parameter")
+
+// ExpandPath fills the {name} placeholders of tmpl with params, in order,
+// each escaped so that "/", "?" or "#" cannot change the route.
+func ExpandPath(tmpl string, params ...string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(tmpl) + 16*len(params))
+	n := 0
+	for {
+		open := strings.IndexByte(tmpl, '{')
+		if open < 0 {
+			b.WriteString(tmpl)
+			break
+		}
+		end := strings.IndexByte(tmpl[open:], '}')
+		if end < 0 {
+			return "", fmt.Errorf("%w: unclosed placeholder in %q", ErrInvalidPathParam, tmpl)
+		}
+		name := tmpl[open+1 : open+end]
+		if n >= len(params) {
+			return "", fmt.Errorf("%w: no value for {%s}", ErrInvalidPathParam, name)
+		}
+		p := params[n]
+		switch strings.TrimSpace(p) {
+		case "":
+			return "", fmt.Errorf("%w: %s is empty", ErrInvalidPathParam, name)
+		case ".", "..":
+			return "", fmt.Errorf("%w: %s is %q", ErrInvalidPathParam, name, p)
+		}
+		b.WriteString(tmpl[:open])
+		b.WriteString(url.PathEscape(p))
+		tmpl = tmpl[open+end+1:]
+		n++
+	}
+	if n != len(params) {
+		return "", fmt.Errorf("%w: %d values for %d placeholders", ErrInvalidPathParam, len(params), n)
+	}
+	return b.String(), nil
+}
+
+// EncodeQuery turns an options struct tagged `url:"name,omitempty"` into
+// query values with go-querystring: slices become repeated keys, time.Time
+// fields use their `layout:"…"` tag, and a nil pointer gives no values.
+func EncodeQuery(opts any) (url.Values, error) {
+	if opts == nil {
+		return url.Values{}, nil
+	}
+	v, err := query.Values(opts)
+	if err != nil {
+		return nil, fmt.Errorf("encoding query: %w", err)
+	}
+	return v, nil
+}

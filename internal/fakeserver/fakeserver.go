@@ -1,0 +1,228 @@
+// Package fakeserver is the common base of the in-memory API fakes
+// (onapptest, erigonestest, unitrendstest, cloudbackuptest): a loopback HTTP
+// server that can inject faults, count requests and calls in flight, and
+// write JSON and XML answers through the SDK's codec.
+package fakeserver
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+)
+
+// Fault describes how the next requests are answered instead of normally.
+type Fault struct {
+	// Status answers with this status (with Body, if any).
+	Status int
+	// RetryAfter sets a Retry-After header (seconds or an HTTP date).
+	RetryAfter string
+	// Body is sent with Status.
+	Body string
+	// ContentType of Body (default application/json).
+	ContentType string
+	// Reset closes the connection without answering.
+	Reset bool
+	// Delay waits this long before answering (or before the fault).
+	Delay time.Duration
+}
+
+// Server is a loopback HTTP server around a fake API handler.
+type Server struct {
+	srv *httptest.Server
+
+	mu     sync.Mutex
+	faults []Fault
+
+	requests    atomic.Int64
+	inFlight    atomic.Int64
+	maxInFlight atomic.Int64
+}
+
+// Options configure Start.
+type Options struct {
+	// TLS serves HTTPS with a self-signed certificate for 127.0.0.1.
+	TLS bool
+	// Addr listens on this loopback address ("127.0.0.1:0" by default).
+	Addr string
+}
+
+// Start serves h on loopback until Close.
+func Start(h http.Handler, opts Options) (*Server, error) {
+	s := &Server{}
+	srv := httptest.NewUnstartedServer(s.wrap(h))
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			return nil, err
+		}
+		_ = srv.Listener.Close()
+		srv.Listener = l
+	}
+	if opts.TLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// URL returns the server's base URL, such as http://127.0.0.1:41234.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Close shuts the server down and waits for calls in flight.
+func (s *Server) Close() { s.srv.Close() }
+
+// Certificate returns the TLS certificate (nil without TLS).
+func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
+
+// CertPool returns a pool trusting the server's certificate (nil without TLS).
+func (s *Server) CertPool() *x509.CertPool {
+	if s.srv.TLS == nil {
+		return nil
+	}
+	p := x509.NewCertPool()
+	p.AddCert(s.srv.Certificate())
+	return p
+}
+
+// CertPEM returns the server's certificate in PEM form (nil without TLS).
+func (s *Server) CertPEM() []byte {
+	if s.srv.TLS == nil {
+		return nil
+	}
+	return pemEncode(s.srv.Certificate().Raw)
+}
+
+// TLSConfig returns the server's TLS configuration (nil without TLS).
+func (s *Server) TLSConfig() *tls.Config { return s.srv.TLS }
+
+// InjectFault makes the next n requests answer with f.
+func (s *Server) InjectFault(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+}
+
+// ClearFaults drops faults that have not been used yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// Requests returns how many requests the server has received.
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
+// MaxInFlight returns the most requests the server was handling at once.
+func (s *Server) MaxInFlight() int64 { return s.maxInFlight.Load() }
+
+func (s *Server) nextFault() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.faults) == 0 {
+		return Fault{}, false
+	}
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	return f, true
+}
+
+func (s *Server) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		n := s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+		for {
+			m := s.maxInFlight.Load()
+			if n <= m || s.maxInFlight.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		f, ok := s.nextFault()
+		if !ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if f.Delay > 0 {
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		switch {
+		case f.Reset:
+			reset(w)
+		case f.Status != 0:
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			ct := f.ContentType
+			if ct == "" {
+				ct = "application/json"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
+			w.WriteHeader(f.Status)
+			_, _ = w.Write([]byte(f.Body))
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// reset drops the connection without an answer, with a TCP RST where it can.
+func reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler) // net/http recovers this and closes the connection
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// WriteJSON answers with status and v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := codec.MarshalJSON(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// WriteXML answers with status and v encoded as an XML document.
+func WriteXML(w http.ResponseWriter, status int, v any) {
+	b, err := codec.MarshalXML(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// ReadJSON decodes a request body into v.
+func ReadJSON(r *http.Request, v any) error {
+	return codec.DecodeJSON(http.MaxBytesReader(nil, r.Body, 16<<20), v)
+}
