@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -76,11 +77,11 @@ func unmarshalScalarJSON(dst scalar, want string, v []byte) error {
 		if bytes.IndexByte(v, '\\') < 0 && len(v) >= 2 {
 			s = string(v[1 : len(v)-1])
 		} else {
-			u, err := jsontext.AppendUnquote(nil, v)
+			u, err := unquote(v)
 			if err != nil {
 				return err
 			}
-			s = string(u)
+			s = u
 		}
 		s = strings.TrimSpace(s)
 		if isAbsent(s) {
@@ -130,6 +131,19 @@ func marshalScalarXML(e *xml.Encoder, start xml.StartElement, valid bool, railsT
 }
 
 var nullJSON = []byte("null")
+
+// unquote decodes a JSON string literal. Invalid UTF-8 becomes U+FFFD
+// rather than an error, matching the decoder's AllowInvalidUTF8 option.
+func unquote(v []byte) (string, error) {
+	u, err := jsontext.AppendUnquote(nil, v)
+	if err != nil {
+		var se *jsontext.SyntacticError
+		if !errors.As(err, &se) || se.Err == nil || se.Err.Error() != "invalid UTF-8" {
+			return "", err
+		}
+	}
+	return string(u), nil
+}
 
 // Int is an integer that servers may send as a JSON number, a numeric string,
 // an integral float, or not at all. Valid is false when the value was absent,
@@ -422,11 +436,11 @@ func (s *String) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (s *String) unmarshal(v []byte) error {
 	v = bytes.TrimSpace(v)
 	if len(v) > 0 && v[0] == '"' {
-		u, err := jsontext.AppendUnquote(nil, v)
+		u, err := unquote(v)
 		if err != nil {
 			return err
 		}
-		*s = NewString(string(u))
+		*s = NewString(u)
 		return nil
 	}
 	return unmarshalScalarJSON(s, "string", v)
@@ -591,13 +605,20 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, scalarErr("time", s)
 }
 
-// parseEpoch reads seconds since 1970, possibly with a fraction.
+// maxEpoch is 9999-12-31T23:59:59Z: later times cannot be written in RFC 3339.
+const maxEpoch = 253402300799
+
+// parseEpoch reads seconds since 1970, possibly with a fraction, between
+// year 0 and year 9999.
 func parseEpoch(raw string) (time.Time, error) {
 	if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
+		if n < -62167219200 || n > maxEpoch {
+			return time.Time{}, scalarErr("time", raw)
+		}
 		return time.Unix(n, 0).UTC(), nil
 	}
 	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > 1e12 {
+	if err != nil || math.IsNaN(f) || f < -62167219200 || f > maxEpoch {
 		return time.Time{}, scalarErr("time", raw)
 	}
 	sec, frac := math.Modf(f)

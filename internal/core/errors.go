@@ -172,7 +172,7 @@ func NewAPIError(provider, method, rawURL string, status int, header http.Header
 		StatusCode: status,
 		Status:     statusLine(status),
 		Method:     method,
-		URL:        rawURL,
+		URL:        RedactURLString(rawURL),
 		Body:       snippet(body, maxErrorBody),
 	}
 	for _, h := range requestIDHeaders {
