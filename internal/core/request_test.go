@@ -185,14 +185,14 @@ func TestXMLRequestAndResponse(t *testing.T) {
 func TestBaseURLValidation(t *testing.T) {
 	t.Parallel()
 	for raw, says := range map[string]string{
-		"":                           "empty",
-		"onapp.example.com":          "scheme",
-		"ftp://x":                    "scheme",
-		"http://":                    "no host",
-		"https://user:pw@host/":      "credentials",
-		"https://host/api?x=1":       "query",
-		"https://host/#frag":         "fragment",
-		"http://[::1":                "missing ']'",
+		"":                      "empty",
+		"onapp.example.com":     "scheme",
+		"ftp://x":               "scheme",
+		"http://":               "no host",
+		"https://user:pw@host/": "credentials",
+		"https://host/api?x=1":  "query",
+		"https://host/#frag":    "fragment",
+		"http://[::1":           "missing ']'",
 	} {
 		_, err := core.New(core.Config{Provider: "test", BaseURL: raw})
 		require.Error(t, err, raw)
