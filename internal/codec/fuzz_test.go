@@ -3,6 +3,7 @@ package codec_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
@@ -69,5 +70,27 @@ func FuzzScalarsXML(f *testing.F) {
 			"</t><s " + attr + ">" + text + "</s><f " + attr + ">" + text + "</f></r>")
 		var r record
 		_ = codec.UnmarshalXML(doc, &r)
+	})
+}
+
+// FuzzParseTimeISO checks the fast ISO reader against time.Parse: whatever
+// both accept must be the same instant, and what time.Parse reads in RFC 3339
+// the fast reader must read too.
+func FuzzParseTimeISO(f *testing.F) {
+	for _, s := range []string{
+		"2013-12-18T11:00:47+00:00", "2020-02-05T10:38:34.209782", "2014-01-13T14:41:31.000+02:00", "2020-02-29T00:00:00Z",
+		"2019-02-29T00:00:00Z", "2020-02-21 07:00:54", "2020-02-21T07:00:54+0530", "2020-02-21T07:00:54-08", "2020-13-01T00:00:00Z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := codec.ParseTime(s, time.UTC)
+		want, werr := time.Parse(time.RFC3339Nano, s)
+		if werr == nil && err != nil {
+			t.Fatalf("time.Parse reads %q as %s but ParseTime fails: %v", s, want, err)
+		}
+		if werr == nil && !got.Equal(want) {
+			t.Fatalf("%q: ParseTime %s, time.Parse %s", s, got, want)
+		}
 	})
 }

@@ -592,6 +592,9 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	if s != "" && (s[0] >= '0' && s[0] <= '9') && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0 && len(s) >= 9 {
 		return parseEpoch(s)
 	}
+	if t, ok := parseISO(s, loc); ok {
+		return t, nil
+	}
 	lower := strings.ToLower(s)
 	for _, layout := range timeLayouts {
 		in := s

@@ -385,7 +385,7 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		if errors.As(err, &ae) || errors.As(err, &apiErr) {
 			return nil, last, err
 		}
-		return nil, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: max(attempts, 1), Err: err}
+		return nil, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: max(attempts, 1), Err: sanitize(err)}
 	}
 	defer drainClose(hresp.Body)
 	data, err := readBody(hresp, c.maxBody)
@@ -505,12 +505,30 @@ func RedactURLString(raw string) string {
 	return RedactURL(u)
 }
 
-// redactError renders err with any URL in it redacted: net/http's *url.Error
-// quotes the whole request URL.
+// redactError renders err with every URL in it redacted.
 func redactError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Op + " " + RedactURLString(ue.URL) + ": " + ue.Err.Error()
+	return sanitize(err).Error()
+}
+
+// sanitize redacts the URL of every *url.Error in err's chain, in place (the
+// errors were made for this call), and folds the nested *url.Error that the
+// passthrough client adds around the caller's client's own.
+func sanitize(err error) error {
+	var outer *url.Error
+	if !errors.As(err, &outer) {
+		return err
 	}
-	return err.Error()
+	for ue := outer; ue != nil; {
+		ue.URL = RedactURLString(ue.URL)
+		var inner *url.Error
+		if !errors.As(ue.Err, &inner) {
+			break
+		}
+		if inner.Op == ue.Op {
+			ue.Err = inner.Err
+			continue
+		}
+		ue = inner
+	}
+	return err
 }

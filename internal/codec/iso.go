@@ -1,0 +1,115 @@
+package codec
+
+import "time"
+
+// parseISO reads the ISO 8601 shapes servers send most, without the error
+// allocations of trying time.Parse layouts in turn:
+//
+//	YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM|±HH]
+//
+// A time without a zone is in loc; a zero offset gives UTC. ok is false when
+// s is not of that shape or holds an impossible date, so the caller can try
+// other layouts.
+func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
+	if len(s) < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	hour, ok4 := digits(s[11:13])
+	minute, ok5 := digits(s[14:16])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return time.Time{}, false
+	}
+	rest := s[16:]
+	sec, nsec := 0, 0
+	if len(rest) > 0 && rest[0] == ':' {
+		if len(rest) < 3 {
+			return time.Time{}, false
+		}
+		var okS bool
+		if sec, okS = digits(rest[1:3]); !okS {
+			return time.Time{}, false
+		}
+		rest = rest[3:]
+		if len(rest) > 0 && (rest[0] == '.' || rest[0] == ',') {
+			i := 1
+			scale := 100000000
+			for ; i < len(rest) && rest[i] >= '0' && rest[i] <= '9'; i++ {
+				nsec += int(rest[i]-'0') * scale
+				scale /= 10
+			}
+			if i == 1 {
+				return time.Time{}, false
+			}
+			rest = rest[i:]
+		}
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	zone := loc
+	offset := 0
+	switch {
+	case rest == "":
+	case rest == "Z" || rest == "z":
+		zone = time.UTC
+	case rest[0] == '+' || rest[0] == '-':
+		var oh, om int
+		var okH, okM bool
+		switch len(rest) {
+		case 3: // ±HH
+			oh, okH = digits(rest[1:3])
+			okM = true
+		case 5: // ±HHMM
+			oh, okH = digits(rest[1:3])
+			om, okM = digits(rest[3:5])
+		case 6: // ±HH:MM
+			if rest[3] != ':' {
+				return time.Time{}, false
+			}
+			oh, okH = digits(rest[1:3])
+			om, okM = digits(rest[4:6])
+		}
+		if !okH || !okM || oh > 23 || om > 59 {
+			return time.Time{}, false
+		}
+		offset = (oh*60 + om) * 60
+		if rest[0] == '-' {
+			offset = -offset
+		}
+		zone = time.UTC
+		if offset != 0 {
+			zone = time.FixedZone("", offset)
+		}
+	default:
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone), true
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}

@@ -1,0 +1,163 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// list is a server-side list of n items for the pager tests.
+func list(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "id-" + strconv.Itoa(i)
+	}
+	return out
+}
+
+func TestOffsetWalksLazily(t *testing.T) {
+	t.Parallel()
+	items := list(2500)
+	var calls []int
+	fetch := func(_ context.Context, offset, limit int) (core.OffsetPage[string], error) {
+		calls = append(calls, offset)
+		end := min(offset+limit, len(items))
+		return core.OffsetPage[string]{Items: items[offset:end], Total: len(items), HasTotal: true}, nil
+	}
+	var got []string
+	for v, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	assert.Equal(t, items, got)
+	assert.Equal(t, []int{0, 1000, 2000}, calls, "2500 items with limit 1000: exactly 3 requests")
+
+	calls = nil
+	n := 0
+	for _, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+		require.NoError(t, err)
+		if n++; n == 10 {
+			break
+		}
+	}
+	assert.Equal(t, []int{0}, calls, "break after 10 items: 1 request")
+
+	// An exact multiple of the page size with a total needs no empty page.
+	calls = nil
+	items = list(2000)
+	for _, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []int{0, 1000}, calls)
+}
+
+func TestOffsetWithoutTotalStopsOnShortPage(t *testing.T) {
+	t.Parallel()
+	items := list(25)
+	calls := 0
+	fetch := func(_ context.Context, offset, limit int) (core.OffsetPage[string], error) {
+		calls++
+		return core.OffsetPage[string]{Items: items[offset:min(offset+limit, len(items))]}, nil
+	}
+	n := 0
+	for _, err := range core.Offset(context.Background(), 0, 10, fetch) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 25, n)
+	assert.Equal(t, 3, calls)
+}
+
+func TestWalkErrorYieldedOnceAfterFirstPage(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("page 2 failed")
+	calls := 0
+	fetch := func(_ context.Context, offset, limit int) (core.OffsetPage[string], error) {
+		calls++
+		if offset > 0 {
+			return core.OffsetPage[string]{}, boom
+		}
+		return core.OffsetPage[string]{Items: list(limit)}, nil
+	}
+	var items, errs int
+	for v, err := range core.Offset(context.Background(), 0, 5, fetch) {
+		if err != nil {
+			assert.ErrorIs(t, err, boom)
+			assert.Empty(t, v)
+			errs++
+			continue
+		}
+		items++
+	}
+	assert.Equal(t, 5, items, "page 1's items come first")
+	assert.Equal(t, 1, errs, "the error is yielded once")
+	assert.Equal(t, 2, calls, "and ends the walk")
+}
+
+func TestMarkerWalk(t *testing.T) {
+	t.Parallel()
+	items := list(23)
+	var markers []string
+	fetch := func(_ context.Context, marker string, limit int) ([]string, error) {
+		markers = append(markers, marker)
+		start := 0
+		if marker != "" {
+			for i, v := range items {
+				if v == marker {
+					start = i + 1
+				}
+			}
+		}
+		return items[start:min(start+limit, len(items))], nil
+	}
+	var got []string
+	for v, err := range core.Marker(context.Background(), "", 10, func(s string) string { return s }, fetch) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	assert.Equal(t, items, got)
+	assert.Equal(t, []string{"", "id-9", "id-19"}, markers)
+}
+
+func TestMarkerStopsWhenTheServerMakesNoProgress(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	// A server that ignores the marker returns the same full page forever.
+	fetch := func(context.Context, string, int) ([]string, error) {
+		calls++
+		return list(3), nil
+	}
+	n := 0
+	for _, err := range core.Marker(context.Background(), "", 3, func(s string) string { return s }, fetch) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 2, calls, "the second page ends on the same marker: stop rather than loop")
+	assert.Equal(t, 6, n)
+}
+
+func TestWalkHonorsCancelledContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	fetch := func(context.Context, int, int) (core.OffsetPage[string], error) {
+		calls++
+		cancel()
+		return core.OffsetPage[string]{Items: list(2)}, nil
+	}
+	var errs []error
+	for _, err := range core.Offset(ctx, 0, 2, fetch) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	assert.Equal(t, 1, calls)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], context.Canceled)
+}
