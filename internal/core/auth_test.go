@@ -83,30 +83,28 @@ func TestTokenLoginIsSharedByConcurrentCallers(t *testing.T) {
 		_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/api/backups"}, nil)
 		return err
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 20)
-	for range 20 {
-		wg.Go(func() { errs <- call() })
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	for _, err := range concurrently(20, call) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, int64(1), ts.logins.Load(), "first use: one login for 20 callers")
 
 	// The appliance forgets the session: 20 calls hit 401 and share one re-login.
 	ts.current.Store("expired-elsewhere")
-	errs = make(chan error, 20)
-	for range 20 {
-		wg.Go(func() { errs <- call() })
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	for _, err := range concurrently(20, call) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, int64(2), ts.logins.Load(), "expiry: exactly one re-login")
+}
+
+// concurrently runs call n times at once and returns each result.
+func concurrently(n int, call func() error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = call() })
+	}
+	wg.Wait()
+	return errs
 }
 
 func TestSecondRejectionAfterReloginIsReturned(t *testing.T) {
