@@ -1,0 +1,272 @@
+package onapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// BackupsService covers OnApp's backups: normal backups of disks and
+// incremental backups of virtual servers. Get it as Client.Backups.
+//
+// OnApp does not page these lists: each call returns the whole list. An
+// empty list is an empty, non-nil slice.
+type BackupsService service
+
+// ListIncremental returns the incremental backups of a virtual server
+// (GET /virtual_machines/:id/backups/files).
+func (s *BackupsService) ListIncremental(ctx context.Context, vmID int64) ([]Backup, error) {
+	return s.client.listBackups(ctx, "Backups.ListIncremental", routeVMBackupFiles, id("virtual server", vmID))
+}
+
+// ListNormal returns the normal (disk) backups of a virtual server
+// (GET /virtual_machines/:id/backups/images).
+func (s *BackupsService) ListNormal(ctx context.Context, vmID int64) ([]Backup, error) {
+	return s.client.listBackups(ctx, "Backups.ListNormal", routeVMBackupImages, id("virtual server", vmID))
+}
+
+// ListByVM returns every backup of a virtual server, normal and
+// incremental (GET /virtual_machines/:id/backups).
+func (s *BackupsService) ListByVM(ctx context.Context, vmID int64) ([]Backup, error) {
+	return s.client.listBackups(ctx, "Backups.ListByVM", routeVMBackups, id("virtual server", vmID))
+}
+
+// ListByVMDisk returns the backups of one disk of a virtual server
+// (GET /virtual_machines/:id/disks/:disk_id/backups).
+func (s *BackupsService) ListByVMDisk(ctx context.Context, vmID, diskID int64) ([]Backup, error) {
+	return s.client.listBackups(ctx, "Backups.ListByVMDisk", routeVMDiskBackups, id("virtual server", vmID), id("disk", diskID))
+}
+
+// ListByDisk returns the backups of a disk (GET /settings/disks/:id/backups).
+func (s *BackupsService) ListByDisk(ctx context.Context, diskID int64) ([]Backup, error) {
+	return s.client.listBackups(ctx, "Backups.ListByDisk", routeDiskBackups, id("disk", diskID))
+}
+
+// Get returns one backup (GET /backups/:id). An unknown id is an *APIError
+// for which IsNotFound is true.
+func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, error) {
+	resp, err := s.client.send(ctx, "Backups.Get", http.MethodGet, routeBackup, nil, core.ByMethod, id("backup", backupID))
+	if err != nil {
+		return nil, err
+	}
+	return s.client.decodeBackup(resp)
+}
+
+// CreateNormal schedules a normal backup of a disk
+// (POST /settings/disks/:id/backups). The control panel answers 201 with
+// the new backup, which is scheduled, not built: Built is false until the
+// backup transaction has run. opts may be nil.
+//
+// The call is never sent twice: after a 5xx answer or a broken connection
+// it returns the error, and the caller should list the disk's backups
+// before trying again, so as not to take a second backup.
+func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*Backup, error) {
+	return s.client.create(ctx, "Backups.CreateNormal", routeDiskBackups, opts, id("disk", diskID))
+}
+
+// CreateIncremental schedules an incremental backup of a virtual server
+// (POST /virtual_machines/:id/backups), with an optional note. The answer
+// is the new, scheduled backup (201, Built false). opts may be nil.
+//
+// Like CreateNormal, the call is never sent twice once it may have reached
+// the server.
+func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*Backup, error) {
+	return s.client.create(ctx, "Backups.CreateIncremental", routeVMBackups, opts, id("virtual server", vmID))
+}
+
+// Restore schedules the restore of a backup onto the server or disk it was
+// taken of (POST /backups/:id/restore). The control panel answers 201: the
+// restore is queued, not done. The call is never sent twice once it may
+// have reached the server.
+//
+// A success answer whose body cannot be read still counts as scheduled
+// (Backup is then nil): the restore was accepted, and reporting an error
+// would invite a second one.
+func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreResult, error) {
+	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.NotIdempotent, id("backup", backupID))
+	if err != nil {
+		return nil, err
+	}
+	res := &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode}
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		return res, nil
+	}
+	b, err := s.client.decodeBackup(resp)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return nil, err
+		}
+		return res, nil
+	}
+	if b.ID.Valid {
+		res.Backup = b
+	}
+	return res, nil
+}
+
+// Delete deletes a backup (DELETE /backups/:id; the control panel answers
+// 204). Like creates, it is never sent twice once it may have reached the
+// server: after a 5xx answer or a broken connection, Get the backup to see
+// whether it is gone.
+func (s *BackupsService) Delete(ctx context.Context, backupID int64) error {
+	_, err := s.client.send(ctx, "Backups.Delete", http.MethodDelete, routeBackup, nil, core.NotIdempotent, id("backup", backupID))
+	return err
+}
+
+// EditNote replaces a backup's note (PUT /backups/:id with
+// {"backup":{"note":…}}; the control panel answers 204). An empty note
+// clears it.
+func (s *BackupsService) EditNote(ctx context.Context, backupID int64, note string) error {
+	body := s.client.wrap(&noteBody{Note: note})
+	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.ByMethod, id("backup", backupID))
+	return err
+}
+
+// ConvertToTemplate turns a built backup into an image template
+// (POST /backups/:id/convert with {"backup":{"label":…}}) and returns the
+// new template. opts.Label is required. The call is never sent twice once
+// it may have reached the server.
+func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ImageTemplate, error) {
+	const op = "Backups.ConvertToTemplate"
+	if strings.TrimSpace(opts.Label) == "" {
+		return nil, fmt.Errorf("%s: %s: label is required", providerName, op)
+	}
+	if opts.MinDiskSize < 0 || opts.MinMemorySize < 0 {
+		return nil, fmt.Errorf("%s: %s: minimum sizes must not be negative", providerName, op)
+	}
+	body := s.client.wrap(&convertBody{Label: opts.Label, MinDiskSize: opts.MinDiskSize, MinMemorySize: opts.MinMemorySize})
+	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.NotIdempotent, id("backup", backupID))
+	if err != nil {
+		return nil, err
+	}
+	var t *ImageTemplate
+	if s.client.format == XML {
+		t, err = decodeTemplateXML(resp.Body)
+	} else {
+		t, err = decodeTemplateJSON(resp.Body)
+	}
+	if err != nil {
+		return nil, s.client.decodeError(resp, err)
+	}
+	return t, nil
+}
+
+// pathID is one path parameter: what it names, and its value.
+type pathID struct {
+	what  string
+	value int64
+}
+
+func id(what string, v int64) pathID { return pathID{what, v} }
+
+// send performs one call. Path parameters are checked before any I/O.
+func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, idem core.Idempotency, ids ...pathID) (*core.Response, error) {
+	params := make([]string, len(ids))
+	for i, p := range ids {
+		if p.value <= 0 {
+			return nil, fmt.Errorf("%s: %s: %s id %d: must be positive", providerName, op, p.what, p.value)
+		}
+		params[i] = strconv.FormatInt(p.value, 10)
+	}
+	return c.core.Do(ctx, &core.Request{
+		Method:      method,
+		Path:        c.route(tmpl),
+		PathParams:  params,
+		Body:        body,
+		Format:      c.format,
+		Idempotency: idem,
+	}, nil)
+}
+
+func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID) ([]Backup, error) {
+	resp, err := c.send(ctx, op, http.MethodGet, tmpl, nil, core.ByMethod, ids...)
+	if err != nil {
+		return nil, err
+	}
+	var list []Backup
+	if c.format == XML {
+		list, err = decodeBackupsXML(resp.Body)
+	} else {
+		list, err = decodeBackupsJSON(resp.Body)
+	}
+	if err != nil {
+		return nil, c.decodeError(resp, err)
+	}
+	return list, nil
+}
+
+func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackupOptions, ids ...pathID) (*Backup, error) {
+	var body any
+	if opts != nil && opts.Note != "" {
+		body = c.wrap(&createBody{Note: opts.Note})
+	}
+	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.NotIdempotent, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return c.decodeBackup(resp)
+}
+
+func (c *Client) decodeBackup(resp *core.Response) (*Backup, error) {
+	var (
+		b   *Backup
+		err error
+	)
+	if c.format == XML {
+		b, err = decodeBackupXML(resp.Body)
+	} else {
+		b, err = decodeBackupJSON(resp.Body)
+	}
+	if err != nil {
+		return nil, c.decodeError(resp, err)
+	}
+	return b, nil
+}
+
+// decodeError turns a decoding failure into the error the caller gets: an
+// *APIError for an error document inside a success answer, else a
+// *DecodeError.
+func (c *Client) decodeError(resp *core.Response, err error) error {
+	if errors.Is(err, errErrorDocument) {
+		return c.core.APIError(resp, resp.StatusCode)
+	}
+	return c.core.DecodeError(resp, err)
+}
+
+// Request bodies. JSON wraps them in {"backup": …}; XML names the root
+// element <backup>.
+type (
+	jsonBackupRoot struct {
+		Backup any `json:"backup"`
+	}
+	createBody struct {
+		XMLName xml.Name `json:"-" xml:"backup"`
+		Note    string   `json:"note,omitzero" xml:"note,omitempty"`
+	}
+	noteBody struct {
+		XMLName xml.Name `json:"-" xml:"backup"`
+		Note    string   `json:"note" xml:"note"`
+	}
+	convertBody struct {
+		XMLName       xml.Name `json:"-" xml:"backup"`
+		Label         string   `json:"label" xml:"label"`
+		MinDiskSize   int      `json:"min_disk_size,omitzero" xml:"min_disk_size,omitempty"`
+		MinMemorySize int      `json:"min_memory_size,omitzero" xml:"min_memory_size,omitempty"`
+	}
+)
+
+// wrap returns the body as the client's format sends it.
+func (c *Client) wrap(v any) any {
+	if c.format == XML {
+		return v
+	}
+	return jsonBackupRoot{Backup: v}
+}

@@ -1,0 +1,205 @@
+package onapp
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// providerName names this package in errors, logs and the User-Agent.
+const providerName = "onapp"
+
+// Format selects the representation a Client speaks: JSON (the default) or
+// XML. It picks the path suffix (.json or .xml), the Accept header and the
+// encoding of request bodies.
+type Format = core.Format
+
+const (
+	// JSON speaks application/json through the .json paths (the default).
+	JSON Format = core.JSON
+	// XML speaks Rails-style application/xml through the .xml paths.
+	XML Format = core.XML
+)
+
+// Client talks to one OnApp control panel. It is safe for concurrent use;
+// create one per control panel and share it.
+type Client struct {
+	core   *core.Client
+	format Format
+	common service
+
+	// Backups covers normal (disk) and incremental (VM) backups: listing,
+	// creating, restoring, deleting, editing notes and converting to
+	// templates.
+	Backups *BackupsService
+}
+
+// service is the common base of the services: a cheap view of the Client.
+type service struct {
+	client *Client
+}
+
+// options collects what the Option functions set.
+type options struct {
+	httpClient *http.Client
+	retry      *RetryPolicy
+	logger     *slog.Logger
+	userAgent  string
+	format     Format
+	formatSet  bool
+
+	user       string
+	password   string
+	authSource string // the option that set the credentials, for conflict errors
+}
+
+// Option configures NewClient. An option that gets bad input makes
+// NewClient return an error naming it.
+type Option func(*options) error
+
+// WithBasicAuth authenticates with an OnApp user name and its password.
+func WithBasicAuth(user, password string) Option {
+	return func(o *options) error {
+		return o.setCredentials("WithBasicAuth", user, password, "password")
+	}
+}
+
+// WithAPIKey authenticates with an OnApp user name (or e-mail) and an API
+// key generated for that user; OnApp takes the key in place of the password
+// of HTTP basic authentication.
+func WithAPIKey(user, apiKey string) Option {
+	return func(o *options) error {
+		return o.setCredentials("WithAPIKey", user, apiKey, "API key")
+	}
+}
+
+func (o *options) setCredentials(source, user, secret, secretName string) error {
+	if o.authSource != "" {
+		return fmt.Errorf("%s conflicts with %s: give one set of credentials", source, o.authSource)
+	}
+	if strings.TrimSpace(user) == "" {
+		return fmt.Errorf("%s: user is empty", source)
+	}
+	if strings.ContainsRune(user, ':') {
+		return fmt.Errorf("%s: user must not contain ':' (HTTP basic authentication cannot carry it)", source)
+	}
+	if secret == "" {
+		return fmt.Errorf("%s: %s is empty", source, secretName)
+	}
+	o.user, o.password, o.authSource = user, secret, source
+	return nil
+}
+
+// WithFormat selects JSON (the default) or XML for every call of the
+// client. Create a second Client to speak both.
+func WithFormat(f Format) Option {
+	return func(o *options) error {
+		if f != JSON && f != XML {
+			return fmt.Errorf("WithFormat: unknown format %d: use onapp.JSON or onapp.XML", int(f))
+		}
+		if o.formatSet && o.format != f {
+			return fmt.Errorf("WithFormat: conflicting formats %s and %s", o.format, f)
+		}
+		o.format, o.formatSet = f, true
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc (its transport, TLS settings,
+// proxy and per-attempt Timeout). The default is a client with its own
+// clone of http.DefaultTransport.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: client is nil")
+		}
+		o.httpClient = hc
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy. Reads and note edits are
+// repeated after 5xx answers and connection errors; creates, restores,
+// conversions and deletes are never sent again once they may have reached
+// the server (a 429 answer, which means the server did no work, is
+// repeated for every call).
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(o *options) error {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("WithRetryPolicy: %w", err)
+		}
+		o.retry = &p
+		return nil
+	}
+}
+
+// WithLogger sends debug records of each attempt (method, path, status,
+// retries; never credentials) to l. The default is silence.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return errors.New("WithLogger: logger is nil")
+		}
+		o.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends s to the User-Agent header
+// ("backupsdk/<version> onapp <s>").
+func WithUserAgent(s string) Option {
+	return func(o *options) error {
+		if strings.ContainsAny(s, "\r\n") {
+			return errors.New("WithUserAgent: must not contain line breaks")
+		}
+		o.userAgent = s
+		return nil
+	}
+}
+
+// NewClient returns a client for the OnApp control panel at baseURL (such
+// as "https://cp.example.com"). Credentials are required: give
+// WithBasicAuth or WithAPIKey. It does no I/O; a bad URL or option is an
+// error naming it.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("%s: %w", providerName, err)
+		}
+	}
+	if o.authSource == "" {
+		return nil, fmt.Errorf("%s: no credentials: give WithBasicAuth(user, password) or WithAPIKey(user, key)", providerName)
+	}
+	cc, err := core.New(core.Config{
+		Provider:   providerName,
+		BaseURL:    baseURL,
+		HTTPClient: o.httpClient,
+		UserAgent:  o.userAgent,
+		Retry:      o.retry,
+		Logger:     o.logger,
+		Auth:       core.BasicAuth{User: o.user, Password: core.NewSecret(o.password)},
+		ParseError: refineError,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{core: cc, format: o.format}
+	c.common.client = c
+	c.Backups = (*BackupsService)(&c.common)
+	return c, nil
+}
+
+// Format returns the format the client speaks.
+func (c *Client) Format() Format { return c.format }
+
+// BaseURL returns the control panel URL the client calls, without a
+// trailing slash.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }

@@ -1,0 +1,35 @@
+// Package onapp is a client for the backups API of OnApp control panels:
+// normal backups of disks and incremental backups of virtual servers, in
+// OnApp's JSON (root-wrapped or bare) or its Rails XML.
+//
+// Create one Client per control panel with HTTP basic credentials (a user
+// and its password, or a user and an API key) and use its Backups service:
+//
+//	c, err := onapp.NewClient("https://cp.example.com",
+//		onapp.WithAPIKey("admin", apiKey)) // add onapp.WithFormat(onapp.XML) for XML
+//	if err != nil {
+//		return err
+//	}
+//	backups, err := c.Backups.ListIncremental(ctx, 74)
+//	if err != nil {
+//		return err
+//	}
+//	for _, b := range backups {
+//		size, _ := b.BackupSize.Get()
+//		fmt.Println(b.ID.Int64, b.Built.Bool, size, b.Note.Or("(no note)"))
+//	}
+//
+// Values the control panel may leave null (nil="true" in XML) are Int,
+// Bool, Time and String with Valid false, never a made-up zero. Numbers
+// sent as strings ("backup_size": "1121652") and empty or null times are
+// read as such.
+//
+// Every failed call returns an *APIError (errors.As) with the status and all
+// messages of the body, whatever its shape; IsNotFound, IsUnauthorized and
+// IsValidation classify it. Reads and note edits are retried after 5xx
+// answers and broken connections; creates, restores, conversions and
+// deletes are never sent a second time once they may have reached the
+// server, since a duplicate backup is real damage.
+//
+// Package onapptest provides an in-memory OnApp server for tests and demos.
+package onapp

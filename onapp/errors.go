@@ -1,0 +1,92 @@
+package onapp
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// APIError is the error of every call the control panel answered with a
+// failure status. It keeps the status, the call's method and URL
+// (credentials removed) and every message of the body, whatever its shape:
+// {"errors":["…"]}, {"errors":{"field":["…"]}} (also in Fields),
+// {"error":"…"}, <errors><error>…</error></errors> or an HTML error page.
+// Get at it with errors.As(err, &apiErr).
+type APIError = core.APIError
+
+// DecodeError reports a success answer whose body is not what the call
+// expected (an HTML page, truncated JSON, a wrong content type). It names
+// the status, the content type and the start of the body.
+type DecodeError = core.DecodeError
+
+// TransportError reports a call that got no usable answer: the connection
+// failed or the body could not be read. It wraps the cause, so
+// errors.Is(err, context.DeadlineExceeded) works.
+type TransportError = core.TransportError
+
+// RetryPolicy says how often and how patiently calls are repeated; see
+// WithRetryPolicy.
+type RetryPolicy = core.RetryPolicy
+
+// DefaultRetryPolicy is 4 retries, waiting from 500 ms up to 30 s, with
+// Retry-After honored up to the maximum wait.
+func DefaultRetryPolicy() RetryPolicy { return core.DefaultRetryPolicy() }
+
+// IsNotFound reports whether err is a 404 answer (unknown backup, VM or
+// disk).
+func IsNotFound(err error) bool { return core.IsNotFound(err) }
+
+// IsUnauthorized reports whether err is a 401 answer (bad user, password or
+// API key).
+func IsUnauthorized(err error) bool { return core.IsUnauthorized(err) }
+
+// IsForbidden reports whether err is a 403 answer (the user lacks the
+// permission).
+func IsForbidden(err error) bool { return core.IsForbidden(err) }
+
+// IsValidation reports whether err is a 422 answer: the control panel
+// refused the request's content (see APIError.Fields and Messages).
+func IsValidation(err error) bool { return core.HasStatus(err, http.StatusUnprocessableEntity) }
+
+// HasStatus reports whether err is an *APIError with one of the statuses.
+func HasStatus(err error, codes ...int) bool { return core.HasStatus(err, codes...) }
+
+// Int is an integer the control panel may send as a number, a numeric
+// string or null; Valid is false when it was absent or null.
+type Int = codec.Int
+
+// Bool is a boolean the control panel may send as true/false, "true",
+// 1/0 or null; Valid is false when it was absent or null.
+type Bool = codec.Bool
+
+// Time is a point in time; Valid is false when the control panel sent
+// none, null or "" (a backup not built yet has no built_at).
+type Time = codec.Time
+
+// String is text that may be null (as a note that was never set); Valid is
+// false when it was absent or null, while "" is kept as text.
+type String = codec.String
+
+// refineError adapts the core's generic error parsing to Rails: errors on
+// "base" belong to the whole record, so their messages are kept without a
+// "base: " prefix (Fields["base"] still holds them).
+func refineError(e *APIError, _ []byte) {
+	base, ok := e.Fields["base"]
+	if !ok {
+		return
+	}
+	msgs := make([]string, 0, len(e.Messages))
+	for _, m := range e.Messages {
+		if rest, found := strings.CutPrefix(m, "base: "); found && slices.Contains(base, rest) {
+			m = rest
+		}
+		if !slices.Contains(msgs, m) {
+			msgs = append(msgs, m)
+		}
+	}
+	e.Messages = msgs
+	e.Message = strings.Join(e.Messages, "; ")
+}

@@ -1,0 +1,154 @@
+package onapp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/backupsdk/backupsdk/onapp"
+	"github.com/backupsdk/backupsdk/onapp/onapptest"
+)
+
+// startDemo starts the fake control panel with its demo data, its clock
+// pinned so that the output below does not change.
+func startDemo() *onapptest.Server {
+	srv, err := onapptest.NewServer(onapptest.WithNow(func() time.Time {
+		return time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv
+}
+
+func Example() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	backups, err := c.Backups.ListByVM(context.Background(), onapptest.DemoVMFailing)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, b := range backups {
+		built := "not built"
+		if t, ok := b.BuiltAt.Get(); ok {
+			built = "built " + t.Format(time.DateTime)
+		}
+		fmt.Printf("%d %-11s %s (created %s)\n", b.ID.Int64, b.BackupType, built, b.CreatedAt.Time.Format(time.DateTime))
+	}
+	// Output:
+	// 9 normal      built 2024-01-07 12:06:00 (created 2024-01-07 12:00:00)
+	// 10 normal      not built (created 2024-01-13 12:00:00)
+	// 11 normal      not built (created 2024-01-14 12:00:00)
+	// 12 incremental not built (created 2024-01-14 16:00:00)
+}
+
+func ExampleBackupsService_ListIncremental() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithAPIKey(srv.User(), srv.APIKey()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	backups, err := c.Backups.ListIncremental(context.Background(), onapptest.DemoVMRecent)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, b := range backups {
+		fmt.Printf("backup %d of %s %d: %d kB, built %v at %s\n",
+			b.ID.Int64, b.TargetType, b.TargetID.Int64, b.BackupSize.Int64, b.IsBuilt(), b.BuiltAt.Time.Format(time.RFC3339))
+	}
+	// Output:
+	// backup 1 of VirtualMachine 101: 1121652 kB, built true at 2024-01-14T10:03:00Z
+	// backup 2 of VirtualMachine 101: 215044 kB, built true at 2024-01-15T10:02:00Z
+}
+
+func ExampleBackupsService_ListNormal() {
+	srv := startDemo()
+	defer srv.Close()
+
+	// The same calls speak Rails XML with WithFormat(onapp.XML).
+	c, err := onapp.NewClient(srv.URL(),
+		onapp.WithBasicAuth(srv.User(), srv.Password()),
+		onapp.WithFormat(onapp.XML))
+	if err != nil {
+		log.Fatal(err)
+	}
+	backups, err := c.Backups.ListNormal(context.Background(), onapptest.DemoVMRecent)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, b := range backups {
+		fmt.Printf("backup %d of disk %d: %d kB, initiated %s, note %q\n",
+			b.ID.Int64, b.DiskID.Int64, b.BackupSize.Int64, b.Initiated, b.Note.Or("(none)"))
+	}
+	// Output:
+	// backup 3 of disk 1001: 310896 kB, initiated days, note "(none)"
+	// backup 4 of disk 1002: 5242880 kB, initiated weeks, note "before upgrade"
+}
+
+func ExampleBackupsService_CreateIncremental() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := c.Backups.CreateIncremental(context.Background(), onapptest.DemoVMNever,
+		&onapp.CreateBackupOptions{Note: "before the upgrade"})
+	if err != nil {
+		// Never retried by the client: check the list before trying again.
+		log.Fatal(err)
+	}
+	fmt.Println("scheduled backup", b.ID.Int64, "of", b.TargetType, b.TargetID.Int64)
+	fmt.Println("built:", b.IsBuilt(), "built_at present:", b.BuiltAt.Valid)
+	fmt.Println("note:", b.Note.String)
+	// Output:
+	// scheduled backup 13 of VirtualMachine 104
+	// built: false built_at present: false
+	// note: before the upgrade
+}
+
+func ExampleBackupsService_CreateNormal() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := c.Backups.CreateNormal(context.Background(), onapptest.DemoDiskNever, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("scheduled", b.BackupType, "backup", b.ID.Int64, "of disk", b.DiskID.Int64, "built:", b.IsBuilt())
+	// Output:
+	// scheduled normal backup 13 of disk 1031 built: false
+}
+
+func ExampleIsNotFound() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.Backups.Get(context.Background(), 4242)
+	fmt.Println(onapp.IsNotFound(err))
+	var apiErr *onapp.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Messages)
+	}
+	// Output:
+	// true
+	// 404 [Backup not found]
+}

@@ -1,0 +1,213 @@
+package onapp
+
+// BackupType tells a normal backup (of one disk) from an incremental backup
+// (of a whole virtual server).
+type BackupType string
+
+const (
+	// BackupTypeNormal is a full backup of one disk, listed under
+	// /virtual_machines/:id/backups/images; its target is a Disk.
+	BackupTypeNormal BackupType = "normal"
+	// BackupTypeIncremental is an incremental backup of a virtual server,
+	// listed under /virtual_machines/:id/backups/files; its target is a
+	// VirtualMachine.
+	BackupTypeIncremental BackupType = "incremental"
+)
+
+// Initiated tells what started a backup: a user (manual) or a schedule with
+// its period.
+type Initiated string
+
+const (
+	// InitiatedManual is a backup a user asked for.
+	InitiatedManual Initiated = "manual"
+	// InitiatedDays is a backup taken by a daily schedule.
+	InitiatedDays Initiated = "days"
+	// InitiatedWeeks is a backup taken by a weekly schedule.
+	InitiatedWeeks Initiated = "weeks"
+	// InitiatedMonths is a backup taken by a monthly schedule.
+	InitiatedMonths Initiated = "months"
+	// InitiatedYears is a backup taken by a yearly schedule.
+	InitiatedYears Initiated = "years"
+)
+
+// DataStoreType names the kind of data store the backed-up disk lives on.
+type DataStoreType string
+
+const (
+	// DataStoreLVM is an LVM data store.
+	DataStoreLVM DataStoreType = "lvm"
+	// DataStoreVMware is a VMware data store.
+	DataStoreVMware DataStoreType = "vmware"
+	// DataStoreSolidFire is a SolidFire data store (IQN is then set).
+	DataStoreSolidFire DataStoreType = "solidfire"
+)
+
+// TargetType names the kind of object a backup was taken of; TargetID is
+// that object's id.
+type TargetType string
+
+const (
+	// TargetDisk is the target of a normal backup: TargetID is a disk id.
+	TargetDisk TargetType = "Disk"
+	// TargetVirtualMachine is the target of an incremental backup:
+	// TargetID is a virtual server id.
+	TargetVirtualMachine TargetType = "VirtualMachine"
+)
+
+// ImageTypeTar is the only image_type the API documents.
+const ImageTypeTar = "tar"
+
+// Backup is one OnApp backup, normal or incremental, as the control panel
+// describes it. Scalars that may be null or absent use the tolerant types
+// (Int, Bool, Time, String): Valid is false when the value was missing,
+// null, nil="true" in XML, or "" for numbers and times. JSON names are the
+// API's own.
+type Backup struct {
+	// ID is the backup's id.
+	ID Int `json:"id" xml:"id"`
+	// BackupType is normal or incremental.
+	BackupType BackupType `json:"backup_type" xml:"backup_type"`
+	// TargetType and TargetID name what was backed up: a Disk (normal
+	// backups) or a VirtualMachine (incremental backups).
+	TargetType TargetType `json:"target_type" xml:"target_type"`
+	TargetID   Int        `json:"target_id" xml:"target_id"`
+	// DiskID is the backed-up disk's id; absent for incremental backups.
+	DiskID Int `json:"disk_id" xml:"disk_id"`
+	// Identifier is the backup's identifier on the storage.
+	Identifier string `json:"identifier" xml:"identifier"`
+	// Built is true once the backup has been taken. A backup that was just
+	// created is scheduled, not built: Built is false and BuiltAt absent.
+	Built Bool `json:"built" xml:"built"`
+	// BuiltAt is when the backup was built; absent until then.
+	BuiltAt Time `json:"built_at" xml:"built_at"`
+	// CreatedAt and UpdatedAt are when the record was created and last
+	// changed.
+	CreatedAt Time `json:"created_at" xml:"created_at"`
+	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
+	// BackupSize is the space the backup takes, in kB (sent as a number or
+	// a numeric string).
+	BackupSize Int `json:"backup_size" xml:"backup_size"`
+	// BackupServerID is the backup server holding the backup; often absent.
+	BackupServerID Int `json:"backup_server_id" xml:"backup_server_id"`
+	// Initiated is manual, or the schedule period that took the backup.
+	Initiated Initiated `json:"initiated" xml:"initiated"`
+	// Note is the user's note; absent when none was set.
+	Note String `json:"note" xml:"note"`
+	// ImageType is the image format ("tar"); absent on many backups.
+	ImageType String `json:"image_type" xml:"image_type"`
+	// DataStoreType is the kind of data store backed up: lvm, vmware or
+	// solidfire.
+	DataStoreType DataStoreType `json:"data_store_type" xml:"data_store_type"`
+	// VolumeID is the data store id; often absent.
+	VolumeID Int `json:"volume_id" xml:"volume_id"`
+	// VolumeGroup is the LVM volume group, when the control panel sends it.
+	VolumeGroup String `json:"volume_group" xml:"volume_group"`
+	// IQN is the iSCSI qualified name of a SolidFire volume; else absent.
+	IQN String `json:"iqn" xml:"iqn"`
+	// Locked is true while the backed-up server is locked.
+	Locked Bool `json:"locked" xml:"locked"`
+	// MarkedForDelete is true when an auto-backup is due to be deleted.
+	MarkedForDelete Bool `json:"marked_for_delete" xml:"marked_for_delete"`
+	// MinDiskSize (GB) and MinMemorySize (MB) are what a server restored
+	// or built from this backup needs at least.
+	MinDiskSize   Int `json:"min_disk_size" xml:"min_disk_size"`
+	MinMemorySize Int `json:"min_memory_size" xml:"min_memory_size"`
+	// OperatingSystem and OperatingSystemDistro describe the backed-up
+	// server ("linux", "ubuntu").
+	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	// TemplateID is the template the backed-up server was built from.
+	TemplateID Int `json:"template_id" xml:"template_id"`
+	// UserID is the owner of the backed-up server.
+	UserID Int `json:"user_id" xml:"user_id"`
+	// AllowResizeWithoutReboot is true if CPU and RAM of the backed-up
+	// server can be resized without a reboot. The samples spell it
+	// allow_resize_without_reboot, the prose allowed_resize_without_reboot;
+	// both are read.
+	AllowResizeWithoutReboot Bool `json:"allow_resize_without_reboot" xml:"allow_resize_without_reboot"`
+	// AllowedHotMigrate is true if the backed-up server may be hot
+	// migrated.
+	AllowedHotMigrate Bool `json:"allowed_hot_migrate" xml:"allowed_hot_migrate"`
+	// AllowedSwap is true if a swap disk is allowed for the backed-up
+	// server.
+	AllowedSwap Bool `json:"allowed_swap" xml:"allowed_swap"`
+}
+
+// IsIncremental reports whether b is an incremental (virtual server)
+// backup rather than a normal (disk) backup.
+func (b *Backup) IsIncremental() bool { return b.BackupType == BackupTypeIncremental }
+
+// IsBuilt reports whether the backup has been taken (Built is true). A
+// backup just created or one whose transaction failed is not built.
+func (b *Backup) IsBuilt() bool { return b.Built.Valid && b.Built.Bool }
+
+// ImageTemplate is the template a backup was converted into.
+type ImageTemplate struct {
+	// ID is the template's id.
+	ID Int `json:"id" xml:"id"`
+	// Label is the template's name.
+	Label string `json:"label" xml:"label"`
+	// FileName is the template file on the template store.
+	FileName String `json:"file_name" xml:"file_name"`
+	// State is the template's state, such as "active" or "inactive".
+	State string `json:"state" xml:"state"`
+	// Version is the template's version.
+	Version String `json:"version" xml:"version"`
+	// OperatingSystem, OperatingSystemDistro and OperatingSystemArch
+	// describe the system in the template.
+	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	OperatingSystemArch   String `json:"operating_system_arch" xml:"operating_system_arch"`
+	// MinDiskSize (GB) and MinMemorySize (MB) are what a server built from
+	// the template needs at least.
+	MinDiskSize   Int `json:"min_disk_size" xml:"min_disk_size"`
+	MinMemorySize Int `json:"min_memory_size" xml:"min_memory_size"`
+	// TemplateSize is the template's size in kB.
+	TemplateSize Int `json:"template_size" xml:"template_size"`
+	// Checksum is the template file's checksum, once known.
+	Checksum String `json:"checksum" xml:"checksum"`
+	// BackupServerID is the backup server holding the template file.
+	BackupServerID Int `json:"backup_server_id" xml:"backup_server_id"`
+	// ParentTemplateID is the template the backed-up server was built from.
+	ParentTemplateID Int `json:"parent_template_id" xml:"parent_template_id"`
+	// UserID is the template's owner.
+	UserID Int `json:"user_id" xml:"user_id"`
+	// AllowResizeWithoutReboot, AllowedHotMigrate and AllowedSwap carry
+	// over from the backup.
+	AllowResizeWithoutReboot Bool `json:"allow_resize_without_reboot" xml:"allow_resize_without_reboot"`
+	AllowedHotMigrate        Bool `json:"allowed_hot_migrate" xml:"allowed_hot_migrate"`
+	AllowedSwap              Bool `json:"allowed_swap" xml:"allowed_swap"`
+	// CreatedAt and UpdatedAt are when the record was created and last
+	// changed.
+	CreatedAt Time `json:"created_at" xml:"created_at"`
+	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
+}
+
+// CreateBackupOptions are the optional settings of a new backup.
+type CreateBackupOptions struct {
+	// Note is stored with the backup.
+	Note string `json:"note,omitzero"`
+}
+
+// ConvertOptions describe the template a backup is converted into.
+type ConvertOptions struct {
+	// Label names the template (required).
+	Label string `json:"label"`
+	// MinDiskSize (GB) and MinMemorySize (MB) override the backup's
+	// minimums when set.
+	MinDiskSize   int `json:"min_disk_size,omitzero"`
+	MinMemorySize int `json:"min_memory_size,omitzero"`
+}
+
+// RestoreResult is the control panel's answer to a restore: the restore is
+// scheduled (a transaction is queued), not done.
+type RestoreResult struct {
+	// Scheduled is true when the control panel accepted the restore.
+	Scheduled bool `json:"scheduled"`
+	// StatusCode is the success status the control panel answered with
+	// (201 Created for a scheduled restore).
+	StatusCode int `json:"status_code"`
+	// Backup is the backup being restored, when the answer carried it.
+	Backup *Backup `json:"backup,omitzero"`
+}
