@@ -1,0 +1,40 @@
+// Package unitrends is a client for the REST API of Unitrends Backup
+// appliances (Recovery Series, Unitrends Backup VMs): the backups query
+// with every documented filter, single backups, deletion, the status view
+// and the managed systems.
+//
+// The client logs in on first use (POST /api/login) and sends the session
+// token in the AuthToken header. Sessions expire after some idle time; when
+// the appliance says so (401, or 403/500 or even 200 with "Your session has
+// expired or is invalid") the client logs in again once, shared by every
+// goroutine waiting on it, and repeats the call. Logout ends the session.
+//
+// Appliances come with self-signed certificates. Verification stays on: pass
+// the appliance's certificate with WithCACertFile or WithCACertPEM.
+//
+// Answers vary across appliance versions, and Backup reads all of them:
+// lists under "backups", "data" or bare; durations as "00:00:28" or
+// seconds; statuses as words in several spellings or integers; "n/a" for
+// no value; start times in the appliance's own zone (WithTimeZone). Members
+// it does not know are kept in Backup.Extra.
+//
+//	c, err := unitrends.NewClient("https://ueb.example.com",
+//		unitrends.WithCredentials("root", password),
+//		unitrends.WithCACertFile("/etc/ssl/ueb.pem"),
+//		unitrends.WithTimeZone(newYork))
+//	if err != nil {
+//		return err
+//	}
+//	defer c.Logout(ctx)
+//	backups, err := c.Backups.Query(ctx, &unitrends.BackupsQuery{
+//		Types:      []string{"Full"},
+//		StartHours: 24,
+//	})
+//
+// Errors are *APIError (the appliance refused: status and messages, also
+// for errors inside a 200 answer), *DecodeError (an answer that does not
+// parse, saying where) or *TransportError (no answer, including a refused
+// certificate, whose message names the option that fixes it).
+//
+// Package unitrendstest provides an in-memory appliance for tests.
+package unitrends

@@ -1,0 +1,669 @@
+package unitrends
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+)
+
+// Backup is one row of the backups query (POST /api/backups), of the
+// status view, or one backup read by id. Every field the API documents is
+// here, typed; fields the appliance may leave out, send as "n/a" or null are
+// the tolerant types whose Valid is false then. Members this type does not
+// know are kept in Extra. Both spellings of the template flag,
+// "vmware_template" (the field table) and "vm_ware_template" (the sample),
+// land in VMwareTemplate.
+type Backup struct {
+	// ID is the backup id; absent for rows without a backup (a protected
+	// client that has none yet shows as a row with status None).
+	ID Int `json:"id"`
+	// ClientID is the client (protected machine) of the backup; for a row
+	// without a backup id, the appliance's own (DPU) client.
+	ClientID Int `json:"client_id"`
+	// ClientName is the name of the client.
+	ClientName string `json:"client_name"`
+	// Type is the pretty-printed backup type ("Full", "Differential", …).
+	Type string `json:"type"`
+	// StartDateTime is when the backup started, printed by the appliance in
+	// its own zone without saying which; it is read in the zone set with
+	// WithTimeZone (UTC by default).
+	StartDateTime LocalTime `json:"start_date_time"`
+	// Duration is how long the backup ran ("00:00:28" or 28 seconds).
+	Duration Duration `json:"duration"`
+	// Complete says whether the backup is complete.
+	Complete Bool `json:"complete"`
+	// Status is the backup's outcome: None, Success, Warning or Failure.
+	Status BackupStatus `json:"status"`
+	// SizeMB is the size of the backup (or vaulted backup) in MB.
+	SizeMB Int `json:"size"`
+	// SyncSizeMB is the size of the data synced, in MB (sync types).
+	SyncSizeMB Int `json:"sync_size"`
+	// Files is the number of files backed up (file-level types).
+	Files Int `json:"files"`
+	// Encrypted says whether the backup is encrypted.
+	Encrypted Bool `json:"encrypted"`
+	// IsCluster says whether the backup is of a VM managed by a Hyper-V
+	// cluster client.
+	IsCluster Bool `json:"is_cluster"`
+	// GUID is the Hyper-V VM's GUID.
+	GUID String `json:"guid"`
+	// VMName is the virtual machine's name (Hyper-V and VMware types).
+	VMName String `json:"vm_name"`
+	// ReplicationStatus says whether the backup has been replicated.
+	ReplicationStatus ReplicationStatus `json:"replication_status"`
+	// Verified says whether the backup has been verified.
+	Verified Bool `json:"verified"`
+	// VerifyStatus says whether verification succeeded.
+	VerifyStatus VerifyStatus `json:"verify_status"`
+	// PresyncSeconds is the pre-sync part of a SecureSync, in seconds.
+	PresyncSeconds Int `json:"presync_seconds"`
+	// SyncSeconds is the sync part of a SecureSync, in seconds.
+	SyncSeconds Int `json:"sync_seconds"`
+	// PostsyncSeconds is the post-sync part of a SecureSync, in seconds.
+	PostsyncSeconds Int `json:"postsync_seconds"`
+	// SyncMessage is the output of a SecureSync; it starts with Success or
+	// Failure.
+	SyncMessage String `json:"sync_message"`
+	// ServerInstanceName is the SQL Server or VMware instance.
+	ServerInstanceName String `json:"server_instance_name"`
+	// DatabaseName is the database (SQL Server), database or storage group
+	// (Exchange) or virtual machine (VM types).
+	DatabaseName String `json:"database_name"`
+	// ServerName is the vCenter or ESX server (VM types).
+	ServerName String `json:"server_name"`
+	// InstanceID is the protected application instance.
+	InstanceID Int `json:"instance_id"`
+	// InstanceName is the protected instance's name ("file-level", …).
+	InstanceName String `json:"instance_name"`
+	// AppID is the application backed up (as the client's applications list it).
+	AppID Int `json:"app_id"`
+	// AppName is the name of that application.
+	AppName String `json:"app_name"`
+	// Synthesized says the appliance synthesized the backup.
+	Synthesized Bool `json:"synthesized"`
+	// SynthCapable says the backup can be part of a synthesis group.
+	SynthCapable Bool `json:"synth_capable"`
+	// DiskMetadata says the backup holds the disk layout metadata.
+	DiskMetadata Bool `json:"disk_metadata"`
+	// ClientConfig says the metadata suffices to create a virtual client.
+	ClientConfig Bool `json:"client_config"`
+	// RestoredBackupType is the backup type of a virtual restore.
+	RestoredBackupType String `json:"restored_bkup_type"`
+	// Replicated says the backup was replicated from another system.
+	Replicated Bool `json:"replicated"`
+	// Destination names the replication target (sync types).
+	Destination String `json:"destination"`
+	// VMwareTemplate says the backup is of a VMware template, not a VM.
+	// The appliance spells it vmware_template or vm_ware_template.
+	VMwareTemplate Bool `json:"vmware_template"`
+	// Certified says the backup was certified as a valid recovery point.
+	Certified Bool `json:"certified"`
+	// Storage is where the backup is kept (may be empty if it failed).
+	Storage String `json:"storage"`
+	// Output is the formatted output of the backup.
+	Output String `json:"output"`
+	// Purgeable says the backup may be purged.
+	Purgeable Bool `json:"purgeable"`
+	// Last says this is the last backup of its protected asset.
+	Last Bool `json:"last"`
+	// LegalHold says the backup is on legal hold.
+	LegalHold Bool `json:"legalhold"`
+	// GFSRecoveryPointType is the GFS recovery point type (may be empty).
+	GFSRecoveryPointType String `json:"gfs_rp_type"`
+	// StartTime is when the backup started, as epoch seconds (newer appliances).
+	StartTime Time `json:"start_time"`
+	// CompleteTime is when the backup completed, as epoch seconds (newer appliances).
+	CompleteTime Time `json:"complete_time"`
+	// Extra holds every member this type does not know, as sent.
+	Extra map[string]json.RawMessage `json:",embed"`
+}
+
+// plainBackup is Backup without its methods, for the codec.
+type plainBackup Backup
+
+// UnmarshalJSON reads one backup with the SDK's tolerant codec and drops
+// "n/a" placeholders from text fields.
+func (b *Backup) UnmarshalJSON(data []byte) error {
+	data = validUTF8(data)
+	var p plainBackup
+	if err := codec.UnmarshalJSON(data, &p); err != nil {
+		return err
+	}
+	*b = Backup(p)
+	b.dropPlaceholders()
+	return nil
+}
+
+func (b *Backup) dropPlaceholders() {
+	if isPlaceholder(b.ClientName) {
+		b.ClientName = ""
+	}
+	if isPlaceholder(b.Type) {
+		b.Type = ""
+	}
+	for _, s := range []*String{
+		&b.GUID, &b.VMName, &b.SyncMessage, &b.ServerInstanceName, &b.DatabaseName,
+		&b.ServerName, &b.InstanceName, &b.AppName, &b.RestoredBackupType, &b.Destination,
+		&b.Storage, &b.Output, &b.GFSRecoveryPointType,
+	} {
+		if s.Valid && isPlaceholder(s.String) {
+			*s = String{}
+		}
+	}
+}
+
+// validUTF8 replaces invalid UTF-8 (which JSON can hold only inside
+// strings) with U+FFFD, so that what was decoded can be encoded again.
+func validUTF8(data []byte) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+}
+
+// inZone re-reads the appliance-local times in loc.
+func (b *Backup) inZone(loc *time.Location) error {
+	t, err := b.StartDateTime.In(loc)
+	if err != nil {
+		return err
+	}
+	b.StartDateTime = t
+	return nil
+}
+
+// Finished returns when the backup ended: CompleteTime when the appliance
+// sent it, else StartDateTime plus Duration.
+func (b *Backup) Finished() (time.Time, bool) {
+	if b.CompleteTime.Valid {
+		return b.CompleteTime.Time, true
+	}
+	if b.StartDateTime.Valid && b.Duration.Valid {
+		return b.StartDateTime.Time.Add(b.Duration.Duration), true
+	}
+	return time.Time{}, false
+}
+
+// isPlaceholder reports text that stands for "no value".
+func isPlaceholder(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.EqualFold(s, "n/a") || strings.EqualFold(s, "null")
+}
+
+// System is one system (appliance) this appliance manages, from
+// GET /api/systems. The fields are those appliances send; others are kept
+// in Extra.
+type System struct {
+	// ID is the system id (the sid of other calls).
+	ID Int `json:"id"`
+	// Name is the system's name.
+	Name string `json:"name"`
+	// Host is its host name or address.
+	Host String `json:"host"`
+	// Role is its role ("Managed", "Replication Target", …).
+	Role String `json:"role"`
+	// Version is its software version.
+	Version String `json:"version"`
+	// Local says this is the appliance answering.
+	Local Bool `json:"local"`
+	// Online says the system is reachable.
+	Online Bool `json:"online"`
+	// Status is its status text.
+	Status String `json:"status"`
+	// AssetTag is its asset tag.
+	AssetTag String `json:"asset_tag"`
+	// TotalMBSize is the size of its backup storage, in MB.
+	TotalMBSize Int `json:"total_mb_size"`
+	// TotalMBFree is the free part of its backup storage, in MB.
+	TotalMBFree Int `json:"total_mb_free"`
+	// Extra holds every member this type does not know, as sent.
+	Extra map[string]json.RawMessage `json:",embed"`
+}
+
+// plainSystem is System without its methods, for the codec.
+type plainSystem System
+
+// UnmarshalJSON reads one system with the SDK's tolerant codec.
+func (s *System) UnmarshalJSON(data []byte) error {
+	var p plainSystem
+	if err := codec.UnmarshalJSON(validUTF8(data), &p); err != nil {
+		return err
+	}
+	*s = System(p)
+	return nil
+}
+
+// StatusEntry is one row of the status view (GET /api/backups/).
+type StatusEntry struct {
+	// System is the name of the system the appliance grouped the row
+	// under, or "" when the view was one flat list.
+	System string `json:"system,omitzero"`
+	// Backup is the row.
+	Backup Backup `json:"backup"`
+}
+
+// LocalTime is a time the appliance prints as text in its own zone without
+// naming it ("10/14/2014 09:32 am", "10/14/2014 09:32:05 am"), or sends as
+// epoch seconds or a dated text with a zone. Valid is false when it was
+// absent, null, "" or "n/a". Text is the text as sent (empty for a number).
+type LocalTime struct {
+	Time  time.Time // the time, in the appliance's zone
+	Valid bool      // false when absent
+	Text  string    // the text as sent ("" for a number)
+}
+
+// Get returns the time and whether it was present.
+func (t LocalTime) Get() (time.Time, bool) { return t.Time, t.Valid }
+
+// Or returns the time, or def when it is absent.
+func (t LocalTime) Or(def time.Time) time.Time {
+	if t.Valid {
+		return t.Time
+	}
+	return def
+}
+
+// IsZero reports whether the time is absent; `omitzero` uses it.
+func (t LocalTime) IsZero() bool { return !t.Valid }
+
+// In returns the time re-read in loc: a text without a zone is taken as
+// loc's wall clock; epoch seconds and texts with a zone keep their instant
+// (shown in loc). The Client does this with the zone of WithTimeZone.
+func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if !t.Valid {
+		return t, nil
+	}
+	if t.Text == "" {
+		t.Time = t.Time.In(loc)
+		return t, nil
+	}
+	v, err := codec.ParseTime(t.Text, loc)
+	if err != nil {
+		return t, err
+	}
+	t.Time = v.In(loc)
+	return t, nil
+}
+
+// UnmarshalJSON reads a text in any layout codec.ParseTime knows (the
+// appliance's m/d/Y h:i a and m/d/Y h:i:s a among them) as UTC wall clock,
+// or a number as epoch seconds.
+func (t *LocalTime) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] != '"' {
+		var ct codec.Time
+		if err := ct.UnmarshalJSON(data); err != nil {
+			return err
+		}
+		*t = LocalTime{Time: ct.Time, Valid: ct.Valid}
+		return nil
+	}
+	var s string
+	if err := codec.UnmarshalJSON(data, &s); err != nil {
+		return err
+	}
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		*t = LocalTime{}
+		return nil
+	}
+	v, err := codec.ParseTime(s, time.UTC)
+	if err != nil {
+		return err
+	}
+	*t = LocalTime{Time: v, Valid: true, Text: s}
+	return nil
+}
+
+// MarshalJSON writes an RFC 3339 string, or null when absent.
+func (t LocalTime) MarshalJSON() ([]byte, error) {
+	if !t.Valid {
+		return []byte("null"), nil
+	}
+	return strconv.AppendQuote(nil, t.Time.Format(time.RFC3339Nano)), nil
+}
+
+// Duration is how long something ran, which appliances send as "00:00:28"
+// (h:mm:ss, also m:ss, with optional fractions) or as a number of seconds
+// (also in a string). Valid is false when it was absent, null, "" or "n/a".
+type Duration struct {
+	Duration time.Duration // the duration, to the millisecond
+	Valid    bool          // false when absent
+}
+
+// Get returns the duration and whether it was present.
+func (d Duration) Get() (time.Duration, bool) { return d.Duration, d.Valid }
+
+// Or returns the duration, or def when it is absent.
+func (d Duration) Or(def time.Duration) time.Duration {
+	if d.Valid {
+		return d.Duration
+	}
+	return def
+}
+
+// IsZero reports whether the duration is absent; `omitzero` uses it.
+func (d Duration) IsZero() bool { return !d.Valid }
+
+// String returns the duration as time.Duration prints it ("28s"), or "n/a"
+// when absent.
+func (d Duration) String() string {
+	if !d.Valid {
+		return "n/a"
+	}
+	return d.Duration.String()
+}
+
+// UnmarshalJSON reads "00:00:28", 28, "28" or 28.5.
+func (d *Duration) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	var s string
+	switch {
+	case len(data) == 0:
+		return fmt.Errorf("cannot read an empty value as a duration")
+	case data[0] == '"':
+		if err := codec.UnmarshalJSON(data, &s); err != nil {
+			return err
+		}
+	case string(data) == "null":
+		*d = Duration{}
+		return nil
+	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
+		s = string(data)
+	default:
+		return fmt.Errorf("cannot read %s as a duration", clip(string(data)))
+	}
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		*d = Duration{}
+		return nil
+	}
+	v, err := parseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration{Duration: v, Valid: true}
+	return nil
+}
+
+// MarshalJSON writes the duration as a number of seconds, or null.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	if !d.Valid {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, d.Duration.Seconds(), 'f', -1, 64), nil
+}
+
+// maxDurationSeconds keeps durations inside time.Duration.
+const maxDurationSeconds = float64(math.MaxInt64 / int64(time.Second))
+
+// parseDuration reads seconds ("28", "28.5") or h:mm:ss / m:ss.
+func parseDuration(s string) (time.Duration, error) {
+	bad := func() (time.Duration, error) {
+		return 0, fmt.Errorf("cannot read %q as a duration (want h:mm:ss or seconds)", clip(s))
+	}
+	if !strings.Contains(s, ":") {
+		return seconds(s, bad)
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) > 3 {
+		return bad()
+	}
+	var total float64
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		last := i == len(parts)-1
+		if !isDecimal(p) || (!last && strings.Contains(p, ".")) {
+			return bad()
+		}
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			return bad()
+		}
+		if i > 0 && v >= 60 {
+			return bad()
+		}
+		total = total*60 + v
+	}
+	if total > maxDurationSeconds {
+		return bad()
+	}
+	return time.Duration(total * float64(time.Second)).Round(time.Millisecond), nil
+}
+
+func seconds(s string, bad func() (time.Duration, error)) (time.Duration, error) {
+	if !isDecimal(s) {
+		return bad()
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) || v > maxDurationSeconds {
+		return bad()
+	}
+	return time.Duration(v * float64(time.Second)).Round(time.Millisecond), nil
+}
+
+// isDecimal reports digits with at most one '.', and at least one digit.
+func isDecimal(s string) bool {
+	digits, dots := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.':
+			dots++
+		default:
+			return false
+		}
+	}
+	return digits > 0 && dots <= 1
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// BackupStatus is a backup's outcome. Appliances spell it in several ways
+// ("Success" or "Successful", "Failure" or "Failed") or send an integer;
+// decoding maps each spelling to one of the constants below. Integers are
+// read in the order of the documented list: 0 None, 1 Success, 2 Warning,
+// 3 Failure. A value outside these is kept as sent (Known reports false);
+// an absent one ("", "n/a", null) is "".
+type BackupStatus string
+
+// The documented backup statuses.
+const (
+	BackupStatusNone    BackupStatus = "None"
+	BackupStatusSuccess BackupStatus = "Success"
+	BackupStatusWarning BackupStatus = "Warning"
+	BackupStatusFailure BackupStatus = "Failure"
+)
+
+// ParseBackupStatus maps any spelling appliances use to a BackupStatus.
+func ParseBackupStatus(s string) BackupStatus {
+	switch foldStatus(s) {
+	case "":
+		return ""
+	case "none", "0":
+		return BackupStatusNone
+	case "success", "successful", "succeeded", "ok", "1":
+		return BackupStatusSuccess
+	case "warning", "warnings", "successwithwarnings", "completedwithwarnings", "2":
+		return BackupStatusWarning
+	case "failure", "failed", "fail", "error", "3":
+		return BackupStatusFailure
+	}
+	return BackupStatus(strings.TrimSpace(s))
+}
+
+// Known reports whether s is one of the documented statuses.
+func (s BackupStatus) Known() bool {
+	switch s {
+	case BackupStatusNone, BackupStatusSuccess, BackupStatusWarning, BackupStatusFailure:
+		return true
+	}
+	return false
+}
+
+// UnmarshalJSON reads a status string or integer in any spelling.
+func (s *BackupStatus) UnmarshalJSON(data []byte) error {
+	text, err := statusText(data, "backup status")
+	if err != nil {
+		return err
+	}
+	*s = ParseBackupStatus(text)
+	return nil
+}
+
+// ReplicationStatus says whether a backup has been replicated. Spellings
+// are mapped to the constants ("in_progress" to In Progress, …); "N/A" and
+// other placeholders are absent (""), while the spelled-out "Not
+// Applicable" is ReplicationNotApplicable.
+type ReplicationStatus string
+
+// The documented replication statuses.
+const (
+	ReplicationNotApplicable ReplicationStatus = "Not Applicable"
+	ReplicationNeeded        ReplicationStatus = "Needed"
+	ReplicationCompleted     ReplicationStatus = "Completed"
+	ReplicationInProgress    ReplicationStatus = "In Progress"
+	ReplicationWaiting       ReplicationStatus = "Waiting"
+)
+
+// ParseReplicationStatus maps any spelling appliances use to a
+// ReplicationStatus.
+func ParseReplicationStatus(s string) ReplicationStatus {
+	switch foldStatus(s) {
+	case "":
+		return ""
+	case "notapplicable":
+		return ReplicationNotApplicable
+	case "needed", "required", "pending":
+		return ReplicationNeeded
+	case "completed", "complete", "replicated", "done":
+		return ReplicationCompleted
+	case "inprogress", "running", "replicating":
+		return ReplicationInProgress
+	case "waiting", "queued":
+		return ReplicationWaiting
+	}
+	return ReplicationStatus(strings.TrimSpace(s))
+}
+
+// Known reports whether s is one of the documented statuses.
+func (s ReplicationStatus) Known() bool {
+	switch s {
+	case ReplicationNotApplicable, ReplicationNeeded, ReplicationCompleted, ReplicationInProgress, ReplicationWaiting:
+		return true
+	}
+	return false
+}
+
+// UnmarshalJSON reads a replication status in any spelling.
+func (s *ReplicationStatus) UnmarshalJSON(data []byte) error {
+	text, err := statusText(data, "replication status")
+	if err != nil {
+		return err
+	}
+	*s = ParseReplicationStatus(text)
+	return nil
+}
+
+// VerifyStatus says whether a backup was verified successfully. The
+// documented "Successful" and "Failed" are also sent as "Success" (as in
+// the documented sample) and "Failure"; "N/A" is absent ("").
+type VerifyStatus string
+
+// The documented verification statuses.
+const (
+	VerifyNotApplicable VerifyStatus = "Not Applicable"
+	VerifySuccessful    VerifyStatus = "Successful"
+	VerifyFailed        VerifyStatus = "Failed"
+)
+
+// ParseVerifyStatus maps any spelling appliances use to a VerifyStatus.
+func ParseVerifyStatus(s string) VerifyStatus {
+	switch foldStatus(s) {
+	case "":
+		return ""
+	case "notapplicable":
+		return VerifyNotApplicable
+	case "successful", "success", "succeeded", "verified", "ok":
+		return VerifySuccessful
+	case "failed", "failure", "fail", "error":
+		return VerifyFailed
+	}
+	return VerifyStatus(strings.TrimSpace(s))
+}
+
+// Known reports whether s is one of the documented statuses.
+func (s VerifyStatus) Known() bool {
+	switch s {
+	case VerifyNotApplicable, VerifySuccessful, VerifyFailed:
+		return true
+	}
+	return false
+}
+
+// UnmarshalJSON reads a verification status in any spelling.
+func (s *VerifyStatus) UnmarshalJSON(data []byte) error {
+	text, err := statusText(data, "verify status")
+	if err != nil {
+		return err
+	}
+	*s = ParseVerifyStatus(text)
+	return nil
+}
+
+// foldStatus lower-cases s and drops spaces, '_' and '-', so that "In
+// Progress", "in_progress" and "InProgress" compare equal. Placeholders
+// fold to "".
+func foldStatus(s string) string {
+	if isPlaceholder(s) {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch r {
+		case ' ', '_', '-', '\t':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// statusText returns a JSON string's text or a number's digits; null is "".
+func statusText(data []byte, what string) (string, error) {
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0:
+		return "", fmt.Errorf("cannot read an empty value as a %s", what)
+	case data[0] == '"':
+		var s string
+		if err := codec.UnmarshalJSON(data, &s); err != nil {
+			return "", err
+		}
+		return s, nil
+	case string(data) == "null":
+		return "", nil
+	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
+		var n Int
+		if err := n.UnmarshalJSON(data); err != nil {
+			return "", err
+		}
+		return strconv.FormatInt(n.Int64, 10), nil
+	}
+	return "", fmt.Errorf("cannot read %s as a %s", clip(string(data)), what)
+}

@@ -1,0 +1,264 @@
+package unitrends_test
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backupsdk/backupsdk/internal/golden"
+	"github.com/backupsdk/backupsdk/unitrends"
+)
+
+func TestDuration(t *testing.T) {
+	t.Parallel()
+	ok := map[string]time.Duration{
+		`"00:00:28"`:   28 * time.Second,
+		`"0:00:28"`:    28 * time.Second,
+		`"01:02:03"`:   time.Hour + 2*time.Minute + 3*time.Second,
+		`"123:00:00"`:  123 * time.Hour,
+		`"02:03"`:      2*time.Minute + 3*time.Second,
+		`"00:00:28.5"`: 28500 * time.Millisecond,
+		`28`:           28 * time.Second,
+		`28.25`:        28250 * time.Millisecond,
+		`"28"`:         28 * time.Second,
+		`" 28 "`:       28 * time.Second,
+		`0`:            0,
+	}
+	for in, want := range ok {
+		var d unitrends.Duration
+		require.NoError(t, json.Unmarshal([]byte(in), &d), in)
+		assert.True(t, d.Valid, in)
+		assert.Equal(t, want, d.Duration, in)
+	}
+	for _, in := range []string{`null`, `"n/a"`, `"N/A"`, `""`} {
+		var d unitrends.Duration
+		require.NoError(t, json.Unmarshal([]byte(in), &d), in)
+		assert.False(t, d.Valid, in)
+		assert.Equal(t, 5*time.Second, d.Or(5*time.Second))
+		assert.Equal(t, "n/a", d.String())
+	}
+	for _, in := range []string{`"00:61:00"`, `"1:2:3:4"`, `"-5"`, `-5`, `"abc"`, `true`, `{}`, `"1e3"`, `"0x10"`, `"Inf"`, `"::"`, `"1.5:00"`, `1e300`, `"99999999999999999999"`} {
+		var d unitrends.Duration
+		assert.Error(t, json.Unmarshal([]byte(in), &d), in)
+	}
+	out, err := json.Marshal(unitrends.Duration{Duration: 90 * time.Second, Valid: true})
+	require.NoError(t, err)
+	assert.Equal(t, `90`, string(out))
+	out, err = json.Marshal(unitrends.Duration{})
+	require.NoError(t, err)
+	assert.Equal(t, `null`, string(out))
+}
+
+func TestStatuses(t *testing.T) {
+	t.Parallel()
+	backup := map[string]unitrends.BackupStatus{
+		`"Success"`: unitrends.BackupStatusSuccess, `"Successful"`: unitrends.BackupStatusSuccess, `"success"`: unitrends.BackupStatusSuccess,
+		`"Warning"`: unitrends.BackupStatusWarning, `"Failed"`: unitrends.BackupStatusFailure, `"Failure"`: unitrends.BackupStatusFailure,
+		`"None"`: unitrends.BackupStatusNone, `0`: unitrends.BackupStatusNone, `1`: unitrends.BackupStatusSuccess,
+		`2`: unitrends.BackupStatusWarning, `3`: unitrends.BackupStatusFailure, `"3"`: unitrends.BackupStatusFailure,
+		`"N/A"`: "", `null`: "", `""`: "", `7`: "7", `"Queued"`: "Queued",
+	}
+	for in, want := range backup {
+		var s unitrends.BackupStatus
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s, in)
+		assert.Equal(t, want != "" && !strings.ContainsAny(string(want), "7Q"), s.Known(), in)
+	}
+	repl := map[string]unitrends.ReplicationStatus{
+		`"Not Applicable"`: unitrends.ReplicationNotApplicable, `"Needed"`: unitrends.ReplicationNeeded,
+		`"Completed"`: unitrends.ReplicationCompleted, `"In Progress"`: unitrends.ReplicationInProgress,
+		`"in_progress"`: unitrends.ReplicationInProgress, `"Waiting"`: unitrends.ReplicationWaiting, `"N/A"`: "",
+	}
+	for in, want := range repl {
+		var s unitrends.ReplicationStatus
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s, in)
+		assert.Equal(t, want != "", s.Known(), in)
+	}
+	verify := map[string]unitrends.VerifyStatus{
+		`"Not Applicable"`: unitrends.VerifyNotApplicable, `"Successful"`: unitrends.VerifySuccessful,
+		`"Success"`: unitrends.VerifySuccessful, `"Failed"`: unitrends.VerifyFailed, `"Failure"`: unitrends.VerifyFailed, `"n/a"`: "",
+	}
+	for in, want := range verify {
+		var s unitrends.VerifyStatus
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s, in)
+		assert.Equal(t, want != "", s.Known(), in)
+	}
+	for _, in := range []string{`true`, `[]`, `{}`, `1.5`} {
+		var s unitrends.BackupStatus
+		assert.Error(t, json.Unmarshal([]byte(in), &s), in)
+	}
+}
+
+// start_date_time in every layout of the notes, read in the appliance's
+// zone; epochs and zoned texts keep their instant.
+func TestLocalTimes(t *testing.T) {
+	t.Parallel()
+	tokyo := time.FixedZone("JST", 9*3600)
+	cases := []struct {
+		in   string
+		want time.Time // in tokyo's wall clock unless zoned
+	}{
+		{`"10/14/2014 09:32 am"`, time.Date(2014, 10, 14, 9, 32, 0, 0, tokyo)},
+		{`"10/14/2014 09:32 PM"`, time.Date(2014, 10, 14, 21, 32, 0, 0, tokyo)},
+		{`"10/14/2014 09:32:05 am"`, time.Date(2014, 10, 14, 9, 32, 5, 0, tokyo)},
+		{`"1/4/2014 9:32:05 pm"`, time.Date(2014, 1, 4, 21, 32, 5, 0, tokyo)},
+		{`"10/14/2014 21:32"`, time.Date(2014, 10, 14, 21, 32, 0, 0, tokyo)},
+		{`"2014-10-14 09:32:05"`, time.Date(2014, 10, 14, 9, 32, 5, 0, tokyo)},
+		{`"2014-10-14T09:32:05Z"`, time.Date(2014, 10, 14, 9, 32, 5, 0, time.UTC)},
+		{`1413279125`, time.Unix(1413279125, 0)},
+		{`"1413279125"`, time.Unix(1413279125, 0)},
+	}
+	for _, tc := range cases {
+		bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": `+tc.in+`}]`), tokyo)
+		require.NoError(t, err, tc.in)
+		got := bs[0].StartDateTime
+		require.True(t, got.Valid, tc.in)
+		assert.True(t, tc.want.Equal(got.Time), "%s: got %s want %s", tc.in, got.Time, tc.want)
+		assert.Equal(t, tokyo, got.Time.Location(), tc.in)
+
+		utc, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": `+tc.in+`}]`), nil)
+		require.NoError(t, err)
+		if strings.Contains(tc.in, "/") || strings.Contains(tc.in, "-10-14 ") {
+			assert.Equal(t, 9*time.Hour, utc[0].StartDateTime.Time.Sub(got.Time), "%s: a zone-less text moves with the zone", tc.in)
+		} else {
+			assert.True(t, utc[0].StartDateTime.Time.Equal(got.Time), "%s: an instant does not move", tc.in)
+		}
+	}
+	for _, in := range []string{`"n/a"`, `"N/A"`, `""`, `null`} {
+		bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": `+in+`}]`), tokyo)
+		require.NoError(t, err, in)
+		assert.False(t, bs[0].StartDateTime.Valid, in)
+	}
+	_, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": "yesterday"}]`), tokyo)
+	assert.ErrorContains(t, err, "yesterday")
+}
+
+// Tolerant decoding: numbers as strings, "n/a" everywhere, unknown members
+// kept (including nested ones), newer epoch fields.
+func TestTolerantBackup(t *testing.T) {
+	t.Parallel()
+	body := `{"data": [{
+		"id": "17", "client_id": 3, "client_name": "N/A", "type": "Full",
+		"start_date_time": "03/14/2024 01:05 pm", "duration": "n/a", "complete": "1",
+		"status": "Failed", "size": "n/a", "files": null, "encrypted": 0,
+		"replication_status": "in progress", "verify_status": "Not Applicable",
+		"guid": "N/A", "vm_name": "app01", "storage": "", "destination": "n/a",
+		"start_time": 1710421500, "complete_time": "1710421800",
+		"system_id": 1, "system_name": "ueb-primary", "nested": {"a": [1, 2]}
+	}]}`
+	bs, err := unitrends.DecodeBackups([]byte(body), nil)
+	require.NoError(t, err)
+	require.Len(t, bs, 1)
+	b := bs[0]
+	assert.Equal(t, int64(17), b.ID.Int64)
+	assert.Empty(t, b.ClientName)
+	assert.False(t, b.Duration.Valid)
+	assert.True(t, b.Complete.Bool)
+	assert.Equal(t, unitrends.BackupStatusFailure, b.Status)
+	assert.False(t, b.SizeMB.Valid)
+	assert.False(t, b.Files.Valid)
+	assert.False(t, b.Encrypted.Bool)
+	assert.Equal(t, unitrends.ReplicationInProgress, b.ReplicationStatus)
+	assert.Equal(t, unitrends.VerifyNotApplicable, b.VerifyStatus)
+	assert.False(t, b.GUID.Valid)
+	assert.Equal(t, "app01", b.VMName.String)
+	assert.False(t, b.Storage.Valid)
+	assert.False(t, b.Destination.Valid)
+	finished, ok := b.Finished()
+	assert.True(t, ok)
+	assert.Equal(t, time.Unix(1710421800, 0), finished.Local())
+	assert.Equal(t, []string{"nested", "system_id", "system_name"}, keys(b.Extra))
+	assert.JSONEq(t, `{"a": [1, 2]}`, string(b.Extra["nested"]))
+	golden.AssertJSON(t, "tolerant-backup", b)
+
+	// Without complete_time, Finished is start plus duration.
+	bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": "03/14/2024 01:05 pm", "duration": "00:10:00"}]`), nil)
+	require.NoError(t, err)
+	finished, ok = bs[0].Finished()
+	assert.True(t, ok)
+	assert.Equal(t, time.Date(2024, 3, 14, 13, 15, 0, 0, time.UTC), finished)
+	_, ok = (&unitrends.Backup{}).Finished()
+	assert.False(t, ok)
+}
+
+// Each list shape, and the failures that must not pass for an empty list.
+func TestListShapes(t *testing.T) {
+	t.Parallel()
+	for body, n := range map[string]int{
+		`{"backups": [{"id": 1}, {"id": 2}]}`: 2,
+		`{"data": [{"id": 1}]}`:               1,
+		`{"Backups": [{"id": 1}]}`:            1,
+		`[{"id": 1}, {"id": 2}, {"id": 3}]`:   3,
+		`{"backups": null}`:                   0,
+		`{"backups": [], "total": 0}`:         0,
+		`[]`:                                  0,
+		`{}`:                                  0,
+		`null`:                                0,
+		``:                                    0,
+	} {
+		bs, err := unitrends.DecodeBackups([]byte(body), nil)
+		require.NoError(t, err, body)
+		assert.NotNil(t, bs, body)
+		assert.Len(t, bs, n, body)
+	}
+	for body, want := range map[string]string{
+		`{"count": 0}`:           `no "backups" or "data" member`,
+		`{"backups": {"id": 1}}`: `cannot unmarshal`,
+		`"backups"`:              `want a JSON object or array`,
+		`<html>`:                 `want a JSON object or array`,
+		`[{"id": 1.5}]`:          `cannot read "1.5" as an integer`,
+		`[{"status": true}]`:     `as a backup status`,
+	} {
+		_, err := unitrends.DecodeBackups([]byte(body), nil)
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), want, body)
+	}
+}
+
+func TestNewClientValidation(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		url  string
+		opts []unitrends.Option
+	}{
+		"base URL is empty":                         {"", []unitrends.Option{unitrends.WithToken("t")}},
+		"scheme must be http or https":              {"ftp://ueb", []unitrends.Option{unitrends.WithToken("t")}},
+		"no credentials":                            {"https://ueb", nil},
+		"WithCredentials: user is empty":            {"https://ueb", []unitrends.Option{unitrends.WithCredentials("", "p")}},
+		"WithCredentials: password is empty":        {"https://ueb", []unitrends.Option{unitrends.WithCredentials("u", "")}},
+		"WithCredentials given twice":               {"https://ueb", []unitrends.Option{unitrends.WithCredentials("u", "p"), unitrends.WithCredentials("v", "q")}},
+		"WithToken: token is empty":                 {"https://ueb", []unitrends.Option{unitrends.WithToken(" ")}},
+		"WithToken: token must not contain":         {"https://ueb", []unitrends.Option{unitrends.WithToken("a\nb")}},
+		"WithTimeZone: location is nil":             {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithTimeZone(nil)}},
+		"WithHTTPClient: client is nil":             {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithHTTPClient(nil)}},
+		"WithLogger: logger is nil":                 {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithLogger(nil)}},
+		"WithUserAgent: must not contain":           {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithUserAgent("a\r\n")}},
+		"WithRetryPolicy: retry policy: MaxRetries": {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithRetryPolicy(unitrends.RetryPolicy{MaxRetries: -1})}},
+		"holds credentials":                         {"https://root:pw@ueb", []unitrends.Option{unitrends.WithToken("t")}},
+	}
+	for want, tc := range cases {
+		_, err := unitrends.NewClient(tc.url, tc.opts...)
+		require.Error(t, err, want)
+		assert.Contains(t, err.Error(), want)
+		assert.True(t, strings.HasPrefix(err.Error(), "unitrends: "), err.Error())
+		assert.NotContains(t, err.Error(), "pw@", "credentials in the URL are not echoed")
+	}
+	loc := time.FixedZone("X", 3600)
+	c, err := unitrends.NewClient("https://ueb.example.test/", unitrends.WithToken("t"), unitrends.WithTimeZone(loc), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "https://ueb.example.test", c.BaseURL())
+	assert.Equal(t, loc, c.TimeZone())
+	_, err = c.Backups.Query(nil, nil) //nolint:staticcheck // a nil context is refused, not a panic
+	assert.ErrorContains(t, err, "nil context")
+	assert.ErrorContains(t, c.Login(nil), "nil context") //nolint:staticcheck
+}
+
+func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
