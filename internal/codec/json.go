@@ -18,10 +18,12 @@ var decodeOptions = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
 )
 
-// encodeOptions produce output that any server accepts: no HTML escaping
-// surprises, deterministic member order for maps.
+// encodeOptions give deterministic member order for maps and, like the
+// decoder, accept invalid UTF-8 (written as U+FFFD), so that whatever was
+// decoded can be encoded again.
 var encodeOptions = json.JoinOptions(
 	json.Deterministic(true),
+	jsontext.AllowInvalidUTF8(true),
 )
 
 var indentOptions = json.JoinOptions(

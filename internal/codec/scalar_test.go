@@ -289,3 +289,14 @@ type stringsBuilder struct{ b []byte }
 
 func (s *stringsBuilder) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
 func (s *stringsBuilder) String() string              { return string(s.b) }
+
+func TestInvalidUTF8RoundTrips(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		Name string `json:"name"`
+	}
+	require.NoError(t, codec.UnmarshalJSON([]byte("{\"name\":\"caf\xe9\"}"), &v))
+	out, err := codec.MarshalJSON(v)
+	require.NoError(t, err, "what was decoded can be encoded again")
+	assert.JSONEq(t, `{"name":"caf\ufffd"}`, string(out))
+}

@@ -140,6 +140,19 @@ func (a *TokenAuth) Token() (Secret, bool) {
 // Clear forgets the current token (after a logout).
 func (a *TokenAuth) Clear() { a.SetToken(Secret{}, time.Time{}) }
 
+// ClearIf forgets the current token only if it is still token, so that a
+// logout does not throw away a token another caller has just obtained. It
+// reports whether it cleared.
+func (a *TokenAuth) ClearIf(token Secret) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.token.IsSet() || a.token.Reveal() != token.Reveal() {
+		return false
+	}
+	a.token, a.expires = Secret{}, time.Time{}
+	return true
+}
+
 // Apply implements Auth: it logs in when no fresh token is held.
 func (a *TokenAuth) Apply(ctx context.Context, req *http.Request, _ []byte) error {
 	tok, err := a.get(ctx, "")

@@ -351,3 +351,88 @@ func TestSilentByDefault(t *testing.T) {
 	assert.Empty(t, string(captured), "nothing on stderr")
 	assert.Empty(t, std.String(), "nothing through the log package")
 }
+
+// TestExpiredSessionAs5xxIsRenewedNotRetried checks that an answer the
+// Renewer recognises as an expired session is not retried with the same
+// token (some appliances answer 500): the client renews at once.
+func TestExpiredSessionAs5xxIsRenewedNotRetried(t *testing.T) {
+	t.Parallel()
+	var dataCalls, logins atomic.Int64
+	var current atomic.Value
+	current.Store("")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			tok := fmt.Sprintf("tok-%d", logins.Add(1))
+			current.Store(tok)
+			_, _ = fmt.Fprintf(w, `{"auth_token":%q}`, tok)
+			return
+		}
+		dataCalls.Add(1)
+		if r.Header.Get("AuthToken") != current.Load().(string) || dataCalls.Load() == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"result":[{"message":"Your session has expired or is invalid"}]}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL, func(cfg *core.Config) {
+		cfg.Retry = &core.RetryPolicy{MaxRetries: 4, MinWait: time.Second, MaxWait: time.Minute}
+	})
+	auth := core.NewTokenAuth(core.TokenAuthConfig{
+		Header: "AuthToken",
+		Expired: func(e *core.APIError) bool {
+			return e.StatusCode == 401 || strings.Contains(e.Message, "session has expired")
+		},
+		Login: func(ctx context.Context) (core.Secret, time.Time, error) {
+			var out struct {
+				Token string `json:"auth_token"`
+			}
+			_, err := c.Do(ctx, &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true}, &out)
+			return core.NewSecret(out.Token), time.Time{}, err
+		},
+	})
+	c.SetAuth(auth)
+	start := time.Now()
+	var out struct {
+		OK bool `json:"ok"`
+	}
+	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/api/backups"}, &out)
+	require.NoError(t, err)
+	assert.True(t, out.OK)
+	assert.Equal(t, int64(2), dataCalls.Load(), "the expired answer is not retried with the same token")
+	assert.Equal(t, int64(2), logins.Load(), "first login, then one renewal")
+	assert.Less(t, time.Since(start), 900*time.Millisecond, "no backoff wait before renewing")
+
+	// A 500 that is not about the session is still retried as usual.
+	dataCalls.Store(0)
+	var plain atomic.Int64
+	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if plain.Add(1) == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"message":"database busy"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv2.Close)
+	c2 := newClient(t, srv2.URL, func(cfg *core.Config) { cfg.Auth = auth })
+	_, err = c2.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), plain.Load(), "an ordinary 500 is retried")
+}
+
+func TestClearIfKeepsANewerToken(t *testing.T) {
+	t.Parallel()
+	auth := core.NewTokenAuth(core.TokenAuthConfig{Header: "AuthToken"})
+	old := core.NewSecret("old")
+	auth.SetToken(core.NewSecret("new"), time.Time{})
+	assert.False(t, auth.ClearIf(old), "a logout of the old token keeps the new one")
+	tok, ok := auth.Token()
+	require.True(t, ok)
+	assert.Equal(t, "new", tok.Reveal())
+	assert.True(t, auth.ClearIf(core.NewSecret("new")))
+	_, ok = auth.Token()
+	assert.False(t, ok)
+	assert.False(t, auth.ClearIf(core.NewSecret("new")), "nothing left to clear")
+}

@@ -327,6 +327,11 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempts++
 			retry, cerr := shouldRetry(ctx, idempotent, resp, err)
+			if retry && err == nil && resp.StatusCode >= 500 && c.sessionExpired(auth, r.Method, resp) {
+				// Some servers report an expired session as a 5xx: renewing
+				// (outside this loop) helps, resending the same token does not.
+				retry = false
+			}
 			if err != nil && c.log != nil {
 				c.debug(ctx, "request failed", slog.String("method", r.Method), slog.String("path", path),
 					slog.Int("attempt", attempts), slog.String("error", redactError(err)), slog.Bool("will_retry", retry))
@@ -404,6 +409,28 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		return resp, last, c.APIError(resp, hresp.StatusCode)
 	}
 	return resp, last, nil
+}
+
+// sessionExpired reports whether a retryable answer is in fact the server
+// saying the credentials expired. It reads the body and puts it back.
+func (c *Client) sessionExpired(auth Auth, method string, resp *http.Response) bool {
+	rn, ok := auth.(Renewer)
+	if !ok || resp.Request == nil {
+		return false
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorProbe))
+	resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(body), resp.Body), Closer: resp.Body}
+	probe := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Method: method, URL: RedactURL(resp.Request.URL)}
+	return rn.Expired(resp.Request, c.APIError(probe, resp.StatusCode))
+}
+
+// maxErrorProbe bounds how much of a 5xx body is read to recognise an
+// expired session.
+const maxErrorProbe = 64 << 10
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 func (c *Client) authError(err error) error {

@@ -7,6 +7,8 @@ package fakeserver
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,6 +60,9 @@ type Options struct {
 func Start(h http.Handler, opts Options) (*Server, error) {
 	s := &Server{}
 	srv := httptest.NewUnstartedServer(s.wrap(h))
+	// Clients that refuse the self-signed certificate (on purpose, in
+	// tests) make the server log handshake errors; they are not news.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if opts.Addr != "" {
 		l, err := net.Listen("tcp", opts.Addr)
 		if err != nil {
