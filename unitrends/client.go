@@ -283,7 +283,8 @@ func (c *Client) Logout(ctx context.Context) error {
 			return err
 		}
 	}
-	c.auth.clearIf(tok)
+	// Another goroutine may have logged in again meanwhile: keep its token.
+	c.auth.ClearIf(tok)
 	return nil
 }
 
@@ -395,12 +396,4 @@ func (a *sessionAuth) Renew(ctx context.Context, req *http.Request) error {
 		st.renewed.Store(true)
 	}
 	return a.TokenAuth.Renew(ctx, req)
-}
-
-// clearIf forgets the token if it is still tok (another goroutine may have
-// logged in again meanwhile).
-func (a *sessionAuth) clearIf(tok core.Secret) {
-	if cur, ok := a.Token(); ok && cur.Reveal() == tok.Reveal() {
-		a.Clear()
-	}
 }
