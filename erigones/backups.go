@@ -1,0 +1,275 @@
+package erigones
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// BackupsService lists, creates, restores and deletes the backups of VM
+// disks. Creating, restoring and deleting run as server tasks and return a
+// *Task; those calls are never sent again after they may have reached the
+// server (a second attempt would find the first one's task running).
+type BackupsService service
+
+// BackupListOptions filter and sort backup lists. Nil means the server's
+// defaults.
+type BackupListOptions struct {
+	// DiskID keeps the backups of one original disk (from 1).
+	DiskID int `url:"disk_id,omitempty"`
+	// Define keeps the backups made from one backup definition.
+	Define string `url:"define,omitempty"`
+	// VM keeps the backups of one original VM hostname; node lists only.
+	VM string `url:"vm,omitempty"`
+	// Extended asks for extended output; for backups the server treats it
+	// as full output. Object lists only: the names calls never send it.
+	Extended bool `url:"extended,omitempty"`
+	// OrderBy sorts by name, disk_id, size, time, created or hostname (node
+	// lists); prefix "-" for descending. Default: -created.
+	OrderBy []string `url:"order_by,comma,omitempty"`
+	// DC overrides the client's default datacenter; node lists, which are
+	// not DC-bound, never send it.
+	DC string `url:"dc,omitempty"`
+}
+
+func (o *BackupListOptions) dc() string {
+	if o == nil {
+		return ""
+	}
+	return o.DC
+}
+
+// List returns the backups of a VM with all their details, newest first
+// by default (GET /api/vm/<vm>/backup/?full=true). vm is the original
+// hostname or uuid: backups of a deleted VM are found by its hostname. The
+// list is empty, not nil, when there are none.
+func (s *BackupsService) List(ctx context.Context, vm string, opts *BackupListOptions) ([]Backup, error) {
+	return s.client.backups(ctx, pathVMBackups, vm, opts, true)
+}
+
+// ListNames returns only the names of a VM's backups (GET
+// /api/vm/<vm>/backup/, the server's default output).
+func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupListOptions) ([]string, error) {
+	c := s.client
+	q, err := c.listQuery(opts, false, opts.dc(), true)
+	if err != nil {
+		return nil, err
+	}
+	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
+}
+
+func (c *Client) backups(ctx context.Context, path, host string, opts *BackupListOptions, dcBound bool) ([]Backup, error) {
+	q, err := c.listQuery(opts, true, opts.dc(), dcBound)
+	if err != nil {
+		return nil, err
+	}
+	var out []Backup
+	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: []string{host}, Query: q}, &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []Backup{}
+	}
+	return out, nil
+}
+
+// BackupGetOptions select the disk of Get. Nil means disk 1.
+type BackupGetOptions struct {
+	// DiskID is the original disk (from 1); 0 means 1.
+	DiskID int `url:"disk_id,omitempty"`
+	// DC overrides the client's default datacenter.
+	DC string `url:"dc,omitempty"`
+}
+
+// Get returns one backup (GET /api/vm/<vm>/backup/<name>/). A missing
+// backup is a 404 (IsNotFound).
+func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *BackupGetOptions) (*Backup, error) {
+	if err := ValidateBackupName(name); err != nil {
+		return nil, err
+	}
+	c := s.client
+	q, err := query(opts)
+	if err != nil {
+		return nil, err
+	}
+	var dc string
+	if opts != nil {
+		dc = opts.DC
+	}
+	var out Backup
+	if err := c.sync(ctx, &core.Request{
+		Method: http.MethodGet, Path: pathVMBackup, PathParams: []string{vm, name}, Query: c.withDC(q, dc),
+	}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// BackupCreateOptions are the parameters of Create. Nil means disk 1, no note.
+type BackupCreateOptions struct {
+	// DiskID is the disk the definition belongs to (from 1); 0 means 1.
+	DiskID int `json:"disk_id,omitzero"`
+	// Note is a comment stored with the backup (up to 128 characters).
+	Note string `json:"note,omitzero"`
+	// DC overrides the client's default datacenter.
+	DC string `json:"dc,omitzero"`
+}
+
+// Create starts a backup of a VM disk now, as the backup definition named
+// definition describes (POST /api/vm/<vm>/backup/<definition>/). The backup
+// is named "<definition>-YYYYmmdd_HHMMSS" (UTC); the finished task's
+// Output().DetailValue("name") tells it. Errors before the task starts:
+// 404 VM or definition not found, 406 backup already exists, 412 invalid
+// disk_id, 417 DC backup size limit reached, 423 node or VM not
+// operational or a backup task already running, 428 VM not installed.
+func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Task, error) {
+	if err := ValidateDefinitionName(definition); err != nil {
+		return nil, err
+	}
+	c := s.client
+	var body BackupCreateOptions
+	if opts != nil {
+		body = *opts
+	}
+	body.DC = c.pickDC(body.DC)
+	return c.async(ctx, &core.Request{
+		Method: http.MethodPost, Path: pathVMBackup, PathParams: []string{vm, definition}, Body: body,
+	}, body.DC)
+}
+
+// BackupRestoreOptions are the parameters of Restore. The server requires
+// TargetHostnameOrUUID and TargetDiskID.
+type BackupRestoreOptions struct {
+	// DiskID is the backup's original disk (from 1); 0 means 1.
+	DiskID int `json:"disk_id,omitzero"`
+	// TargetHostnameOrUUID is the VM to restore into; it must be stopped.
+	TargetHostnameOrUUID string `json:"target_hostname_or_uuid,omitzero"`
+	// TargetDiskID is the disk to overwrite (from 1).
+	TargetDiskID int `json:"target_disk_id,omitzero"`
+	// Force deletes the target disk's snapshots and backups first; nil
+	// means the server's default, true. With false a disk that has
+	// snapshots is refused (417).
+	Force *bool `json:"force,omitzero"`
+	// DC overrides the client's default datacenter.
+	DC string `json:"dc,omitzero"`
+}
+
+// Restore overwrites a VM disk with the backup (PUT
+// /api/vm/<vm>/backup/<name>/). All data written after the backup on the
+// target disk, snapshots included, is lost. Errors before the task starts:
+// 404, 409 VM has pending tasks, 412 invalid disk_id or target_disk_id, 417
+// backup not OK or VM has snapshots, 423 VM not stopped or locked, 428
+// brand, disk size or free space mismatch.
+func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *BackupRestoreOptions) (*Task, error) {
+	if err := ValidateBackupName(name); err != nil {
+		return nil, err
+	}
+	c := s.client
+	var body BackupRestoreOptions
+	if opts != nil {
+		body = *opts
+	}
+	body.DC = c.pickDC(body.DC)
+	return c.async(ctx, &core.Request{
+		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
+		Idempotency: core.NotIdempotent,
+	}, body.DC)
+}
+
+// BackupNoteOptions select the backup of UpdateNote. Nil means disk 1.
+type BackupNoteOptions struct {
+	// DiskID is the backup's original disk (from 1); 0 means 1.
+	DiskID int
+	// DC overrides the client's default datacenter.
+	DC string
+}
+
+type noteBody struct {
+	Note   string `json:"note"`
+	DiskID int    `json:"disk_id,omitzero"`
+	DC     string `json:"dc,omitzero"`
+}
+
+// UpdateNote replaces a backup's note ("" clears it) and returns the backup
+// (PUT /api/vm/<vm>/backup/<name>/ with a note, which the server treats as
+// a note change, not a restore; synchronous).
+func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *BackupNoteOptions) (*Backup, error) {
+	if err := ValidateBackupName(name); err != nil {
+		return nil, err
+	}
+	c := s.client
+	body := noteBody{Note: note}
+	if opts != nil {
+		body.DiskID, body.DC = opts.DiskID, opts.DC
+	}
+	body.DC = c.pickDC(body.DC)
+	var out Backup
+	if err := c.sync(ctx, &core.Request{
+		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
+	}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// BackupDeleteOptions select the disk of Delete and DeleteMany. Nil means disk 1.
+type BackupDeleteOptions struct {
+	// DiskID is the backups' original disk (from 1); 0 means 1.
+	DiskID int `json:"disk_id,omitzero"`
+	// DC overrides the client's default datacenter.
+	DC string `json:"dc,omitzero"`
+}
+
+// Delete removes a backup (DELETE /api/vm/<vm>/backup/<name>/, parameters
+// in a JSON body). A lost backup is removed from the database at once (the
+// Task is already final); others are deleted by a task. A backup that is
+// pending or being restored is refused with 417.
+func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *BackupDeleteOptions) (*Task, error) {
+	if err := ValidateBackupName(name); err != nil {
+		return nil, err
+	}
+	c := s.client
+	var body BackupDeleteOptions
+	if opts != nil {
+		body = *opts
+	}
+	body.DC = c.pickDC(body.DC)
+	return c.async(ctx, &core.Request{
+		Method: http.MethodDelete, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
+		Idempotency: core.NotIdempotent,
+	}, body.DC)
+}
+
+type deleteManyBody struct {
+	Bkpnames []string `json:"bkpnames"`
+	DiskID   int      `json:"disk_id,omitzero"`
+	DC       string   `json:"dc,omitzero"`
+}
+
+// DeleteMany removes several backups of one VM disk in one task (DELETE
+// /api/vm/<vm>/backup/ with {"bkpnames": [...]} in a JSON body). Names not
+// found are ignored by the server unless none is found (404); all found
+// backups must be OK (417).
+func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []string, opts *BackupDeleteOptions) (*Task, error) {
+	if len(names) == 0 {
+		return nil, errors.New("erigones: DeleteMany: no backup names")
+	}
+	for i, n := range names {
+		if err := ValidateBackupName(n); err != nil {
+			return nil, fmt.Errorf("bkpnames[%d]: %w", i, err)
+		}
+	}
+	c := s.client
+	body := deleteManyBody{Bkpnames: append([]string(nil), names...)}
+	if opts != nil {
+		body.DiskID, body.DC = opts.DiskID, opts.DC
+	}
+	body.DC = c.pickDC(body.DC)
+	return c.async(ctx, &core.Request{
+		Method: http.MethodDelete, Path: pathVMBackups, PathParams: []string{vm}, Body: body,
+		Idempotency: core.NotIdempotent,
+	}, body.DC)
+}

@@ -1,0 +1,103 @@
+package erigones_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/backupsdk/backupsdk/erigones"
+	"github.com/backupsdk/backupsdk/erigones/erigonestest"
+)
+
+// exampleNow pins the fake's clock so that names and times are stable.
+var exampleNow = time.Date(2024, time.March, 1, 12, 0, 0, 0, time.UTC)
+
+func ExampleBackupsService_List() {
+	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return exampleNow }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	backups, err := c.Backups.List(ctx, erigonestest.FreshVM, nil) // newest first
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, b := range backups {
+		fmt.Printf("%s disk %d %s %s %d bytes\n", b.Name, b.DiskID, b.Status, b.Created.Time.Format(time.RFC3339), b.Size.Or(0))
+	}
+	names, err := c.Definitions.ListNames(ctx, erigonestest.FreshVM, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("definitions:", names)
+	// Output:
+	// hourly-20240301_110000 disk 2 ok 2024-03-01T11:00:00Z 5368774656 bytes
+	// daily-20240301_100000 disk 1 ok 2024-03-01T10:00:00Z 1073803264 bytes
+	// daily-20240229_100000 disk 1 ok 2024-02-29T10:00:00Z 1073790976 bytes
+	// daily-20240228_100000 disk 1 ok 2024-02-28T10:00:00Z 1073782784 bytes
+	// definitions: [hourly daily]
+}
+
+func ExampleBackupsService_Create() {
+	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return exampleNow }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	c, err := erigones.NewClient(srv.URL(),
+		erigones.WithLogin(srv.User(), srv.Password()),
+		erigones.WithPollSchedule(10*time.Millisecond), // the default waits 1, 3, 6, 12, 30 … seconds
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", &erigones.BackupCreateOptions{Note: "before upgrade"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("started:", task.Initial().Status)
+	res, err := task.Wait(ctx)
+	var failed *erigones.TaskFailedError
+	switch {
+	case errors.As(err, &failed):
+		fmt.Println("backup failed:", failed.Messages)
+		return
+	case err != nil:
+		fmt.Println(err)
+		return
+	}
+	out := res.Output()
+	name, _ := out.DetailValue("name")
+	fmt.Println(res.Status, out.Message, name)
+
+	b, err := c.Backups.Get(ctx, erigonestest.FreshVM, name, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(b.Status, b.Note)
+	fmt.Println(c.Logout(ctx))
+	// Output:
+	// started: PENDING
+	// SUCCESS Backup successfully created daily-20240301_120000
+	// ok before upgrade
+	// <nil>
+}

@@ -1,0 +1,154 @@
+package erigones
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// Option configures NewClient. An option that gets an unusable value makes
+// NewClient return an error naming it.
+type Option func(*options) error
+
+type options struct {
+	httpClient *http.Client
+	retry      *core.RetryPolicy
+	logger     *slog.Logger
+	userAgent  string
+
+	apiKey   core.Secret
+	username string
+	password core.Secret
+	token    core.Secret
+	login    bool
+
+	dc   string
+	poll []time.Duration
+}
+
+// DefaultPollSchedule is how long Task.Wait sleeps before each status poll,
+// as the official es client does: 1, 3, 6, 12 and 30 seconds, then 30
+// seconds for ever (until the context ends).
+func DefaultPollSchedule() []time.Duration {
+	return []time.Duration{1 * time.Second, 3 * time.Second, 6 * time.Second, 12 * time.Second, 30 * time.Second}
+}
+
+// WithHTTPClient sends requests through hc (its transport, proxy, TLS
+// settings and timeout). The client is used as it is, never modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: nil *http.Client")
+		}
+		o.httpClient = hc
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(o *options) error {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("WithRetryPolicy: %w", err)
+		}
+		o.retry = &p
+		return nil
+	}
+}
+
+// WithLogger logs each attempt, retry and credential renewal at debug
+// level. Credentials are never logged. Without it the client is silent.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		o.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends s to the User-Agent header ("backupsdk/<v> erigones s").
+func WithUserAgent(s string) Option {
+	return func(o *options) error {
+		o.userAgent = s
+		return nil
+	}
+}
+
+// WithAPIKey authenticates every request with the user's API key, sent in
+// the ES-API-KEY header. It cannot be combined with WithLogin or WithToken.
+func WithAPIKey(key string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(key) == "" {
+			return errors.New("WithAPIKey: empty API key")
+		}
+		o.apiKey = core.NewSecret(key)
+		return nil
+	}
+}
+
+// WithLogin authenticates with a username and password: the client logs in
+// (POST /api/accounts/login/) on first use, sends "Authorization: Token …",
+// logs in again once when the server says the token is no longer valid, and
+// Client.Logout ends the session.
+func WithLogin(username, password string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(username) == "" {
+			return errors.New("WithLogin: empty username")
+		}
+		if password == "" {
+			return errors.New("WithLogin: empty password")
+		}
+		o.username = username
+		o.password = core.NewSecret(password)
+		o.login = true
+		return nil
+	}
+}
+
+// WithToken sends a token obtained elsewhere (such as by the es client) as
+// "Authorization: Token …". Combined with WithLogin it is used first and
+// replaced by a login when the server rejects it; alone it cannot be renewed.
+func WithToken(token string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(token) == "" {
+			return errors.New("WithToken: empty token")
+		}
+		o.token = core.NewSecret(token)
+		return nil
+	}
+}
+
+// WithDC sends dc=<name> with every DC-bound call, choosing the virtual
+// datacenter; each call's options may override it with their DC field.
+// Without it the server uses the user's current datacenter.
+func WithDC(name string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(name) == "" {
+			return errors.New("WithDC: empty datacenter name")
+		}
+		o.dc = name
+		return nil
+	}
+}
+
+// WithPollSchedule replaces DefaultPollSchedule: Task.Wait sleeps d[0]
+// before the first status poll, d[1] before the second, and so on; the
+// last value repeats. Every value must be positive.
+func WithPollSchedule(d ...time.Duration) Option {
+	return func(o *options) error {
+		if len(d) == 0 {
+			return errors.New("WithPollSchedule: no durations")
+		}
+		for i, v := range d {
+			if v <= 0 {
+				return fmt.Errorf("WithPollSchedule: duration %d is %s, want more than 0", i, v)
+			}
+		}
+		o.poll = append([]time.Duration(nil), d...)
+		return nil
+	}
+}

@@ -1,0 +1,206 @@
+package erigones
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+)
+
+// BackupStatus is the state of one backup (the API's "status" number).
+type BackupStatus int
+
+// Backup states.
+const (
+	// BackupStatusOK is a complete, restorable backup.
+	BackupStatusOK BackupStatus = 1
+	// BackupStatusPending is a backup being created or deleted.
+	BackupStatusPending BackupStatus = 2
+	// BackupStatusRestore is a backup being restored.
+	BackupStatusRestore BackupStatus = 3
+	// BackupStatusLost is a backup whose data is gone from the backup node.
+	BackupStatusLost BackupStatus = 4
+)
+
+// String returns the API's name: "ok", "pending", "restore" or "lost".
+func (s BackupStatus) String() string {
+	switch s {
+	case BackupStatusOK:
+		return "ok"
+	case BackupStatusPending:
+		return "pending"
+	case BackupStatusRestore:
+		return "restore"
+	case BackupStatusLost:
+		return "lost"
+	}
+	return "BackupStatus(" + strconv.Itoa(int(s)) + ")"
+}
+
+// UnmarshalJSONFrom reads the number, also when sent as a numeric string;
+// null leaves the zero value (unknown).
+func (s *BackupStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalEnum(dec, (*int)(s))
+}
+
+// BackupType says how a backup is stored (the API's "type" number).
+type BackupType int
+
+// Backup types.
+const (
+	// BackupTypeDataset stores the backup as a ZFS dataset on the backup node.
+	BackupTypeDataset BackupType = 1
+	// BackupTypeFile stores the backup as a (possibly compressed) file.
+	BackupTypeFile BackupType = 2
+)
+
+// String returns "dataset" or "file".
+func (t BackupType) String() string {
+	switch t {
+	case BackupTypeDataset:
+		return "dataset"
+	case BackupTypeFile:
+		return "file"
+	}
+	return "BackupType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// UnmarshalJSONFrom reads the number, also when sent as a numeric string;
+// null or absent leaves 0 (not reported: old servers only had dataset backups).
+func (t *BackupType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalEnum(dec, (*int)(t))
+}
+
+// Compression is the compression algorithm of file backups.
+type Compression int
+
+// Compression algorithms.
+const (
+	CompressionNone  Compression = 0
+	CompressionGzip  Compression = 1
+	CompressionBzip2 Compression = 2
+	CompressionXZ    Compression = 3
+)
+
+// String returns "none", "gzip", "bzip2" or "xz".
+func (c Compression) String() string {
+	switch c {
+	case CompressionNone:
+		return "none"
+	case CompressionGzip:
+		return "gzip"
+	case CompressionBzip2:
+		return "bzip2"
+	case CompressionXZ:
+		return "xz"
+	}
+	return "Compression(" + strconv.Itoa(int(c)) + ")"
+}
+
+// UnmarshalJSONFrom reads the number, also when sent as a numeric string;
+// null or absent leaves CompressionNone (servers without the field did not compress).
+func (c *Compression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalEnum(dec, (*int)(c))
+}
+
+func unmarshalEnum(dec *jsontext.Decoder, dst *int) error {
+	var v codec.Int
+	if err := v.UnmarshalJSONFrom(dec); err != nil {
+		return err
+	}
+	n := v.Or(0)
+	if int64(int(n)) != n {
+		return &codec.ScalarError{Want: "integer", Value: strconv.FormatInt(n, 10)}
+	}
+	*dst = int(n)
+	return nil
+}
+
+// BackupDefinition is a VM disk's backup definition and schedule. Lists with
+// full or extended output and single-definition calls return it.
+type BackupDefinition struct {
+	// Hostname is the VM's hostname.
+	Hostname string `json:"hostname"`
+	// VMUUID is the VM's uuid (not sent by old servers).
+	VMUUID String `json:"vm_uuid"`
+	// DC is the VM's virtual datacenter (not sent by old servers).
+	DC String `json:"dc"`
+	// Name is the definition name (1–8 characters).
+	Name string `json:"name"`
+	// DiskID is the disk number, from 1.
+	DiskID int `json:"disk_id"`
+	// Type is dataset or file (0 when the server does not report it).
+	Type BackupType `json:"type"`
+	// Node is the backup node's hostname (its color for non-admin users).
+	Node string `json:"node"`
+	// Zpool is the storage pool used on the backup node.
+	Zpool string `json:"zpool"`
+	// Desc is the description (up to 128 characters).
+	Desc string `json:"desc"`
+	// Bwlimit is the transfer rate limit in bytes per second; absent (null) means no limit.
+	Bwlimit Int `json:"bwlimit"`
+	// Active says whether the schedule runs.
+	Active bool `json:"active"`
+	// Schedule is the UTC cron schedule, such as "0 4 * * *".
+	Schedule string `json:"schedule"`
+	// Retention is the number of backups kept.
+	Retention int `json:"retention"`
+	// Compression is the file backup compression.
+	Compression Compression `json:"compression"`
+	// Fsfreeze says whether the filesystem is frozen through the QEMU guest agent first.
+	Fsfreeze bool `json:"fsfreeze"`
+	// Backups is the number of backups made from this definition; only with extended output.
+	Backups Int `json:"backups"`
+}
+
+// Backup is one backup of a VM disk. Lists with full output and
+// single-backup calls return it.
+type Backup struct {
+	// Hostname is the original VM hostname.
+	Hostname string `json:"hostname"`
+	// VMUUID is the VM's uuid; absent when the VM no longer exists.
+	VMUUID String `json:"vm_uuid"`
+	// VM is the VM's current hostname; absent (null) when the VM was deleted.
+	VM String `json:"vm"`
+	// DC is the virtual datacenter; sent only by node-side lists.
+	DC String `json:"dc"`
+	// Define is the name of the backup definition; absent when it was deleted.
+	Define String `json:"define"`
+	// Name is the backup name, such as "daily-20131014_133701" (1–24 characters).
+	Name string `json:"name"`
+	// DiskID is the original disk number, from 1.
+	DiskID int `json:"disk_id"`
+	// Type is dataset or file (0 when the server does not report it).
+	Type BackupType `json:"type"`
+	// Node is the backup node's hostname (its color for non-admin users).
+	Node string `json:"node"`
+	// Zpool is the storage pool on the backup node.
+	Zpool string `json:"zpool"`
+	// Created is when the backup was started.
+	Created Time `json:"created"`
+	// Status is OK, pending, restore or lost.
+	Status BackupStatus `json:"status"`
+	// Size is the backup's size in bytes; absent while pending.
+	Size Int `json:"size"`
+	// Time is how many seconds the backup took; absent while pending.
+	Time Int `json:"time"`
+	// FilePath is where the backup lies on the backup node.
+	FilePath string `json:"file_path"`
+	// Note is the user's comment (up to 128 characters).
+	Note string `json:"note"`
+}
+
+// OK reports whether the backup is complete and restorable.
+func (b *Backup) OK() bool { return b.Status == BackupStatusOK }
+
+// Duration returns how long the backup took, when the server reported it.
+func (b *Backup) Duration() (time.Duration, bool) {
+	s, ok := b.Time.Get()
+	return time.Duration(s) * time.Second, ok
+}
+
+// Ptr returns a pointer to v, for the optional fields of requests:
+// erigones.Ptr(false), erigones.Ptr(7), erigones.Ptr(erigones.CompressionXZ).
+func Ptr[T any](v T) *T { return &v }
