@@ -315,6 +315,11 @@ func (p *errorParser) object(parent string, m map[string]any, depth int) {
 	for _, k := range messageKeys {
 		if v, ok := m[k]; ok {
 			known = true
+			if fm, isMap := v.(map[string]any); isMap {
+				// {"detail": {"username": ["This field is required."]}}
+				p.fieldMap(fm, depth+1)
+				continue
+			}
 			p.walk("", v, depth+1)
 		}
 	}

@@ -221,6 +221,7 @@ var errorShapes = []struct {
 	{"onapp_html_500", 500, "text/html", "<!DOCTYPE html>\n<html><head><title>We're sorry, but something went wrong (500)</title></head><body><h1>Oops</h1></body></html>"},
 	{"erigones_failure_fields", 400, "application/json", `{"status":"FAILURE","result":{"name":["This field is required."],"retention":["Ensure this value is greater than or equal to 1."]},"task_id":"1e1-6f75849b"}`},
 	{"erigones_detail", 409, "application/json", `{"detail":"Task is already running"}`},
+	{"erigones_login_detail_fields", 400, "application/json", `{"detail":{"username":["This field is required."],"password":["This field is required."]}}`},
 	{"erigones_result_detail", 423, "application/json", `{"status":"FAILURE","result":{"detail":"Node is locked"},"task_id":"x"}`},
 	{"unitrends_result_list", 500, "application/json", `{"result":[{"message":"Your session has expired or is invalid","code":-1}]}`},
 	{"unitrends_status_message", 401, "application/json", `{"status":401,"message":"Unauthorized"}`},
