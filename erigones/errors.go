@@ -205,40 +205,19 @@ func (e *ValidationError) Error() string {
 
 // parseAPIError refines the core's generic reading of an error body with
 // what is specific to the Danube Cloud envelope: the task_id becomes the
-// request id, DRF's non_field_errors are plain messages, and a task result's
+// request id, DRF's non_field_errors are plain messages (the core reads
+// field maps, including one under "detail"), and a task result's
 // "message" comes before its "detail".
 func parseAPIError(e *APIError, body []byte) {
 	var env struct {
 		TaskID codec.String   `json:"task_id"`
 		Result jsontext.Value `json:"result"`
-		Detail jsontext.Value `json:"detail"`
 	}
 	if codec.UnmarshalJSON(body, &env) != nil {
 		return
 	}
 	if e.RequestID == "" && env.TaskID.Valid {
 		e.RequestID = env.TaskID.String
-	}
-	// A login without username or password: {"detail": {"username": ["…"]}}.
-	var detailFields map[string][]string
-	if len(env.Detail) > 0 && env.Detail.Kind() == '{' && codec.UnmarshalJSON(env.Detail, &detailFields) == nil {
-		names := make([]string, 0, len(detailFields))
-		for k := range detailFields {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		for _, k := range names {
-			for _, msg := range detailFields[k] {
-				if msg = strings.TrimSpace(msg); msg == "" || slices.Contains(e.Fields[k], msg) {
-					continue
-				}
-				if e.Fields == nil {
-					e.Fields = map[string][]string{}
-				}
-				e.Fields[k] = append(e.Fields[k], msg)
-				e.Messages = append(e.Messages, k+": "+msg)
-			}
-		}
 	}
 	if msgs, ok := e.Fields["non_field_errors"]; ok {
 		delete(e.Fields, "non_field_errors")
