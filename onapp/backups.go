@@ -147,16 +147,7 @@ func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, 
 	if err != nil {
 		return nil, err
 	}
-	var t *ImageTemplate
-	if s.client.format == XML {
-		t, err = decodeTemplateXML(resp.Body)
-	} else {
-		t, err = decodeTemplateJSON(resp.Body)
-	}
-	if err != nil {
-		return nil, s.client.decodeError(resp, err)
-	}
-	return t, nil
+	return decodeBody(s.client, resp, decodeTemplateJSON, decodeTemplateXML)
 }
 
 // pathID is one path parameter: what it names, and its value.
@@ -191,16 +182,7 @@ func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID
 	if err != nil {
 		return nil, err
 	}
-	var list []Backup
-	if c.format == XML {
-		list, err = decodeBackupsXML(resp.Body)
-	} else {
-		list, err = decodeBackupsJSON(resp.Body)
-	}
-	if err != nil {
-		return nil, c.decodeError(resp, err)
-	}
-	return list, nil
+	return decodeBody(c, resp, decodeBackupsJSON, decodeBackupsXML)
 }
 
 func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackupOptions, ids ...pathID) (*Backup, error) {
@@ -216,19 +198,22 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 }
 
 func (c *Client) decodeBackup(resp *core.Response) (*Backup, error) {
-	var (
-		b   *Backup
-		err error
-	)
+	return decodeBody(c, resp, decodeBackupJSON, decodeBackupXML)
+}
+
+// decodeBody decodes the body of a success answer with the decoder of the
+// client's format; a failure is the error decodeError makes of it.
+func decodeBody[T any](c *Client, resp *core.Response, fromJSON, fromXML func([]byte) (T, error)) (T, error) {
+	decode := fromJSON
 	if c.format == XML {
-		b, err = decodeBackupXML(resp.Body)
-	} else {
-		b, err = decodeBackupJSON(resp.Body)
+		decode = fromXML
 	}
+	v, err := decode(resp.Body)
 	if err != nil {
-		return nil, c.decodeError(resp, err)
+		var zero T
+		return zero, c.decodeError(resp, err)
 	}
-	return b, nil
+	return v, nil
 }
 
 // decodeError turns a decoding failure into the error the caller gets: an

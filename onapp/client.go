@@ -36,6 +36,14 @@ type Client struct {
 	// creating, restoring, deleting, editing notes and converting to
 	// templates.
 	Backups *BackupsService
+
+	// VirtualMachines lists the virtual servers (OnApp has no call that
+	// lists every backup: list the servers, then their backups).
+	VirtualMachines *VirtualMachinesService
+
+	// Disks lists the disks of a virtual server, the targets of normal
+	// backups.
+	Disks *DisksService
 }
 
 // service is the common base of the services: a cheap view of the Client.
@@ -194,6 +202,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c := &Client{core: cc, format: o.format}
 	c.common.client = c
 	c.Backups = (*BackupsService)(&c.common)
+	c.VirtualMachines = (*VirtualMachinesService)(&c.common)
+	c.Disks = (*DisksService)(&c.common)
 	return c, nil
 }
 

@@ -151,6 +151,11 @@ func callCases(t *testing.T) []callCase {
 	normal := map[string]string{"json": normJSON, "xml": normXML}
 	scheduled := map[string]string{"json": schedJSON, "xml": schedXML}
 	empty := map[string]string{"json": "", "xml": ""}
+	// The virtual server and disk fixtures follow OnApp's public API
+	// reference (see testdata/README.md).
+	vms := map[string]string{"json": string(golden.Read(t, "virtual-machines.wrapped.json")), "xml": string(golden.Read(t, "virtual-machines.xml"))}
+	vm := map[string]string{"json": string(golden.Read(t, "virtual-machine.wrapped.json")), "xml": string(golden.Read(t, "virtual-machine.xml"))}
+	disks := map[string]string{"json": string(golden.Read(t, "disks.wrapped.json")), "xml": string(golden.Read(t, "disks.xml"))}
 
 	checkInc := func(t *testing.T, v any) {
 		list := v.([]onapp.Backup)
@@ -178,6 +183,42 @@ func callCases(t *testing.T) []callCase {
 	}
 
 	return []callCase{
+		{
+			name: "VirtualMachines.List", method: http.MethodGet, path: "/virtual_machines", status: 200, resp: vms,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.VirtualMachines.List(ctx) },
+			check: func(t *testing.T, v any) {
+				list := v.([]onapp.VirtualMachine)
+				require.Len(t, list, 2)
+				assert.Equal(t, int64(74), list[0].ID.Int64)
+				assert.Equal(t, "Stuarts VS", list[0].Label)
+				assert.Equal(t, "stuart", list[0].Hostname)
+				assert.Equal(t, int64(1187), list[1].ID.Int64)
+				assert.False(t, list[1].Booted.Bool)
+			},
+		},
+		{
+			name: "VirtualMachines.Get", method: http.MethodGet, path: "/virtual_machines/74", status: 200, resp: vm,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.VirtualMachines.Get(ctx, 74) },
+			check: func(t *testing.T, v any) {
+				got := v.(*onapp.VirtualMachine)
+				assert.Equal(t, int64(74), got.ID.Int64)
+				assert.Equal(t, "hp3w06ai2h3k6d", got.Identifier)
+				assert.Equal(t, int64(6), got.TotalDiskSize.Int64)
+			},
+		},
+		{
+			name: "Disks.ListByVM", method: http.MethodGet, path: "/virtual_machines/1187/disks", status: 200, resp: disks,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.Disks.ListByVM(ctx, 1187) },
+			check: func(t *testing.T, v any) {
+				list := v.([]onapp.Disk)
+				require.Len(t, list, 3)
+				assert.Equal(t, int64(11860), list[0].ID.Int64)
+				assert.True(t, list[0].Primary.Bool)
+				assert.Equal(t, int64(1187), list[0].VirtualMachineID.Int64)
+				assert.True(t, list[1].IsSwap.Bool)
+				assert.Equal(t, "/data", list[2].MountPoint.String)
+			},
+		},
 		{
 			name: "ListIncremental", method: http.MethodGet, path: "/virtual_machines/74/backups/files", status: 200, resp: lists,
 			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListIncremental(ctx, 74) },
@@ -569,12 +610,104 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 		} {
 			c, mt := newMockClient(t, format)
 			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/backups/files"+ext(format), httpmock.NewStringResponder(200, body))
+			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines"+ext(format), httpmock.NewStringResponder(200, body))
+			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/disks"+ext(format), httpmock.NewStringResponder(200, body))
 			list, err := c.Backups.ListIncremental(context.Background(), 74)
 			require.NoError(t, err)
 			assert.NotNil(t, list)
 			assert.Empty(t, list)
+			vms, err := c.VirtualMachines.List(context.Background())
+			require.NoError(t, err)
+			assert.NotNil(t, vms)
+			assert.Empty(t, vms)
+			disks, err := c.Disks.ListByVM(context.Background(), 74)
+			require.NoError(t, err)
+			assert.NotNil(t, disks)
+			assert.Empty(t, disks)
 		}
 	})
+	t.Run("empty rails arrays by name", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t, onapp.XML)
+		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines.xml",
+			httpmock.NewStringResponder(200, xmlHeader+`<virtual_machines type="array"/>`))
+		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/disks.xml",
+			httpmock.NewStringResponder(200, xmlHeader+`<disks type="array">`+"\n"+`</disks>`))
+		vms, err := c.VirtualMachines.List(context.Background())
+		require.NoError(t, err)
+		assert.NotNil(t, vms)
+		assert.Empty(t, vms)
+		disks, err := c.Disks.ListByVM(context.Background(), 74)
+		require.NoError(t, err)
+		assert.NotNil(t, disks)
+		assert.Empty(t, disks)
+	})
+	t.Run("html virtual server", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t, onapp.JSON)
+		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74.json",
+			httpmock.NewStringResponder(200, "<html><body>Login</body></html>"))
+		vm, err := c.VirtualMachines.Get(context.Background(), 74)
+		assert.Nil(t, vm)
+		var de *onapp.DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, 200, de.StatusCode)
+	})
+	t.Run("error document in 200 disk list", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t, onapp.JSON)
+		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/disks.json",
+			httpmock.NewStringResponder(200, `{"errors":["You do not have permissions for this action"]}`))
+		_, err := c.Disks.ListByVM(context.Background(), 74)
+		var apiErr *onapp.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, []string{"You do not have permissions for this action"}, apiErr.Messages)
+	})
+}
+
+// TestInventoryNotFound: an unknown virtual server is an *APIError with
+// IsNotFound, in both formats and for both calls that name one.
+func TestInventoryNotFound(t *testing.T) {
+	t.Parallel()
+	for _, format := range []onapp.Format{onapp.JSON, onapp.XML} {
+		body, ct := `{"errors":["VirtualMachine not found"]}`, "application/json; charset=utf-8"
+		if format == onapp.XML {
+			body, ct = xmlHeader+`<errors><error>VirtualMachine not found</error></errors>`, "application/xml; charset=utf-8"
+		}
+		calls := map[string]struct {
+			path string
+			call func(ctx context.Context, c *onapp.Client) (any, error)
+		}{
+			"VirtualMachines.Get": {"/virtual_machines/999", func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.VirtualMachines.Get(ctx, 999)
+			}},
+			"Disks.ListByVM": {"/virtual_machines/999/disks", func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Disks.ListByVM(ctx, 999)
+			}},
+		}
+		for name, tc := range calls {
+			t.Run(format.String()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				c, mt := newMockClient(t, format)
+				rec := &recorder{}
+				mt.RegisterResponder(http.MethodGet, base+tc.path+ext(format), rec.answer(404, body, ct))
+				v, err := tc.call(context.Background(), c)
+				assert.True(t, onapp.IsNotFound(err), "%v", err)
+				var apiErr *onapp.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, 404, apiErr.StatusCode)
+				assert.Equal(t, http.MethodGet, apiErr.Method)
+				assert.Equal(t, []string{"VirtualMachine not found"}, apiErr.Messages)
+				assert.Len(t, rec.all(), 1, "a 404 is not retried")
+				switch got := v.(type) {
+				case *onapp.VirtualMachine:
+					assert.Nil(t, got)
+				case []onapp.Disk:
+					assert.Nil(t, got)
+				}
+			})
+		}
+	}
 }
 
 // TestBadArgumentsSendNothing: invalid ids and options fail before any I/O.
@@ -583,11 +716,18 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 	c, mt := newMockClient(t, onapp.JSON)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"ListIncremental 0": func() error { _, err := c.Backups.ListIncremental(ctx, 0); return err },
-		"ListNormal -1":     func() error { _, err := c.Backups.ListNormal(ctx, -1); return err },
-		"ListByVM 0":        func() error { _, err := c.Backups.ListByVM(ctx, 0); return err },
-		"ListByVMDisk disk": func() error { _, err := c.Backups.ListByVMDisk(ctx, 74, 0); return err },
-		"ListByDisk 0":      func() error { _, err := c.Backups.ListByDisk(ctx, 0); return err },
+		"ListIncremental 0":     func() error { _, err := c.Backups.ListIncremental(ctx, 0); return err },
+		"ListNormal -1":         func() error { _, err := c.Backups.ListNormal(ctx, -1); return err },
+		"ListByVM 0":            func() error { _, err := c.Backups.ListByVM(ctx, 0); return err },
+		"ListByVMDisk disk":     func() error { _, err := c.Backups.ListByVMDisk(ctx, 74, 0); return err },
+		"ListByDisk 0":          func() error { _, err := c.Backups.ListByDisk(ctx, 0); return err },
+		"VirtualMachines.Get 0": func() error { _, err := c.VirtualMachines.Get(ctx, 0); return err },
+		"Disks.ListByVM -1":     func() error { _, err := c.Disks.ListByVM(ctx, -1); return err },
+		"List nil context": func() error {
+			var nilCtx context.Context
+			_, err := c.VirtualMachines.List(nilCtx) //nolint:staticcheck // testing the guard
+			return err
+		},
 		"Get 0":             func() error { _, err := c.Backups.Get(ctx, 0); return err },
 		"CreateNormal 0":    func() error { _, err := c.Backups.CreateNormal(ctx, 0, nil); return err },
 		"CreateIncremental": func() error { _, err := c.Backups.CreateIncremental(ctx, -5, nil); return err },
@@ -664,6 +804,8 @@ func TestNewClientValidation(t *testing.T) {
 	assert.Equal(t, "http://cp.example:8080/base", c.BaseURL())
 	assert.Equal(t, onapp.JSON, c.Format(), "JSON is the default")
 	assert.NotNil(t, c.Backups)
+	assert.NotNil(t, c.VirtualMachines)
+	assert.NotNil(t, c.Disks)
 }
 
 // TestAPIKeyAuth: the API key travels as the basic-auth password.

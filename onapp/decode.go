@@ -46,39 +46,18 @@ type backupsXML struct {
 // objects ([{"backup":{…}}]), of bare objects ([{…}]), or either inside
 // {"backups":[…]}. An empty body, null or [] give an empty list.
 func decodeBackupsJSON(data []byte) ([]Backup, error) {
-	items, err := jsonList(data, "backups")
-	if err != nil {
-		return nil, err
+	if list, ok := fastBackupsJSON(data); ok {
+		return list, nil
 	}
-	out := make([]Backup, 0, len(items))
-	for i, raw := range items {
-		b, err := decodeBackupJSON(raw)
-		if err != nil {
-			return nil, fmt.Errorf("backup %d: %w", i, err)
-		}
-		out = append(out, *b)
-	}
-	return out, nil
+	return jsonItems(data, "backups", "backup", decodeBackupJSON)
 }
 
 // decodeBackupsXML reads <backups type="array"><backup>…</backup></backups>.
 // nil="true" elements come out absent; an empty document or an empty array
 // gives an empty list.
 func decodeBackupsXML(data []byte) ([]Backup, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return []Backup{}, nil
-	}
-	name, found, err := xmlRoot(data)
-	switch {
-	case err != nil:
-		return nil, err
-	case !found:
-		return []Backup{}, nil
-	case strings.EqualFold(name, "errors"):
-		return nil, errErrorDocument
-	}
 	var doc backupsXML
-	if err := codec.UnmarshalXML(data, &doc); err != nil {
+	if err := xmlList(data, &doc); err != nil {
 		return nil, err
 	}
 	out := make([]Backup, 0, len(doc.Items))
@@ -114,15 +93,7 @@ func decodeBackupXML(data []byte) (*Backup, error) {
 
 // decodeTemplateJSON reads {"image_template":{…}} or a bare template.
 func decodeTemplateJSON(data []byte) (*ImageTemplate, error) {
-	raw, err := jsonObject(data, "image_template")
-	if err != nil {
-		return nil, err
-	}
-	var t ImageTemplate
-	if err := codec.UnmarshalJSON(raw, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return jsonOne[ImageTemplate](data, "image_template")
 }
 
 // decodeTemplateXML reads one <image_template> document.
@@ -132,6 +103,129 @@ func decodeTemplateXML(data []byte) (*ImageTemplate, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// virtualMachinesXML is Rails' <virtual_machines type="array"> (or an
+// empty <nil-classes type="array"/>).
+type virtualMachinesXML struct {
+	XMLName xml.Name
+	Items   []VirtualMachine `xml:"virtual_machine"`
+}
+
+// disksXML is Rails' <disks type="array"> (or an empty
+// <nil-classes type="array"/>).
+type disksXML struct {
+	XMLName xml.Name
+	Items   []Disk `xml:"disk"`
+}
+
+// decodeVirtualMachinesJSON reads a list of virtual servers:
+// [{"virtual_machine":{…}}], bare [{…}], or either inside
+// {"virtual_machines":[…]}. An empty body, null or [] give an empty list.
+func decodeVirtualMachinesJSON(data []byte) ([]VirtualMachine, error) {
+	return jsonItems(data, "virtual_machines", "virtual_machine", decodeVirtualMachineJSON)
+}
+
+// decodeVirtualMachinesXML reads
+// <virtual_machines type="array"><virtual_machine>…</virtual_machine></virtual_machines>.
+func decodeVirtualMachinesXML(data []byte) ([]VirtualMachine, error) {
+	var doc virtualMachinesXML
+	if err := xmlList(data, &doc); err != nil {
+		return nil, err
+	}
+	return nonNil(doc.Items), nil
+}
+
+// decodeVirtualMachineJSON reads one virtual server, root-wrapped
+// ({"virtual_machine":{…}}) or bare.
+func decodeVirtualMachineJSON(data []byte) (*VirtualMachine, error) {
+	return jsonOne[VirtualMachine](data, "virtual_machine")
+}
+
+// decodeVirtualMachineXML reads one <virtual_machine> document.
+func decodeVirtualMachineXML(data []byte) (*VirtualMachine, error) {
+	var vm VirtualMachine
+	if err := xmlObject(data, "virtual_machine", &vm); err != nil {
+		return nil, err
+	}
+	return &vm, nil
+}
+
+// decodeDisksJSON reads a list of disks: [{"disk":{…}}], bare [{…}], or
+// either inside {"disks":[…]}. An empty body, null or [] give an empty
+// list.
+func decodeDisksJSON(data []byte) ([]Disk, error) {
+	return jsonItems(data, "disks", "disk", func(raw []byte) (*Disk, error) {
+		return jsonOne[Disk](raw, "disk")
+	})
+}
+
+// decodeDisksXML reads <disks type="array"><disk>…</disk></disks>.
+func decodeDisksXML(data []byte) ([]Disk, error) {
+	var doc disksXML
+	if err := xmlList(data, &doc); err != nil {
+		return nil, err
+	}
+	return nonNil(doc.Items), nil
+}
+
+// jsonItems decodes each item of a JSON list (see jsonList) with one,
+// naming the failing item by its position.
+func jsonItems[T any](data []byte, plural, singular string, one func([]byte) (*T, error)) ([]T, error) {
+	items, err := jsonList(data, plural)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(items))
+	for i, raw := range items {
+		v, err := one(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s %d: %w", singular, i, err)
+		}
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
+// jsonOne decodes one object, root-wrapped under root or bare.
+func jsonOne[T any](data []byte, root string) (*T, error) {
+	raw, err := jsonObject(data, root)
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := codec.UnmarshalJSON(raw, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// xmlList decodes a Rails XML list into doc, a struct holding the items
+// under any root element. An empty body, a document without a root
+// element and Rails' empty <nil-classes type="array"/> leave doc empty; an
+// <errors> document is errErrorDocument.
+func xmlList(data []byte, doc any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	name, found, err := xmlRoot(data)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return nil
+	case strings.EqualFold(name, "errors"):
+		return errErrorDocument
+	}
+	return codec.UnmarshalXML(data, doc)
+}
+
+// nonNil returns s, or an empty slice for nil: an empty list is never nil.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // jsonList splits a JSON list into its items: a top-level array, null, or

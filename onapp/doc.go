@@ -1,9 +1,11 @@
 // Package onapp is a client for the backups API of OnApp control panels:
-// normal backups of disks and incremental backups of virtual servers, in
-// OnApp's JSON (root-wrapped or bare) or its Rails XML.
+// normal backups of disks and incremental backups of virtual servers, and
+// the virtual servers and disks they protect, in OnApp's JSON (root-wrapped
+// or bare) or its Rails XML.
 //
 // Create one Client per control panel with HTTP basic credentials (a user
-// and its password, or a user and an API key) and use its Backups service:
+// and its password, or a user and an API key) and use its Backups,
+// VirtualMachines and Disks services:
 //
 //	c, err := onapp.NewClient("https://cp.example.com",
 //		onapp.WithAPIKey("admin", apiKey)) // add onapp.WithFormat(onapp.XML) for XML
@@ -17,6 +19,27 @@
 //	for _, b := range backups {
 //		size, _ := b.BackupSize.Get()
 //		fmt.Println(b.ID.Int64, b.Built.Bool, size, b.Note.Or("(no note)"))
+//	}
+//
+// OnApp has no call that lists every backup. To enumerate what the control
+// panel protects, list the virtual servers with the VirtualMachines service
+// (List, Get), then each server's backups (Backups.ListByVM) and, for
+// normal backups, its disks with the Disks service (ListByVM):
+//
+//	vms, err := c.VirtualMachines.List(ctx)
+//	if err != nil {
+//		return err
+//	}
+//	for _, vm := range vms {
+//		disks, err := c.Disks.ListByVM(ctx, vm.ID.Int64)
+//		if err != nil {
+//			return err
+//		}
+//		backups, err := c.Backups.ListByVM(ctx, vm.ID.Int64)
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(vm.Label, vm.Hostname, len(disks), "disks", len(backups), "backups")
 //	}
 //
 // Values the control panel may leave null (nil="true" in XML) are Int,

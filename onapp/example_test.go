@@ -152,3 +152,66 @@ func ExampleIsNotFound() {
 	// true
 	// 404 [Backup not found]
 }
+
+// OnApp has no call that lists every backup: list the virtual servers,
+// then the backups of each.
+func ExampleVirtualMachinesService_List() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	vms, err := c.VirtualMachines.List(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, vm := range vms {
+		backups, err := c.Backups.ListByVM(ctx, vm.ID.Int64)
+		if err != nil {
+			log.Fatal(err)
+		}
+		built, newest := 0, "never"
+		var newestAt time.Time
+		for _, b := range backups {
+			if b.IsBuilt() {
+				built++
+				if b.BuiltAt.Time.After(newestAt) {
+					newestAt = b.BuiltAt.Time
+					newest = newestAt.Format(time.DateTime)
+				}
+			}
+		}
+		fmt.Printf("%d %-8s %-21s booted=%-5v %d backups, %d built, newest %s\n",
+			vm.ID.Int64, vm.Label, vm.Hostname, vm.Booted.Bool, len(backups), built, newest)
+	}
+	// Output:
+	// 101 web-01   web-01.demo.example   booted=true  4 backups, 4 built, newest 2024-01-15 10:02:00
+	// 102 db-01    db-01.demo.example    booted=true  4 backups, 4 built, newest 2024-01-10 12:08:00
+	// 103 mail-01  mail-01.demo.example  booted=true  4 backups, 1 built, newest 2024-01-07 12:06:00
+	// 104 build-01 build-01.demo.example booted=false 0 backups, 0 built, newest never
+}
+
+func ExampleDisksService_ListByVM() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
+	if err != nil {
+		log.Fatal(err)
+	}
+	disks, err := c.Disks.ListByVM(context.Background(), onapptest.DemoVMRecent)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range disks {
+		fmt.Printf("disk %d of server %d: %-13s %2d GB primary=%-5v swap=%-5v mounted on %s\n",
+			d.ID.Int64, d.VirtualMachineID.Int64, d.Label, d.DiskSize.Int64, d.Primary.Bool, d.IsSwap.Bool, d.MountPoint.Or("-"))
+	}
+	// Output:
+	// disk 1001 of server 101: web-01 system 20 GB primary=true  swap=false mounted on -
+	// disk 1002 of server 101: web-01 data   50 GB primary=false swap=false mounted on /srv
+	// disk 1003 of server 101: web-01 swap    2 GB primary=false swap=true  mounted on -
+}

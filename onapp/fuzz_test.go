@@ -89,3 +89,82 @@ func FuzzDecodeBackupsJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeInventoryXML feeds the virtual server and disk decoders
+// arbitrary XML documents, seeded with the fixtures in OnApp's shape and
+// odd shapes. They must never panic; a success is a non-nil list, and
+// decoding is deterministic.
+func FuzzDecodeInventoryXML(f *testing.F) {
+	for _, name := range []string{"virtual-machines.xml", "virtual-machine.xml", "disks.xml"} {
+		f.Add(golden.Read(f, name))
+	}
+	for _, s := range []string{
+		``,
+		`<?xml version="1.0" encoding="UTF-8"?><nil-classes type="array"/>`,
+		`<virtual_machines type="array"/>`,
+		`<virtual_machines><virtual_machine><id nil="true"/><memory type="integer"> 512 </memory><booted type="boolean">1</booted></virtual_machine></virtual_machines>`,
+		`<virtual_machine><ip_addresses type="array"><ip_address><id type="integer">3</id></ip_address></ip_addresses></virtual_machine>`,
+		`<disks><disk><mount_point nil="true"/><created_at type="datetime"></created_at></disk></disks>`,
+		`<errors><error>VirtualMachine not found</error></errors>`,
+		`[{"disk":{"id":1}}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if vms, err := decodeVirtualMachinesXML(data); err == nil {
+			if vms == nil {
+				t.Fatal("nil list without an error")
+			}
+			again, err2 := decodeVirtualMachinesXML(data)
+			if err2 != nil || len(again) != len(vms) {
+				t.Fatalf("decoding is not deterministic: %v / %d vs %d items", err2, len(again), len(vms))
+			}
+		}
+		if disks, err := decodeDisksXML(data); err == nil && disks == nil {
+			t.Fatal("nil disk list without an error")
+		}
+		if vm, err := decodeVirtualMachineXML(data); err == nil && vm == nil {
+			t.Fatal("nil virtual server without an error")
+		}
+	})
+}
+
+// FuzzDecodeInventoryJSON feeds the virtual server and disk decoders
+// arbitrary JSON bodies, seeded with the fixtures as root-wrapped, bare
+// and stringly-typed JSON and odd shapes. They must never panic; a success
+// is a non-nil list, and decoding is deterministic.
+func FuzzDecodeInventoryJSON(f *testing.F) {
+	for _, name := range []string{
+		"virtual-machines.wrapped.json", "virtual-machines.bare.json", "virtual-machines.strings.json",
+		"virtual-machine.wrapped.json", "disks.wrapped.json", "disks.bare.json", "disks.strings.json",
+	} {
+		f.Add(golden.Read(f, name))
+	}
+	for _, s := range []string{
+		``, `null`, `[]`, `{}`, `[null]`, `"x"`,
+		`[{"virtual_machine":{"memory":"2048","created_at":"","booted":null}}]`,
+		`{"virtual_machines":[{"id":"1"}]}`,
+		`{"disks":[{"disk":{"mount_point":"/data","is_swap":"f"}}]}`,
+		`{"errors":["VirtualMachine not found"]}`,
+		`[{"VIRTUAL_MACHINE":{"ID":1}},{"id":2,"id":3}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if vms, err := decodeVirtualMachinesJSON(data); err == nil {
+			if vms == nil {
+				t.Fatal("nil list without an error")
+			}
+			again, err2 := decodeVirtualMachinesJSON(data)
+			if err2 != nil || len(again) != len(vms) {
+				t.Fatalf("decoding is not deterministic: %v / %d vs %d items", err2, len(again), len(vms))
+			}
+		}
+		if disks, err := decodeDisksJSON(data); err == nil && disks == nil {
+			t.Fatal("nil disk list without an error")
+		}
+		if vm, err := decodeVirtualMachineJSON(data); err == nil && vm == nil {
+			t.Fatal("nil virtual server without an error")
+		}
+	})
+}

@@ -211,3 +211,80 @@ type RestoreResult struct {
 	// Backup is the backup being restored, when the answer carried it.
 	Backup *Backup `json:"backup,omitzero"`
 }
+
+// VirtualMachine is one virtual server of the control panel, with the
+// fields a backup tool needs to name it and tell its state. OnApp sends
+// many more (ip_addresses, prices, hypervisor settings); they are ignored.
+// JSON names are the API's own.
+type VirtualMachine struct {
+	// ID is the virtual server's id: the vmID of the Backups and Disks
+	// calls.
+	ID Int `json:"id" xml:"id"`
+	// Identifier is the server's identifier on the hypervisors
+	// ("hp3w06ai2h3k6d").
+	Identifier string `json:"identifier" xml:"identifier"`
+	// Label is the server's name in the control panel.
+	Label string `json:"label" xml:"label"`
+	// Hostname is the server's host name.
+	Hostname string `json:"hostname" xml:"hostname"`
+	// Booted is true while the server is powered on.
+	Booted Bool `json:"booted" xml:"booted"`
+	// Built is true once the server has been provisioned.
+	Built Bool `json:"built" xml:"built"`
+	// Locked is true while a transaction (such as a backup) holds the
+	// server.
+	Locked Bool `json:"locked" xml:"locked"`
+	// Suspended is true when the server has been suspended.
+	Suspended Bool `json:"suspended" xml:"suspended"`
+	// OperatingSystem and OperatingSystemDistro describe the server's
+	// system ("linux", "ubuntu").
+	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	// TemplateID is the template the server was built from.
+	TemplateID Int `json:"template_id" xml:"template_id"`
+	// UserID is the server's owner.
+	UserID Int `json:"user_id" xml:"user_id"`
+	// Memory is the server's RAM in MB.
+	Memory Int `json:"memory" xml:"memory"`
+	// CPUs is the number of virtual CPUs.
+	CPUs Int `json:"cpus" xml:"cpus"`
+	// TotalDiskSize is the size of all the server's disks, in GB.
+	TotalDiskSize Int `json:"total_disk_size" xml:"total_disk_size"`
+	// CreatedAt and UpdatedAt are when the record was created and last
+	// changed.
+	CreatedAt Time `json:"created_at" xml:"created_at"`
+	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
+}
+
+// Disk is one disk of a virtual server: the target of normal backups
+// (Backup.DiskID). JSON names are the API's own.
+type Disk struct {
+	// ID is the disk's id: the diskID of the Backups calls.
+	ID Int `json:"id" xml:"id"`
+	// Identifier is the disk's identifier on the data store.
+	Identifier string `json:"identifier" xml:"identifier"`
+	// Label is the disk's name.
+	Label string `json:"label" xml:"label"`
+	// DiskSize is the disk's size in GB.
+	DiskSize Int `json:"disk_size" xml:"disk_size"`
+	// Primary is true for the disk the server boots from.
+	Primary Bool `json:"primary" xml:"primary"`
+	// IsSwap is true for a swap disk (OnApp does not back those up).
+	IsSwap Bool `json:"is_swap" xml:"is_swap"`
+	// MountPoint is where the disk is mounted in the server, when set
+	// ("/data"); absent for most disks.
+	MountPoint String `json:"mount_point" xml:"mount_point"`
+	// Built is true once the disk has been created on its data store.
+	Built Bool `json:"built" xml:"built"`
+	// Locked is true while a transaction (such as a backup) holds the
+	// disk.
+	Locked Bool `json:"locked" xml:"locked"`
+	// DataStoreID is the data store holding the disk.
+	DataStoreID Int `json:"data_store_id" xml:"data_store_id"`
+	// VirtualMachineID is the virtual server the disk belongs to.
+	VirtualMachineID Int `json:"virtual_machine_id" xml:"virtual_machine_id"`
+	// CreatedAt and UpdatedAt are when the record was created and last
+	// changed.
+	CreatedAt Time `json:"created_at" xml:"created_at"`
+	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
+}

@@ -1,9 +1,16 @@
 package onapp
 
-// The routes of the OnApp backups API, relative to the control panel URL.
-// Each {name} is filled (escaped) from the call's arguments, and the
+// The routes of the OnApp API this package calls (backups, and the
+// virtual servers and disks they protect), relative to the control panel
+// URL. Each {name} is filled (escaped) from the call's arguments, and the
 // client's format adds the suffix: ".json" or ".xml".
 const (
+	// routeVirtualMachines lists the virtual servers.
+	routeVirtualMachines = "/virtual_machines"
+	// routeVirtualMachine reads one virtual server.
+	routeVirtualMachine = "/virtual_machines/{virtual_machine_id}"
+	// routeVMDisks lists the disks of a virtual server.
+	routeVMDisks = "/virtual_machines/{virtual_machine_id}/disks"
 	// routeVMBackupFiles lists a virtual server's incremental backups.
 	routeVMBackupFiles = "/virtual_machines/{virtual_machine_id}/backups/files"
 	// routeVMBackupImages lists a virtual server's normal backups.

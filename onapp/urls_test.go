@@ -20,6 +20,9 @@ func TestRouteTable(t *testing.T) {
 		tmpl   string
 		params []string
 	}{
+		{"virtual servers", routeVirtualMachines, nil},
+		{"one virtual server", routeVirtualMachine, []string{"74"}},
+		{"disks of a VM", routeVMDisks, []string{"74"}},
 		{"incremental of a VM", routeVMBackupFiles, []string{"74"}},
 		{"normal of a VM", routeVMBackupImages, []string{"74"}},
 		{"all of a VM / create incremental", routeVMBackups, []string{"74"}},

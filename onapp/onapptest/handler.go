@@ -41,6 +41,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	p := strings.Split(strings.Trim(path, "/"), "/")
 	m := r.Method
 	switch {
+	case len(p) == 1 && p[0] == "virtual_machines" && m == http.MethodGet:
+		s.listVMs(rp)
+	case len(p) == 2 && p[0] == "virtual_machines" && m == http.MethodGet:
+		s.getVM(rp, p[1])
+	case len(p) == 3 && p[0] == "virtual_machines" && p[2] == "disks" && m == http.MethodGet:
+		s.listVMDisks(rp, p[1])
 	case len(p) == 4 && p[0] == "virtual_machines" && p[2] == "backups" && (p[3] == "files" || p[3] == "images") && m == http.MethodGet:
 		typ := TypeIncremental
 		if p[3] == "images" {
@@ -100,6 +106,62 @@ func (s *Server) authorized(r *http.Request) bool {
 func parseID(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil && n > 0
+}
+
+// listVMs answers every virtual server, by id.
+func (s *Server) listVMs(rp reply) {
+	s.mu.Lock()
+	all := sortedValues(s.vms, func(v *VM) int64 { return v.ID })
+	items := make([]wireVM, 0, len(all))
+	for i := range all {
+		items = append(items, s.vmWireLocked(&all[i]))
+	}
+	s.mu.Unlock()
+	writeList(rp, "virtual_machines", "virtual_machine", items)
+}
+
+func (s *Server) getVM(rp reply, vmParam string) {
+	vmID, ok := parseID(vmParam)
+	s.mu.Lock()
+	vm := s.vms[vmID]
+	if !ok || vm == nil {
+		s.mu.Unlock()
+		rp.errors(http.StatusNotFound, "VirtualMachine not found")
+		return
+	}
+	w := s.vmWireLocked(vm)
+	s.mu.Unlock()
+	writeOne(rp, http.StatusOK, "virtual_machine", w)
+}
+
+// listVMDisks answers the disks of a virtual server, by id.
+func (s *Server) listVMDisks(rp reply, vmParam string) {
+	vmID, ok := parseID(vmParam)
+	s.mu.Lock()
+	if !ok || s.vms[vmID] == nil {
+		s.mu.Unlock()
+		rp.errors(http.StatusNotFound, "VirtualMachine not found")
+		return
+	}
+	disks := s.disksOfLocked(vmID)
+	items := make([]wireDisk, 0, len(disks))
+	for i := range disks {
+		items = append(items, diskWire(&disks[i], i+1))
+	}
+	s.mu.Unlock()
+	writeList(rp, "disks", "disk", items)
+}
+
+// disksOfLocked returns the disks of a virtual server, by id.
+func (s *Server) disksOfLocked(vmID int64) []Disk {
+	all := sortedValues(s.disks, func(d *Disk) int64 { return d.ID })
+	out := make([]Disk, 0, len(all))
+	for _, d := range all {
+		if d.VMID == vmID {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func (s *Server) listVM(rp reply, vmParam, typ string) {
@@ -438,6 +500,121 @@ type wireTemplate struct {
 	Version                  string       `json:"version" xml:"version"`
 }
 
+// wireVM is a virtual server as OnApp renders it (a subset of its
+// attributes, in OnApp's order).
+type wireVM struct {
+	XMLName                  xml.Name     `json:"-" xml:"virtual_machine"`
+	AllowResizeWithoutReboot codec.Bool   `json:"allow_resize_without_reboot" xml:"allow_resize_without_reboot"`
+	AllowedHotMigrate        codec.Bool   `json:"allowed_hot_migrate" xml:"allowed_hot_migrate"`
+	AllowedSwap              codec.Bool   `json:"allowed_swap" xml:"allowed_swap"`
+	Booted                   codec.Bool   `json:"booted" xml:"booted"`
+	Built                    codec.Bool   `json:"built" xml:"built"`
+	CPUShares                codec.Int    `json:"cpu_shares" xml:"cpu_shares"`
+	CPUs                     codec.Int    `json:"cpus" xml:"cpus"`
+	CreatedAt                codec.Time   `json:"created_at" xml:"created_at"`
+	Hostname                 string       `json:"hostname" xml:"hostname"`
+	HypervisorID             codec.Int    `json:"hypervisor_id" xml:"hypervisor_id"`
+	ID                       codec.Int    `json:"id" xml:"id"`
+	Identifier               string       `json:"identifier" xml:"identifier"`
+	Label                    string       `json:"label" xml:"label"`
+	Locked                   codec.Bool   `json:"locked" xml:"locked"`
+	Memory                   codec.Int    `json:"memory" xml:"memory"`
+	Note                     codec.String `json:"note" xml:"note"`
+	OperatingSystem          string       `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro    string       `json:"operating_system_distro" xml:"operating_system_distro"`
+	State                    string       `json:"state" xml:"state"`
+	Suspended                codec.Bool   `json:"suspended" xml:"suspended"`
+	TemplateID               codec.Int    `json:"template_id" xml:"template_id"`
+	UpdatedAt                codec.Time   `json:"updated_at" xml:"updated_at"`
+	UserID                   codec.Int    `json:"user_id" xml:"user_id"`
+	TotalDiskSize            codec.Int    `json:"total_disk_size" xml:"total_disk_size"`
+}
+
+// wireDisk is a disk as OnApp renders it (a subset of its attributes, in
+// OnApp's order).
+type wireDisk struct {
+	XMLName          xml.Name     `json:"-" xml:"disk"`
+	Built            codec.Bool   `json:"built" xml:"built"`
+	CreatedAt        codec.Time   `json:"created_at" xml:"created_at"`
+	DataStoreID      codec.Int    `json:"data_store_id" xml:"data_store_id"`
+	DiskSize         codec.Int    `json:"disk_size" xml:"disk_size"`
+	DiskVMNumber     codec.Int    `json:"disk_vm_number" xml:"disk_vm_number"`
+	FileSystem       string       `json:"file_system" xml:"file_system"`
+	ID               codec.Int    `json:"id" xml:"id"`
+	Identifier       string       `json:"identifier" xml:"identifier"`
+	IQN              codec.String `json:"iqn" xml:"iqn"`
+	IsSwap           codec.Bool   `json:"is_swap" xml:"is_swap"`
+	Label            string       `json:"label" xml:"label"`
+	Locked           codec.Bool   `json:"locked" xml:"locked"`
+	MountPoint       codec.String `json:"mount_point" xml:"mount_point"`
+	Primary          codec.Bool   `json:"primary" xml:"primary"`
+	UpdatedAt        codec.Time   `json:"updated_at" xml:"updated_at"`
+	VirtualMachineID codec.Int    `json:"virtual_machine_id" xml:"virtual_machine_id"`
+}
+
+func (s *Server) vmWireLocked(vm *VM) wireVM {
+	var total int64
+	for _, d := range s.disks {
+		if d.VMID == vm.ID {
+			total += d.SizeGB
+		}
+	}
+	return wireVM{
+		AllowResizeWithoutReboot: codec.NewBool(false),
+		AllowedHotMigrate:        codec.NewBool(true),
+		AllowedSwap:              codec.NewBool(true),
+		Booted:                   codec.NewBool(!vm.PoweredOff),
+		Built:                    codec.NewBool(true),
+		CPUShares:                codec.NewInt(1),
+		CPUs:                     codec.NewInt(vm.CPUs),
+		CreatedAt:                optTime(vm.CreatedAt),
+		Hostname:                 vm.Hostname,
+		HypervisorID:             codec.NewInt(1),
+		ID:                       codec.NewInt(vm.ID),
+		Identifier:               vm.Identifier,
+		Label:                    vm.Label,
+		Locked:                   codec.NewBool(vm.Locked),
+		Memory:                   codec.NewInt(vm.MemoryMB),
+		OperatingSystem:          vm.OperatingSystem,
+		OperatingSystemDistro:    vm.OperatingSystemDistro,
+		State:                    "delivered",
+		Suspended:                codec.NewBool(vm.Suspended),
+		TemplateID:               optInt(vm.TemplateID),
+		UpdatedAt:                optTime(vm.CreatedAt),
+		UserID:                   optInt(vm.UserID),
+		TotalDiskSize:            codec.NewInt(total),
+	}
+}
+
+// diskWire renders a disk; number is its position among the server's
+// disks (disk_vm_number).
+func diskWire(d *Disk, number int) wireDisk {
+	w := wireDisk{
+		Built:            codec.NewBool(true),
+		CreatedAt:        optTime(d.CreatedAt),
+		DataStoreID:      codec.NewInt(d.DataStoreID),
+		DiskSize:         codec.NewInt(d.SizeGB),
+		DiskVMNumber:     codec.NewInt(int64(number)),
+		FileSystem:       "ext4",
+		ID:               codec.NewInt(d.ID),
+		Identifier:       d.Identifier,
+		IsSwap:           codec.NewBool(d.Swap),
+		Label:            d.Label,
+		Locked:           codec.NewBool(false),
+		MountPoint:       optString(d.MountPoint),
+		Primary:          codec.NewBool(d.Primary),
+		UpdatedAt:        optTime(d.CreatedAt),
+		VirtualMachineID: codec.NewInt(d.VMID),
+	}
+	if d.Swap {
+		w.FileSystem = "swap"
+	}
+	if d.DataStoreType == "solidfire" {
+		w.IQN = codec.NewString("iqn.2010-01.com.solidfire:" + d.Identifier)
+	}
+	return w
+}
+
 func optInt(v int64) codec.Int {
 	if v == 0 {
 		return codec.Int{}
@@ -562,61 +739,54 @@ type xmlNilClasses struct {
 	Type    string   `xml:"type,attr"`
 }
 
-type xmlBackups struct {
-	XMLName xml.Name     `xml:"backups"`
-	Type    string       `xml:"type,attr"`
-	Items   []wireBackup `xml:"backup"`
+// xmlArray is a Rails XML array, <plural type="array">, of items whose
+// XMLName names each element.
+type xmlArray[T any] struct {
+	XMLName xml.Name
+	Type    string `xml:"type,attr"`
+	Items   []T
 }
 
-type jsonBackupRoot struct {
-	Backup wireBackup `json:"backup"`
-}
-
-type jsonTemplateRoot struct {
-	ImageTemplate wireTemplate `json:"image_template"`
-}
-
-func (rp reply) list(items []wireBackup) {
+// writeList answers a list: Rails XML (<nil-classes type="array"/> when
+// empty), root-wrapped JSON ([{"<root>":{…}}]) or bare JSON.
+func writeList[T any](rp reply, plural, root string, items []T) {
 	if rp.f == formatXML {
 		if len(items) == 0 {
 			writeXML(rp.w, http.StatusOK, xmlNilClasses{Type: "array"})
 			return
 		}
-		writeXML(rp.w, http.StatusOK, xmlBackups{Type: "array", Items: items})
+		writeXML(rp.w, http.StatusOK, xmlArray[T]{XMLName: xml.Name{Local: plural}, Type: "array", Items: items})
 		return
 	}
 	if rp.bare {
 		fakeserver.WriteJSON(rp.w, http.StatusOK, items)
 		return
 	}
-	wrapped := make([]jsonBackupRoot, len(items))
+	wrapped := make([]map[string]T, len(items))
 	for i := range items {
-		wrapped[i].Backup = items[i]
+		wrapped[i] = map[string]T{root: items[i]}
 	}
 	fakeserver.WriteJSON(rp.w, http.StatusOK, wrapped)
 }
 
-func (rp reply) backup(status int, b wireBackup) {
+// writeOne answers one object: a Rails XML document, root-wrapped JSON
+// ({"<root>":{…}}) or bare JSON.
+func writeOne[T any](rp reply, status int, root string, v T) {
 	switch {
 	case rp.f == formatXML:
-		writeXML(rp.w, status, b)
+		writeXML(rp.w, status, v)
 	case rp.bare:
-		fakeserver.WriteJSON(rp.w, status, b)
+		fakeserver.WriteJSON(rp.w, status, v)
 	default:
-		fakeserver.WriteJSON(rp.w, status, jsonBackupRoot{Backup: b})
+		fakeserver.WriteJSON(rp.w, status, map[string]T{root: v})
 	}
 }
 
-func (rp reply) template(status int, t wireTemplate) {
-	switch {
-	case rp.f == formatXML:
-		writeXML(rp.w, status, t)
-	case rp.bare:
-		fakeserver.WriteJSON(rp.w, status, t)
-	default:
-		fakeserver.WriteJSON(rp.w, status, jsonTemplateRoot{ImageTemplate: t})
-	}
-}
+func (rp reply) list(items []wireBackup) { writeList(rp, "backups", "backup", items) }
+
+func (rp reply) backup(status int, b wireBackup) { writeOne(rp, status, "backup", b) }
+
+func (rp reply) template(status int, t wireTemplate) { writeOne(rp, status, "image_template", t) }
 
 type xmlErrors struct {
 	XMLName xml.Name `xml:"errors"`

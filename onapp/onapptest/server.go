@@ -1,7 +1,10 @@
 // Package onapptest is an in-memory, stateful OnApp backups API on
 // loopback, for tests and demos of package onapp (and of anything built on
-// it). It speaks root-wrapped JSON (or bare JSON, see WithBareJSON) and
-// Rails XML, checks HTTP basic credentials, answers creates and restores
+// it). It serves the backups of its virtual servers and disks, and lists
+// those servers and disks (GET /virtual_machines, /virtual_machines/:id and
+// /virtual_machines/:id/disks). It speaks root-wrapped JSON (or bare JSON,
+// see WithBareJSON) and Rails XML, checks HTTP basic credentials, answers
+// creates and restores
 // with 201, deletes and note edits with 204, unknown ids with 404 and an
 // error body, bad credentials with 401, and can inject faults.
 //
@@ -56,18 +59,30 @@ type VM struct {
 	ID int64
 	// Label is the server's name (default "vm-<id>").
 	Label string
+	// Hostname is the server's host name (default the label).
+	Hostname string
 	// Identifier is generated when empty.
 	Identifier string
-	// UserID and TemplateID are rendered as the backups' user_id and
-	// template_id (0 is null).
+	// UserID and TemplateID are rendered as the server's and its backups'
+	// user_id and template_id (0 is null).
 	UserID     int64
 	TemplateID int64
 	// OperatingSystem (default "linux") and OperatingSystemDistro
-	// (default "ubuntu") are rendered in the backups.
+	// (default "ubuntu") are rendered in the server and its backups.
 	OperatingSystem       string
 	OperatingSystemDistro string
-	// MemoryMB is the backups' min_memory_size (default 1024).
+	// MemoryMB is the server's memory and its backups' min_memory_size
+	// (default 1024).
 	MemoryMB int64
+	// CPUs is the number of virtual CPUs (default 1).
+	CPUs int64
+	// PoweredOff renders booted false; servers are booted by default.
+	PoweredOff bool
+	// Locked and Suspended are rendered as locked and suspended.
+	Locked    bool
+	Suspended bool
+	// CreatedAt defaults to the server's clock; it is also updated_at.
+	CreatedAt time.Time
 }
 
 // Disk is a disk of a virtual server of the fake.
@@ -83,8 +98,20 @@ type Disk struct {
 	// DataStoreType is "lvm" (default), "vmware" or "solidfire" (its
 	// backups then carry an iqn).
 	DataStoreType string
-	// SizeGB is the backups' min_disk_size (default 10).
+	// DataStoreID is the data store holding the disk (default 1).
+	DataStoreID int64
+	// SizeGB is the disk's disk_size and its backups' min_disk_size
+	// (default 10); the server's total_disk_size is the sum over its
+	// disks.
 	SizeGB int64
+	// Primary marks the disk the server boots from.
+	Primary bool
+	// Swap marks a swap disk (is_swap, file_system "swap").
+	Swap bool
+	// MountPoint is rendered as mount_point; "" is null.
+	MountPoint string
+	// CreatedAt defaults to the virtual server's; it is also updated_at.
+	CreatedAt time.Time
 }
 
 // Backup is a backup held by the fake. Zero times and ids are rendered as
@@ -362,6 +389,15 @@ func (s *Server) AddVM(vm VM) (VM, error) {
 	if vm.Label == "" {
 		vm.Label = "vm-" + strconv.FormatInt(vm.ID, 10)
 	}
+	if vm.Hostname == "" {
+		vm.Hostname = vm.Label
+	}
+	if vm.CPUs == 0 {
+		vm.CPUs = 1
+	}
+	if vm.CreatedAt.IsZero() {
+		vm.CreatedAt = s.clock()
+	}
 	if vm.Identifier == "" {
 		vm.Identifier = identifier("v", vm.ID)
 	}
@@ -383,7 +419,8 @@ func (s *Server) AddVM(vm VM) (VM, error) {
 func (s *Server) AddDisk(d Disk) (Disk, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.vms[d.VMID] == nil {
+	vm := s.vms[d.VMID]
+	if vm == nil {
 		return Disk{}, fmt.Errorf("onapptest: AddDisk: no virtual server %d", d.VMID)
 	}
 	if d.ID < 0 {
@@ -409,6 +446,12 @@ func (s *Server) AddDisk(d Disk) (Disk, error) {
 	}
 	if d.SizeGB == 0 {
 		d.SizeGB = 10
+	}
+	if d.DataStoreID == 0 {
+		d.DataStoreID = 1
+	}
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = vm.CreatedAt
 	}
 	v := d
 	s.disks[d.ID] = &v

@@ -167,6 +167,10 @@ func TestWireRendering(t *testing.T) {
 		{"/virtual_machines/101/backups/files.xml", "vm101-files.xml", "application/xml; charset=utf-8"},
 		{"/virtual_machines/103/backups/images.json", "vm103-images.json", "application/json; charset=utf-8"},
 		{"/virtual_machines/104/backups.xml", "vm104-backups.xml", "application/xml; charset=utf-8"},
+		{"/virtual_machines.xml", "virtual-machines.xml", "application/xml; charset=utf-8"},
+		{"/virtual_machines/104.json", "vm104.json", "application/json; charset=utf-8"},
+		{"/virtual_machines/101/disks.json", "vm101-disks.json", "application/json; charset=utf-8"},
+		{"/virtual_machines/103/disks.xml", "vm103-disks.xml", "application/xml; charset=utf-8"},
 	} {
 		status, ct, body := raw(t, srv, http.MethodGet, tc.path, "", "")
 		assert.Equal(t, http.StatusOK, status)
@@ -303,6 +307,8 @@ func TestNotFoundAndAuth(t *testing.T) {
 				"create vm":   func() error { _, err := c.Backups.CreateIncremental(ctx, 999, nil); return err },
 				"restore":     func() error { _, err := c.Backups.Restore(ctx, 999); return err },
 				"note":        func() error { return c.Backups.EditNote(ctx, 999, "x") },
+				"get vm":      func() error { _, err := c.VirtualMachines.Get(ctx, 999); return err },
+				"vm disks":    func() error { _, err := c.Disks.ListByVM(ctx, 999); return err },
 			}
 			for what, call := range calls {
 				err := call()
@@ -321,6 +327,10 @@ func TestNotFoundAndAuth(t *testing.T) {
 				bad, err := onapp.NewClient(srv.URL(), opt, onapp.WithFormat(f.format))
 				require.NoError(t, err)
 				_, err = bad.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
+				_, err = bad.VirtualMachines.List(ctx)
+				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
+				_, err = bad.Disks.ListByVM(ctx, onapptest.DemoVMRecent)
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
 				var apiErr *onapp.APIError
 				require.ErrorAs(t, err, &apiErr)

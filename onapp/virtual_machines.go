@@ -1,0 +1,54 @@
+package onapp
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// VirtualMachinesService lists the virtual servers of the control panel:
+// what OnApp can protect. OnApp has no call that lists every backup, so a
+// tool that wants them all lists the servers here and then each server's
+// backups (Backups.ListByVM) and disks (Disks.ListByVM). Get it as
+// Client.VirtualMachines.
+//
+// OnApp does not page the list: each call returns the whole list of the
+// servers the user may see. An empty list is an empty, non-nil slice.
+type VirtualMachinesService service
+
+// List returns the virtual servers (GET /virtual_machines).
+func (s *VirtualMachinesService) List(ctx context.Context) ([]VirtualMachine, error) {
+	resp, err := s.client.send(ctx, "VirtualMachines.List", http.MethodGet, routeVirtualMachines, nil, core.ByMethod)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBody(s.client, resp, decodeVirtualMachinesJSON, decodeVirtualMachinesXML)
+}
+
+// Get returns one virtual server (GET /virtual_machines/:id). An unknown
+// id is an *APIError for which IsNotFound is true.
+func (s *VirtualMachinesService) Get(ctx context.Context, vmID int64) (*VirtualMachine, error) {
+	resp, err := s.client.send(ctx, "VirtualMachines.Get", http.MethodGet, routeVirtualMachine, nil, core.ByMethod, id("virtual server", vmID))
+	if err != nil {
+		return nil, err
+	}
+	return decodeBody(s.client, resp, decodeVirtualMachineJSON, decodeVirtualMachineXML)
+}
+
+// DisksService lists the disks of virtual servers: the targets of normal
+// backups (Backups.ListByDisk, Backups.CreateNormal). Get it as
+// Client.Disks.
+type DisksService service
+
+// ListByVM returns the disks of a virtual server
+// (GET /virtual_machines/:id/disks). An unknown server is an *APIError for
+// which IsNotFound is true; a server without disks gives an empty, non-nil
+// slice.
+func (s *DisksService) ListByVM(ctx context.Context, vmID int64) ([]Disk, error) {
+	resp, err := s.client.send(ctx, "Disks.ListByVM", http.MethodGet, routeVMDisks, nil, core.ByMethod, id("virtual server", vmID))
+	if err != nil {
+		return nil, err
+	}
+	return decodeBody(s.client, resp, decodeDisksJSON, decodeDisksXML)
+}
