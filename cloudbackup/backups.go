@@ -1,0 +1,367 @@
+package cloudbackup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// maxPageSize is the largest limit the API accepts (and its default).
+const maxPageSize = 1000
+
+// TimeLayout is the layout of the start_time and end_time filters
+// ("2018-02-01T12:00:00Z"); times are converted to UTC before formatting.
+const TimeLayout = "2006-01-02T15:04:05Z"
+
+// BackupsService lists, reads, deletes and restores backups.
+type BackupsService service
+
+// ListBackupsOptions filters and pages ListBackups. Every field is
+// optional; the zero value lists the project's own backups, newest first,
+// up to 1000 per page. The *bool fields are sent only when set: new(true)
+// or new(false).
+type ListBackupsOptions struct {
+	// CheckpointID selects the backups of one restore point.
+	CheckpointID string `url:"checkpoint_id,omitempty"`
+	// Dec selects backups in a dedicated cloud (true) or not (false).
+	Dec *bool `url:"dec,omitempty"`
+	// StartTime and EndTime bound the backups' time; sent in TimeLayout.
+	StartTime time.Time `url:"start_time,omitempty" layout:"2006-01-02T15:04:05Z"`
+	EndTime   time.Time `url:"end_time,omitempty" layout:"2006-01-02T15:04:05Z"` // see StartTime
+	// EnterpriseProjectID selects one enterprise project, or all those the
+	// user may see with AllGrantedEnterpriseProjects.
+	EnterpriseProjectID string `url:"enterprise_project_id,omitempty"`
+	// ImageType selects original backups or replicated copies.
+	ImageType ImageType `url:"image_type,omitempty"`
+	// Limit is the page size, 1 to 1000 (0: the server's default, 1000).
+	Limit int `url:"limit,omitempty"`
+	// Marker starts the page after the backup with this ID.
+	Marker string `url:"marker,omitempty"`
+	// MemberStatus selects shared backups by their sharing state.
+	MemberStatus MemberStatus `url:"member_status,omitempty"`
+	// Name selects backups by name.
+	Name string `url:"name,omitempty"`
+	// Offset skips this many matching backups.
+	Offset int `url:"offset,omitempty"`
+	// OwnType selects own backups (default), shared ones, or both.
+	OwnType OwnType `url:"own_type,omitempty"`
+	// ParentID selects the child backups of one backup.
+	ParentID string `url:"parent_id,omitempty"`
+	// ResourceAZ selects backups of resources in one availability zone.
+	ResourceAZ string `url:"resource_az,omitempty"`
+	// ResourceID selects the backups of one server or disk.
+	ResourceID string `url:"resource_id,omitempty"`
+	// ResourceName selects backups by the protected resource's name.
+	ResourceName string `url:"resource_name,omitempty"`
+	// ResourceType selects server or disk backups.
+	ResourceType ResourceType `url:"resource_type,omitempty"`
+	// Sort orders the backups: "created_at:desc,name:asc", built with
+	// Sort(Desc(SortByCreatedAt), Asc(SortByName)). At most 255 characters.
+	Sort string `url:"sort,omitempty"`
+	// Status selects backups in any of these states; each is sent as its
+	// own status parameter (status=available&status=error).
+	Status []BackupStatus `url:"status,omitempty"`
+	// UsedPercent selects backups in vaults whose used capacity is at
+	// least this percentage (1 to 100).
+	UsedPercent int `url:"used_percent,omitempty"`
+	// VaultID selects the backups in one vault.
+	VaultID string `url:"vault_id,omitempty"`
+	// ShowReplication asks for replication records with each backup.
+	ShowReplication *bool `url:"show_replication,omitempty"`
+	// Incremental selects incremental (true) or full (false) backups.
+	Incremental *bool `url:"incremental,omitempty"`
+}
+
+// query validates the options and encodes them.
+func (o *ListBackupsOptions) query() (url.Values, error) {
+	if o == nil {
+		return url.Values{}, nil
+	}
+	switch {
+	case o.Limit < 0:
+		return nil, fmt.Errorf("ListBackupsOptions.Limit is %d, want 0 to %d", o.Limit, maxPageSize)
+	case o.Offset < 0:
+		return nil, fmt.Errorf("ListBackupsOptions.Offset is %d, want 0 or more", o.Offset)
+	case o.UsedPercent < 0 || o.UsedPercent > 100:
+		return nil, fmt.Errorf("ListBackupsOptions.UsedPercent is %d, want 1 to 100", o.UsedPercent)
+	case len(o.Sort) > 255:
+		return nil, fmt.Errorf("ListBackupsOptions.Sort has %d characters, want at most 255", len(o.Sort))
+	}
+	c := *o
+	c.StartTime, c.EndTime = utc(c.StartTime), utc(c.EndTime)
+	return core.EncodeQuery(&c)
+}
+
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
+}
+
+// List returns one page of backups matching opts (nil: the defaults), with
+// Count the total number that match. An empty page has an empty, non-nil
+// Backups.
+func (s *BackupsService) List(ctx context.Context, opts *ListBackupsOptions) (*BackupPage, error) {
+	page := &BackupPage{}
+	if opts != nil && opts.Limit > 0 {
+		page.capHint = opts.Limit
+	}
+	if err := s.list(ctx, opts, page); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// list fetches one page into page, reusing page.Backups' capacity.
+func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, page *BackupPage) error {
+	q, err := opts.query()
+	if err != nil {
+		return fmt.Errorf("%s: %w", providerName, err)
+	}
+	_, err = s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodGet,
+		Path:       pathBackups,
+		PathParams: []string{s.client.projectID},
+		Query:      q,
+	}, page)
+	return err
+}
+
+// backupCursor is where a walk of All stands.
+type backupCursor struct {
+	marker   string // next page starts after this ID (marker mode)
+	offset   int    // next page starts here (offset mode)
+	byOffset bool
+	seen     int // backups fetched so far
+}
+
+// All walks every backup matching opts, page after page, fetching the next
+// page only when the loop wants more. It pages by marker (the ID of the
+// last backup of a page), which stays correct while backups are added;
+// with opts.Offset set (then after opts.Marker, if also set), or when the
+// server ignores the marker or a backup has no ID, it pages by offset. opts.Limit is the page size (default
+// 1000). Only one page is held at a time; breaking out of the loop stops
+// fetching. An error is yielded once and ends the walk. opts is copied,
+// never changed.
+func (s *BackupsService) All(ctx context.Context, opts *ListBackupsOptions) iter.Seq2[Backup, error] {
+	var base ListBackupsOptions
+	if opts != nil {
+		base = *opts
+		base.Status = append([]BackupStatus(nil), opts.Status...)
+	}
+	limit := base.Limit
+	if limit <= 0 {
+		limit = maxPageSize
+	}
+	start := backupCursor{marker: base.Marker, offset: base.Offset, byOffset: base.Offset > 0}
+	fromStart := base.Marker == "" && base.Offset == 0
+	page := &BackupPage{capHint: limit, intern: make(map[string]string, 64)}
+	fetch := func(ctx context.Context, c backupCursor) ([]Backup, backupCursor, bool, error) {
+		o := base
+		o.Limit = limit
+		if c.byOffset {
+			o.Offset = c.offset // with the caller's marker, if any
+		} else {
+			o.Marker, o.Offset = c.marker, 0
+		}
+		// The page's backing array is reused: the walk hands out copies
+		// and is done with a page before it fetches the next.
+		if err := s.list(ctx, &o, page); err != nil {
+			return nil, c, false, err
+		}
+		items := page.Backups
+		if !c.byOffset && c.seen > 0 && containsID(items, c.marker) {
+			// The server ignored our marker and started over: page by
+			// offset from where the walk stands.
+			c.byOffset, c.offset = true, c.seen
+			return s.allFallback(ctx, base, limit, page, c, fromStart)
+		}
+		return advance(items, c, limit, page.Count, fromStart)
+	}
+	return core.Walk(ctx, start, fetch)
+}
+
+// allFallback refetches the current page by offset after a marker was ignored.
+func (s *BackupsService) allFallback(ctx context.Context, base ListBackupsOptions, limit int, page *BackupPage, c backupCursor, fromStart bool) ([]Backup, backupCursor, bool, error) {
+	o := base
+	o.Limit, o.Offset = limit, c.offset
+	if err := s.list(ctx, &o, page); err != nil {
+		return nil, c, false, err
+	}
+	return advance(page.Backups, c, limit, page.Count, fromStart)
+}
+
+// advance computes the cursor after a page of items and whether to go on.
+func advance(items []Backup, c backupCursor, limit, total int, fromStart bool) ([]Backup, backupCursor, bool, error) {
+	n := len(items)
+	next := c
+	next.seen += n
+	more := n >= limit
+	if c.byOffset {
+		next.offset += n
+		if total > 0 && next.offset >= total {
+			more = false
+		}
+	} else {
+		if fromStart && total > 0 && next.seen >= total {
+			more = false
+		}
+		if n > 0 {
+			last := items[n-1].ID
+			switch {
+			case last == "" && fromStart:
+				// No ID to page after: continue by offset.
+				next.byOffset, next.offset = true, next.seen
+			case last == "" || last == c.marker:
+				return items, next, false, nil
+			default:
+				next.marker = last
+			}
+		}
+	}
+	return items, next, more && n > 0, nil
+}
+
+func containsID(items []Backup, id string) bool {
+	if id == "" {
+		return false
+	}
+	for i := range items {
+		if items[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// backupRoot is the envelope of one backup.
+type backupRoot struct {
+	Backup Backup `json:"backup"`
+}
+
+// Get returns the backup with the given ID. A missing backup is a 404
+// *APIError (IsNotFound).
+func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, error) {
+	var root backupRoot
+	_, err := s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodGet,
+		Path:       pathBackup,
+		PathParams: []string{s.client.projectID, backupID},
+	}, &root)
+	if err != nil {
+		return nil, err
+	}
+	if root.Backup.ID == "" {
+		return nil, fmt.Errorf("%s: GET backup %s: answer holds no backup", providerName, backupID)
+	}
+	return &root.Backup, nil
+}
+
+// Delete deletes a backup (204 No Content). The deletion runs in the
+// background; the backup shows status deleting until it is gone.
+func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
+	_, err := s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodDelete,
+		Path:       pathBackup,
+		PathParams: []string{s.client.projectID, backupID},
+	}, nil)
+	return err
+}
+
+// RestoreOptions says where a backup is restored to. Use ServerRestore for
+// a server backup (the target server and a disk mapping) or VolumeRestore
+// for a disk backup.
+type RestoreOptions struct {
+	// ServerID is the server to restore a server backup to.
+	ServerID string `json:"server_id,omitzero"`
+	// Mappings map each disk backup of the server backup to a disk of the
+	// target server; required with ServerID.
+	Mappings []RestoreMapping `json:"mappings,omitzero"`
+	// PowerOn starts the server after the restore (the server's default is
+	// to start it).
+	PowerOn *bool `json:"power_on,omitzero"`
+	// VolumeID is the disk to restore a disk backup to.
+	VolumeID string `json:"volume_id,omitzero"`
+	// ResourceID is the target of other resource types (such as SFS Turbo).
+	ResourceID string `json:"resource_id,omitzero"`
+}
+
+// RestoreMapping maps one disk backup to the disk it is restored to.
+type RestoreMapping struct {
+	BackupID string `json:"backup_id"` // a child (disk) backup of the server backup
+	VolumeID string `json:"volume_id"` // the target server's disk it is restored to
+}
+
+// ServerRestore returns options restoring a server backup to serverID,
+// with each child disk backup mapped to a disk, and powering the server on
+// afterwards when powerOn is true.
+func ServerRestore(serverID string, powerOn bool, mappings ...RestoreMapping) *RestoreOptions {
+	return &RestoreOptions{ServerID: serverID, Mappings: mappings, PowerOn: &powerOn}
+}
+
+// VolumeRestore returns options restoring a disk backup to volumeID.
+func VolumeRestore(volumeID string) *RestoreOptions {
+	return &RestoreOptions{VolumeID: volumeID}
+}
+
+func (o *RestoreOptions) validate() error {
+	switch {
+	case o == nil:
+		return errors.New("restore options are nil: use ServerRestore or VolumeRestore")
+	case o.ServerID != "" && o.VolumeID != "":
+		return errors.New("restore options name both a server and a volume: give one")
+	case o.ServerID == "" && o.VolumeID == "" && o.ResourceID == "":
+		return errors.New("restore options name no target: set ServerID, VolumeID or ResourceID")
+	case o.ServerID != "" && len(o.Mappings) == 0:
+		return errors.New("a server restore needs Mappings from each disk backup to a disk")
+	}
+	for i, m := range o.Mappings {
+		if m.BackupID == "" || m.VolumeID == "" {
+			return fmt.Errorf("restore mapping %d needs both BackupID and VolumeID", i)
+		}
+	}
+	return nil
+}
+
+// RestoreResult is the answer to a restore (202 Accepted).
+type RestoreResult struct {
+	// JobID identifies the restore task when the server names one (an
+	// operation log ID for OperationLogs.Get and Wait); CBR often does not.
+	JobID string `json:"job_id,omitzero"`
+	// RequestID is the server's X-Request-Id of the call.
+	RequestID string `json:"request_id,omitzero"`
+}
+
+type restoreRoot struct {
+	Restore *RestoreOptions `json:"restore"`
+}
+
+// Restore restores a backup to a server or disk (202 Accepted). The
+// restore runs in the background; follow it with the JobID when the server
+// returns one, or with OperationLogs.List (OperationTypeRestore). A restore
+// is never sent twice: after a connection error the caller decides.
+func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *RestoreOptions) (*RestoreResult, error) {
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("%s: restore %s: %w", providerName, backupID, err)
+	}
+	var out struct {
+		JobID String `json:"job_id"`
+	}
+	resp, err := s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodPost,
+		Path:       pathBackupRestore,
+		PathParams: []string{s.client.projectID, backupID},
+		Body:       &restoreRoot{Restore: opts},
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &RestoreResult{JobID: out.JobID.String, RequestID: resp.Header.Get("X-Request-Id")}, nil
+}

@@ -1,0 +1,293 @@
+package cloudbackup
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// providerName names this package in errors, logs and the User-Agent.
+const providerName = "cloudbackup"
+
+// Client talks to Huawei Cloud Backup and Recovery (CBR) v3 in one region
+// and project. It is safe for concurrent use; create one per project and
+// share it.
+type Client struct {
+	core      *core.Client
+	projectID string
+	common    service
+
+	// Backups lists, reads, deletes and restores backups.
+	Backups *BackupsService
+	// Checkpoints creates restore points (backs up now) and reads them.
+	Checkpoints *CheckpointsService
+	// Vaults lists and reads vaults and the resources bound to them.
+	Vaults *VaultsService
+	// OperationLogs reads tasks (backups, restores, deletions) and waits
+	// for them to end.
+	OperationLogs *OperationLogsService
+}
+
+// service is the common base of the services: a cheap view of the Client.
+type service struct {
+	client *Client
+}
+
+// options collects what the Option functions set.
+type options struct {
+	httpClient *http.Client
+	retry      *RetryPolicy
+	logger     *slog.Logger
+	userAgent  string
+
+	authSource string // the option that set the credentials, for conflict errors
+	token      core.Secret
+	iam        *iamLogin
+	accessKey  string
+	secretKey  core.Secret
+
+	renewBefore time.Duration
+	now         func() time.Time // tests only
+}
+
+// Option configures NewClient. An option that gets bad input makes
+// NewClient return an error naming it.
+type Option func(*options) error
+
+func (o *options) setAuth(source string) error {
+	if o.authSource != "" {
+		return fmt.Errorf("%s conflicts with %s: give one kind of credentials", source, o.authSource)
+	}
+	o.authSource = source
+	return nil
+}
+
+// WithToken authenticates with a ready IAM token, sent as X-Auth-Token.
+// The token is never renewed: when it expires, calls fail with a 401
+// *APIError (IsUnauthorized). Use WithPassword to have tokens fetched and
+// renewed automatically.
+func WithToken(token string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(token) == "" {
+			return errors.New("WithToken: token is empty")
+		}
+		if err := o.setAuth("WithToken"); err != nil {
+			return err
+		}
+		o.token = core.NewSecret(token)
+		return nil
+	}
+}
+
+// WithPassword authenticates as an IAM user: the client logs in at
+// iamEndpoint (such as "https://iam.ap-southeast-1.myhuaweicloud.com")
+// with the account (domain) name, user name and password, scoped to the
+// client's project, on first use. The token (valid 24 h) is cached and
+// shared by all calls, renewed shortly before it expires and once when the
+// API rejects it with 401; concurrent callers share one login.
+func WithPassword(iamEndpoint, domain, user, password string) Option {
+	return func(o *options) error {
+		switch {
+		case strings.TrimSpace(iamEndpoint) == "":
+			return errors.New("WithPassword: IAM endpoint is empty")
+		case strings.TrimSpace(domain) == "":
+			return errors.New("WithPassword: domain (account name) is empty")
+		case strings.TrimSpace(user) == "":
+			return errors.New("WithPassword: user is empty")
+		case password == "":
+			return errors.New("WithPassword: password is empty")
+		}
+		if _, err := core.ParseBaseURL(iamEndpoint); err != nil {
+			return fmt.Errorf("WithPassword: IAM endpoint: %w", err)
+		}
+		if err := o.setAuth("WithPassword"); err != nil {
+			return err
+		}
+		o.iam = &iamLogin{endpoint: iamEndpoint, domain: domain, user: user, password: core.NewSecret(password)}
+		return nil
+	}
+}
+
+// WithAKSK authenticates by signing every request (every retry afresh)
+// with an access key and secret key (algorithm SDK-HMAC-SHA256, headers
+// X-Sdk-Date and Authorization).
+func WithAKSK(accessKey, secretKey string) Option {
+	return func(o *options) error {
+		switch {
+		case strings.TrimSpace(accessKey) == "":
+			return errors.New("WithAKSK: access key is empty")
+		case secretKey == "":
+			return errors.New("WithAKSK: secret key is empty")
+		case strings.ContainsAny(accessKey, ", \t\r\n"):
+			return errors.New("WithAKSK: access key must not contain spaces or commas")
+		}
+		if err := o.setAuth("WithAKSK"); err != nil {
+			return err
+		}
+		o.accessKey, o.secretKey = accessKey, core.NewSecret(secretKey)
+		return nil
+	}
+}
+
+// WithTokenRenewal sets how long before its expiry a WithPassword token is
+// renewed (default 5 minutes).
+func WithTokenRenewal(before time.Duration) Option {
+	return func(o *options) error {
+		if before <= 0 {
+			return fmt.Errorf("WithTokenRenewal: %s is not positive", before)
+		}
+		o.renewBefore = before
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests (IAM logins included) through hc: its
+// transport, TLS settings, proxy and per-attempt Timeout. The default is a
+// client with its own clone of http.DefaultTransport.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: client is nil")
+		}
+		o.httpClient = hc
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy. Reads and deletes are
+// repeated after 5xx answers and connection errors; restores and
+// checkpoint creations are never sent again once they may have reached the
+// server; any call is repeated after a 429.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(o *options) error {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("WithRetryPolicy: %w", err)
+		}
+		o.retry = &p
+		return nil
+	}
+}
+
+// WithLogger sends debug records of each attempt (method, path, status,
+// retries, token renewals; never credentials) to l. The default is silence.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return errors.New("WithLogger: logger is nil")
+		}
+		o.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends s to the User-Agent header
+// ("backupsdk/<version> cloudbackup <s>").
+func WithUserAgent(s string) Option {
+	return func(o *options) error {
+		if strings.ContainsAny(s, "\r\n") {
+			return errors.New("WithUserAgent: must not contain line breaks")
+		}
+		o.userAgent = s
+		return nil
+	}
+}
+
+// withNow replaces time.Now for token expiry and signing dates (tests).
+func withNow(now func() time.Time) Option {
+	return func(o *options) error {
+		o.now = now
+		return nil
+	}
+}
+
+// NewClient returns a client for the CBR endpoint of one region (such as
+// "https://cbr.ap-southeast-1.myhuaweicloud.com") and the project whose
+// backups it reads. Exactly one kind of credentials is required: WithToken,
+// WithPassword or WithAKSK. It does no I/O; a bad endpoint, project ID or
+// option is an error naming it.
+func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("%s: %w", providerName, err)
+		}
+	}
+	projectID = strings.TrimSpace(projectID)
+	switch {
+	case projectID == "":
+		return nil, fmt.Errorf("%s: project ID is empty", providerName)
+	case projectID == "." || projectID == ".." || strings.ContainsAny(projectID, "/?#"):
+		return nil, fmt.Errorf("%s: project ID %q is not valid", providerName, projectID)
+	case o.authSource == "":
+		return nil, fmt.Errorf("%s: no credentials: give WithToken, WithPassword or WithAKSK", providerName)
+	case o.renewBefore > 0 && o.iam == nil:
+		return nil, fmt.Errorf("%s: WithTokenRenewal needs WithPassword (%s tokens are not renewed)", providerName, o.authSource)
+	}
+	now := o.now
+	if now == nil {
+		now = time.Now
+	}
+	cc, err := core.New(core.Config{
+		Provider:   providerName,
+		BaseURL:    endpoint,
+		HTTPClient: o.httpClient,
+		UserAgent:  o.userAgent,
+		Retry:      o.retry,
+		Logger:     o.logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{core: cc, projectID: projectID}
+	switch {
+	case o.token.IsSet():
+		cc.SetAuth(core.HeaderAuth{Name: "X-Auth-Token", Value: o.token})
+	case o.iam != nil:
+		iamCore, err := core.New(core.Config{
+			Provider:   providerName,
+			BaseURL:    trimVersion(o.iam.endpoint),
+			HTTPClient: cc.HTTPClient(),
+			UserAgent:  o.userAgent,
+			Retry:      o.retry,
+			Logger:     o.logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: WithPassword: %w", providerName, err)
+		}
+		o.iam.core, o.iam.projectID, o.iam.now = iamCore, projectID, now
+		cc.SetAuth(core.NewTokenAuth(core.TokenAuthConfig{
+			Header:      "X-Auth-Token",
+			Login:       o.iam.login,
+			RenewBefore: o.renewBefore,
+			Now:         now,
+		}))
+	default:
+		cc.SetAuth(&signer{accessKey: o.accessKey, secretKey: o.secretKey, now: now})
+	}
+	c.common.client = c
+	c.Backups = (*BackupsService)(&c.common)
+	c.Checkpoints = (*CheckpointsService)(&c.common)
+	c.Vaults = (*VaultsService)(&c.common)
+	c.OperationLogs = (*OperationLogsService)(&c.common)
+	return c, nil
+}
+
+// ProjectID returns the project the client works in.
+func (c *Client) ProjectID() string { return c.projectID }
+
+// Endpoint returns the CBR endpoint without a trailing slash.
+func (c *Client) Endpoint() string { return c.core.BaseURL() }
+
+// trimVersion lets an IAM endpoint be given with or without its "/v3".
+func trimVersion(endpoint string) string {
+	e := strings.TrimRight(strings.TrimSpace(endpoint), "/")
+	return strings.TrimSuffix(e, "/v3")
+}

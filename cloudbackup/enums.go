@@ -1,0 +1,284 @@
+package cloudbackup
+
+import "strings"
+
+// BackupStatus is the state of a backup (status in BackupResp and the
+// status filter of ListBackupsOptions).
+type BackupStatus string
+
+// The backup states the API documents.
+const (
+	BackupStatusAvailable      BackupStatus = "available"       // finished and usable
+	BackupStatusProtecting     BackupStatus = "protecting"      // being created
+	BackupStatusDeleting       BackupStatus = "deleting"        // being deleted
+	BackupStatusRestoring      BackupStatus = "restoring"       // being restored from
+	BackupStatusError          BackupStatus = "error"           // failed
+	BackupStatusWaitingProtect BackupStatus = "waiting_protect" // queued for creation
+	BackupStatusWaitingDelete  BackupStatus = "waiting_delete"  // queued for deletion
+	BackupStatusWaitingRestore BackupStatus = "waiting_restore" // queued for restoring
+)
+
+// backupStatuses lists every documented BackupStatus (read only).
+var backupStatuses = []string{
+	string(BackupStatusAvailable), string(BackupStatusProtecting), string(BackupStatusDeleting),
+	string(BackupStatusRestoring), string(BackupStatusError), string(BackupStatusWaitingProtect),
+	string(BackupStatusWaitingDelete), string(BackupStatusWaitingRestore),
+}
+
+// BackupStatuses returns every documented backup status, in the order of
+// the API reference.
+func BackupStatuses() []BackupStatus {
+	out := make([]BackupStatus, len(backupStatuses))
+	for i, s := range backupStatuses {
+		out[i] = BackupStatus(s)
+	}
+	return out
+}
+
+// Valid reports whether s is one of the documented states.
+func (s BackupStatus) Valid() bool { return contains(backupStatuses, string(s)) }
+
+// Succeeded reports whether the backup finished and can be restored from.
+func (s BackupStatus) Succeeded() bool { return s == BackupStatusAvailable }
+
+// Failed reports whether the backup failed.
+func (s BackupStatus) Failed() bool { return s == BackupStatusError }
+
+// ImageType tells an original backup from a replicated copy.
+type ImageType string
+
+// The image types the API documents.
+const (
+	ImageTypeBackup      ImageType = "backup"      // made in this region
+	ImageTypeReplication ImageType = "replication" // replicated from another region
+)
+
+var imageTypes = []string{string(ImageTypeBackup), string(ImageTypeReplication)}
+
+// Valid reports whether t is one of the documented image types.
+func (t ImageType) Valid() bool { return contains(imageTypes, string(t)) }
+
+// MemberStatus is the state of a backup shared with another project
+// (member_status filter).
+type MemberStatus string
+
+// The sharing states the API documents.
+const (
+	MemberStatusPending MemberStatus = "pending" // offered, not answered yet
+	MemberStatusAccept  MemberStatus = "accept"  // accepted
+	MemberStatusReject  MemberStatus = "reject"  // rejected
+)
+
+var memberStatuses = []string{string(MemberStatusPending), string(MemberStatusAccept), string(MemberStatusReject)}
+
+// Valid reports whether s is one of the documented sharing states.
+func (s MemberStatus) Valid() bool { return contains(memberStatuses, string(s)) }
+
+// OwnType selects backups by ownership (own_type filter). The server
+// defaults to OwnTypePrivate.
+type OwnType string
+
+// The ownership types the API documents.
+const (
+	OwnTypeAllGranted OwnType = "all_granted" // own backups and those shared with the project
+	OwnTypePrivate    OwnType = "private"     // own backups only (the default)
+	OwnTypeShared     OwnType = "shared"      // backups other projects share with this one
+)
+
+var ownTypes = []string{string(OwnTypeAllGranted), string(OwnTypePrivate), string(OwnTypeShared)}
+
+// Valid reports whether t is one of the documented ownership types.
+func (t OwnType) Valid() bool { return contains(ownTypes, string(t)) }
+
+// ResourceType is the kind of resource a backup protects.
+type ResourceType string
+
+// The resource types the API documents for backups.
+const (
+	ResourceTypeServer ResourceType = "OS::Nova::Server"   // an ECS cloud server
+	ResourceTypeVolume ResourceType = "OS::Cinder::Volume" // an EVS disk
+)
+
+var resourceTypes = []string{string(ResourceTypeServer), string(ResourceTypeVolume)}
+
+// Valid reports whether t is one of the documented resource types.
+func (t ResourceType) Valid() bool { return contains(resourceTypes, string(t)) }
+
+// RestoreMode says how a backup can be restored (extend_info.supported_restore_mode).
+type RestoreMode string
+
+// The restore modes the API documents.
+const (
+	RestoreModeNA       RestoreMode = "na"       // cannot be restored
+	RestoreModeBackup   RestoreMode = "backup"   // restored from the disk backups
+	RestoreModeSnapshot RestoreMode = "snapshot" // can also create a full-server image
+)
+
+var restoreModes = []string{string(RestoreModeNA), string(RestoreModeBackup), string(RestoreModeSnapshot)}
+
+// Valid reports whether m is one of the documented restore modes.
+func (m RestoreMode) Valid() bool { return contains(restoreModes, string(m)) }
+
+// ReplicationStatus is the state of one replication of a backup.
+type ReplicationStatus string
+
+// The replication states the API documents.
+const (
+	ReplicationStatusReplicating      ReplicationStatus = "replicating"
+	ReplicationStatusSuccess          ReplicationStatus = "success"
+	ReplicationStatusFail             ReplicationStatus = "fail"
+	ReplicationStatusSkip             ReplicationStatus = "skip"
+	ReplicationStatusWaitingReplicate ReplicationStatus = "waiting_replicate"
+)
+
+var replicationStatuses = []string{
+	string(ReplicationStatusReplicating), string(ReplicationStatusSuccess), string(ReplicationStatusFail),
+	string(ReplicationStatusSkip), string(ReplicationStatusWaitingReplicate),
+}
+
+// Valid reports whether s is one of the documented replication states.
+func (s ReplicationStatus) Valid() bool { return contains(replicationStatuses, string(s)) }
+
+// SortKey is a property backups can be sorted by.
+type SortKey string
+
+// The sort keys the API documents.
+const (
+	SortByCreatedAt   SortKey = "created_at"
+	SortByUpdatedAt   SortKey = "updated_at"
+	SortByName        SortKey = "name"
+	SortByStatus      SortKey = "status"
+	SortByProtectedAt SortKey = "protected_at"
+	SortByID          SortKey = "id"
+)
+
+var sortKeys = []string{
+	string(SortByCreatedAt), string(SortByUpdatedAt), string(SortByName),
+	string(SortByStatus), string(SortByProtectedAt), string(SortByID),
+}
+
+// Valid reports whether k is one of the documented sort keys.
+func (k SortKey) Valid() bool { return contains(sortKeys, string(k)) }
+
+// SortOrder is one key of a sort with its direction. Build it with Asc or
+// Desc and join several with Sort.
+type SortOrder struct {
+	Key        SortKey // the property to sort by
+	Descending bool    // largest or newest first
+}
+
+// Asc sorts by k in ascending order.
+func Asc(k SortKey) SortOrder { return SortOrder{Key: k} }
+
+// Desc sorts by k in descending order (the server's default direction).
+func Desc(k SortKey) SortOrder { return SortOrder{Key: k, Descending: true} }
+
+// String renders the order as "key:asc" or "key:desc".
+func (o SortOrder) String() string {
+	if o.Descending {
+		return string(o.Key) + ":desc"
+	}
+	return string(o.Key) + ":asc"
+}
+
+// Sort renders orders in the documented form of the sort parameter,
+// "created_at:desc,name:asc", for ListBackupsOptions.Sort.
+func Sort(orders ...SortOrder) string {
+	parts := make([]string, len(orders))
+	for i, o := range orders {
+		parts[i] = o.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// OperationStatus is the state of an operation log (a task such as a
+// backup, a restore or a deletion).
+type OperationStatus string
+
+// The task states the API documents.
+const (
+	OperationStatusSuccess OperationStatus = "success"
+	OperationStatusSkipped OperationStatus = "skipped"
+	OperationStatusFailed  OperationStatus = "failed"
+	OperationStatusRunning OperationStatus = "running"
+	OperationStatusTimeout OperationStatus = "timeout"
+	OperationStatusWaiting OperationStatus = "waiting"
+)
+
+var operationStatuses = []string{
+	string(OperationStatusSuccess), string(OperationStatusSkipped), string(OperationStatusFailed),
+	string(OperationStatusRunning), string(OperationStatusTimeout), string(OperationStatusWaiting),
+}
+
+// Valid reports whether s is one of the documented task states.
+func (s OperationStatus) Valid() bool { return contains(operationStatuses, string(s)) }
+
+// Done reports whether the task has ended (success, failed, timeout or
+// skipped). Unknown states count as not done.
+func (s OperationStatus) Done() bool {
+	switch s {
+	case OperationStatusSuccess, OperationStatusFailed, OperationStatusTimeout, OperationStatusSkipped:
+		return true
+	}
+	return false
+}
+
+// OperationType is the kind of task an operation log records.
+type OperationType string
+
+// The task types the API documents.
+const (
+	OperationTypeBackup         OperationType = "backup"
+	OperationTypeCopy           OperationType = "copy"
+	OperationTypeReplication    OperationType = "replication"
+	OperationTypeRestore        OperationType = "restore"
+	OperationTypeDelete         OperationType = "delete"
+	OperationTypeSync           OperationType = "sync"
+	OperationTypeVaultDelete    OperationType = "vault_delete"
+	OperationTypeRemoveResource OperationType = "remove_resource"
+)
+
+// CheckpointStatus is the state of a checkpoint (restore point).
+type CheckpointStatus string
+
+// The checkpoint states the API reports.
+const (
+	CheckpointStatusAvailable     CheckpointStatus = "available"
+	CheckpointStatusDeleting      CheckpointStatus = "deleting"
+	CheckpointStatusProtecting    CheckpointStatus = "protecting"
+	CheckpointStatusDeleted       CheckpointStatus = "deleted"
+	CheckpointStatusErrorDeleting CheckpointStatus = "error-deleting"
+	CheckpointStatusError         CheckpointStatus = "error"
+)
+
+// ProtectStatus is the state of a resource bound to a vault.
+type ProtectStatus string
+
+// The protection states the API reports.
+const (
+	ProtectStatusAvailable  ProtectStatus = "available"
+	ProtectStatusError      ProtectStatus = "error"
+	ProtectStatusProtecting ProtectStatus = "protecting"
+	ProtectStatusRestoring  ProtectStatus = "restoring"
+	ProtectStatusRemoving   ProtectStatus = "removing"
+)
+
+// AllGrantedEnterpriseProjects is the enterprise_project_id value that
+// queries every enterprise project the user has permissions on.
+const AllGrantedEnterpriseProjects = "all_granted_eps"
+
+// Provider IDs tell what a backup or vault protects (provider_id).
+const (
+	ProviderServer = "0daac4c5-6707-4851-97ba-169e36266b66" // cloud servers
+	ProviderVolume = "d1603440-187d-4516-af25-121250c7cc97" // EVS disks
+	ProviderTurbo  = "3f3c3220-245c-4805-b811-758870015881" // SFS Turbo
+)
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

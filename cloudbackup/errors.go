@@ -1,0 +1,113 @@
+package cloudbackup
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// APIError is returned for every answer CBR or IAM marks as failed. It
+// carries the HTTP status, the API's error_code (Code, such as
+// "BackupService.0001" or "APIGW.0308"), error_msg (Message), the request
+// id (RequestID, from X-Request-Id or the body's request_id) and how many
+// attempts were made. Get at it with errors.As from any call.
+type APIError = core.APIError
+
+// DecodeError reports a response body that could not be read as the call
+// expected (an HTML page from a proxy, truncated JSON, a value of the wrong
+// kind). It names the status, the content type and the start of the body.
+type DecodeError = core.DecodeError
+
+// TransportError reports a call that got no usable answer (connection
+// refused or reset, timeout, unreadable body) after the retries allowed.
+type TransportError = core.TransportError
+
+// RetryPolicy says how often and how patiently calls are repeated: reads
+// and deletes after 5xx answers and connection errors, every call after a
+// 429 (APIGW.0308 throttling), honoring Retry-After up to MaxWait.
+type RetryPolicy = core.RetryPolicy
+
+// DefaultRetryPolicy is 4 retries, waiting from 500 ms up to 30 s.
+func DefaultRetryPolicy() RetryPolicy { return core.DefaultRetryPolicy() }
+
+// Int is an integer the API may send as a number or a numeric string;
+// Valid is false when it was absent or null.
+type Int = codec.Int
+
+// Bool is a boolean the API may send as true/false, "true"/"false" or 1/0;
+// Valid is false when it was absent or null.
+type Bool = codec.Bool
+
+// Time is a point in time the API may send with or without fractions or a
+// zone (CBR sends "2020-02-05T10:38:34.209782", read as UTC); Valid is
+// false when it was absent, null or "".
+type Time = codec.Time
+
+// String is text the API may send as a string or a number (such as
+// enterprise_project_id "0" or 0); Valid is false when it was absent or null.
+type String = codec.String
+
+// Error codes worth testing for with HasCode.
+const (
+	// CodeThrottled is the API gateway's "too many requests" (HTTP 429);
+	// calls are retried with backoff before it reaches the caller.
+	CodeThrottled = "APIGW.0308"
+	// CodeTokenExpired and CodeAuthFailed are the gateway's answers to an
+	// expired token and to bad credentials (HTTP 401).
+	CodeTokenExpired = "APIGW.0307"
+	CodeAuthFailed   = "APIGW.0301"
+)
+
+// IsNotFound reports whether err is an API answer of 404 Not Found.
+func IsNotFound(err error) bool { return core.IsNotFound(err) }
+
+// IsUnauthorized reports whether err is an API answer of 401 Unauthorized
+// (bad or expired credentials that a renewal could not fix).
+func IsUnauthorized(err error) bool { return core.IsUnauthorized(err) }
+
+// IsForbidden reports whether err is an API answer of 403 Forbidden.
+func IsForbidden(err error) bool { return core.IsForbidden(err) }
+
+// IsRateLimited reports whether err is an API answer of 429 (throttled)
+// that was still throttled after every retry.
+func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
+
+// IsBadRequest reports whether err is an API answer of 400 Bad Request,
+// such as an invalid filter value.
+func IsBadRequest(err error) bool { return core.HasStatus(err, http.StatusBadRequest) }
+
+// HasStatus reports whether err is an API answer with one of the statuses.
+func HasStatus(err error, codes ...int) bool { return core.HasStatus(err, codes...) }
+
+// HasCode reports whether err is an API answer with the error_code code,
+// such as CodeThrottled.
+func HasCode(err error, code string) bool { return core.HasCode(err, code) }
+
+// OperationError is returned by OperationLogsService.Wait when a task
+// ended in any state but success: failed, timeout or skipped. Log is the
+// final operation log; Code and Message come from its error_info.
+type OperationError struct {
+	Log     *OperationLog   // the final state of the task
+	Status  OperationStatus // failed, timeout or skipped
+	Code    string          // error_info.code
+	Message string          // error_info.message
+}
+
+// Error reads like "cloudbackup: operation <id> (backup) ended failed
+// [BackupService.6401]: <message>".
+func (e *OperationError) Error() string {
+	s := fmt.Sprintf("%s: operation %s", providerName, e.Log.ID)
+	if e.Log.OperationType != "" {
+		s += " (" + string(e.Log.OperationType) + ")"
+	}
+	s += " ended " + string(e.Status)
+	if e.Code != "" {
+		s += " [" + e.Code + "]"
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}

@@ -1,0 +1,167 @@
+package cloudbackup_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/backupsdk/backupsdk/cloudbackup"
+	"github.com/backupsdk/backupsdk/cloudbackup/cloudbackuptest"
+)
+
+// exampleNow pins the fake's clock so that the output below is stable.
+func exampleNow() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }
+
+// Connect with a token and list the first page of backups. The fake
+// stands in for https://cbr.<region>.myhuaweicloud.com.
+func Example() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := client.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{Limit: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(page.Count, "backups; newest:", page.Backups[0].ResourceName, page.Backups[0].Status)
+	// Output: 13 backups; newest: data-vol-01 protecting
+}
+
+// Walk every backup that failed or is still running, oldest first, with
+// the filters sent to the server and the pages fetched as the loop goes.
+func ExampleBackupsService_All() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts := &cloudbackup.ListBackupsOptions{
+		Status:    []cloudbackup.BackupStatus{cloudbackup.BackupStatusError, cloudbackup.BackupStatusProtecting},
+		StartTime: exampleNow().Add(-48 * time.Hour),
+		Sort:      cloudbackup.Sort(cloudbackup.Asc(cloudbackup.SortByCreatedAt)),
+	}
+	for b, err := range client.Backups.All(context.Background(), opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%-12s %-10s %s\n", b.ResourceName, b.Status, b.CreatedAt.Time.Format(time.DateTime))
+	}
+	// Output:
+	// app-02       error      2024-04-30 10:00:00
+	// app-02       error      2024-05-01 10:00:00
+	// data-vol-01  protecting 2024-05-01 11:50:00
+}
+
+// List one page of disk backups in a vault; Count is the total.
+func ExampleBackupsService_List() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := client.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{
+		ResourceType: cloudbackup.ResourceTypeVolume,
+		Limit:        2,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d of %d disk backups\n", len(page.Backups), page.Count)
+	for _, b := range page.Backups {
+		fmt.Println(b.ResourceName, b.Status, b.ResourceSize.Or(0), "GB", "encrypted:", b.ExtendInfo.Encrypted.Or(false))
+	}
+	// Output:
+	// 2 of 3 disk backups
+	// data-vol-01 protecting 200 GB encrypted: true
+	// data-vol-01 available 200 GB encrypted: true
+}
+
+// Log in as an IAM user: the token is fetched on the first call, cached,
+// and renewed before it expires.
+func ExampleWithPassword() {
+	srv, err := cloudbackuptest.NewServer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(),
+		cloudbackup.WithPassword(srv.IAMEndpoint(), srv.Domain(), srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 3 {
+		if _, err := client.Vaults.List(context.Background(), nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println("logins:", srv.Logins())
+	// Output:
+	// logins: 1
+}
+
+// Back up a server now and wait for the task to finish.
+func ExampleOperationLogsService_Wait() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	demo := srv.Demo()
+
+	cp, err := client.Checkpoints.Create(ctx, demo.ServerVaultID, &cloudbackup.CreateCheckpointOptions{
+		Name:      "before-upgrade",
+		Resources: []string{demo.StaleServer.ID},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tasks, err := client.OperationLogs.List(ctx, &cloudbackup.ListOperationLogsOptions{
+		OperationType: cloudbackup.OperationTypeBackup, ResourceID: demo.StaleServer.ID,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fast := &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return time.Millisecond }}
+	task, err := client.OperationLogs.Wait(ctx, tasks.OperationLogs[0].ID, fast)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cp.Status, "->", task.Status, task.ExtraInfo.Backup.BackupName)
+
+	// A task that fails comes back with an *OperationError.
+	_, err = client.OperationLogs.Wait(ctx, demo.FailedOperationID, fast)
+	var opErr *cloudbackup.OperationError
+	if errors.As(err, &opErr) {
+		fmt.Println(opErr.Status, opErr.Code)
+	}
+	// Output:
+	// protecting -> success before-upgrade
+	// failed BackupService.6401
+}
+
+func ExampleSort() {
+	fmt.Println(cloudbackup.Sort(cloudbackup.Desc(cloudbackup.SortByCreatedAt), cloudbackup.Asc(cloudbackup.SortByName)))
+	// Output: created_at:desc,name:asc
+}

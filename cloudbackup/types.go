@@ -1,0 +1,152 @@
+package cloudbackup
+
+import (
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Backup is one backup (BackupResp): a copy of a server or disk at one
+// point in time, kept in a vault.
+//
+// Decoding is tolerant: fields documented as text also accept numbers and
+// booleans (kept as their JSON text), numbers and booleans also accept
+// their string forms, times are read with or without fractions and zone
+// (no zone means UTC), and members the type does not know are kept in
+// Extra.
+type Backup struct {
+	// ID identifies the backup.
+	ID string `json:"id"`
+	// Name is the backup's name ("autobk_b629" for scheduled backups).
+	Name string `json:"name"`
+	// Description is the user's description; often empty.
+	Description string `json:"description"`
+	// Status is the backup's state: BackupStatusAvailable once it finished.
+	Status BackupStatus `json:"status"`
+	// ImageType tells an original backup from a replicated copy.
+	ImageType ImageType `json:"image_type"`
+	// CheckpointID is the restore point the backup belongs to.
+	CheckpointID string `json:"checkpoint_id"`
+	// ParentID is the parent backup of a per-disk child backup.
+	ParentID string `json:"parent_id,omitzero"`
+	// ProjectID is the project that owns the backup.
+	ProjectID string `json:"project_id"`
+	// VaultID is the vault the backup is stored in.
+	VaultID string `json:"vault_id"`
+	// ProviderID tells what was backed up (ProviderServer, ProviderVolume, ...).
+	ProviderID string `json:"provider_id"`
+	// EnterpriseProjectID is the enterprise project ("0" is the default one).
+	EnterpriseProjectID String `json:"enterprise_project_id,omitzero"`
+	// ResourceID identifies the protected server or disk.
+	ResourceID string `json:"resource_id"`
+	// ResourceName is the protected resource's name.
+	ResourceName string `json:"resource_name"`
+	// ResourceType tells a server from a disk.
+	ResourceType ResourceType `json:"resource_type"`
+	// ResourceAZ is the resource's availability zone.
+	ResourceAZ string `json:"resource_az"`
+	// ResourceSize is the size of the protected resource in GB.
+	ResourceSize Int `json:"resource_size,omitzero"`
+	// CreatedAt is when the backup was started.
+	CreatedAt Time `json:"created_at,omitzero"`
+	// UpdatedAt is when the backup last changed.
+	UpdatedAt Time `json:"updated_at,omitzero"`
+	// ProtectedAt is when the data was captured.
+	ProtectedAt Time `json:"protected_at,omitzero"`
+	// ExpiredAt is when the retention policy deletes the backup (absent:
+	// kept until deleted).
+	ExpiredAt Time `json:"expired_at,omitzero"`
+	// Incremental reports an incremental backup, where the server says so
+	// at the top level (see also ExtendInfo.Incremental).
+	Incremental Bool `json:"incremental,omitzero"`
+	// ExtendInfo holds the extended attributes (BackupExtendInfo).
+	ExtendInfo BackupExtendInfo `json:"extend_info,omitzero"`
+	// Children are the per-disk backups of a server backup.
+	Children []Backup `json:"children"`
+	// ReplicationRecords list the replications of this backup to other
+	// regions (filled in with ListBackupsOptions.ShowReplication).
+	ReplicationRecords []ReplicationRecord `json:"replication_records"`
+	// Extra keeps members this type does not know, as raw JSON.
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// BackupExtendInfo holds the extended attributes of a backup.
+type BackupExtendInfo struct {
+	// AutoTrigger reports a backup made by a policy schedule.
+	AutoTrigger Bool `json:"auto_trigger,omitzero"`
+	// Bootable reports a backup of a system disk.
+	Bootable Bool `json:"bootable,omitzero"`
+	// Incremental reports an incremental backup.
+	Incremental Bool `json:"incremental,omitzero"`
+	// SnapshotID is the snapshot a disk backup was made from.
+	SnapshotID string `json:"snapshot_id,omitzero"`
+	// SupportLLD reports whether lazy loading allows a fast restore.
+	SupportLLD Bool `json:"support_lld,omitzero"`
+	// SupportedRestoreMode says how the backup can be restored.
+	SupportedRestoreMode RestoreMode `json:"supported_restore_mode,omitzero"`
+	// OSImagesData lists the images registered from the backup.
+	OSImagesData []ImageData `json:"os_images_data,omitzero"`
+	// ContainSystemDisk reports a server backup that includes the system disk.
+	ContainSystemDisk Bool `json:"contain_system_disk,omitzero"`
+	// Encrypted reports an encrypted backup.
+	Encrypted Bool `json:"encrypted,omitzero"`
+	// SystemDisk reports a backup of a system disk.
+	SystemDisk Bool `json:"system_disk,omitzero"`
+	// IsMultiAZ reports a backup stored across availability zones.
+	IsMultiAZ Bool `json:"is_multi_az,omitzero"`
+	// Architecture is the server's CPU architecture ("x86_64", "arm").
+	Architecture string `json:"architecture,omitzero"`
+	// AppConsistency reports on an application-consistent backup.
+	AppConsistency AppConsistency `json:"app_consistency,omitzero"`
+	// Progress is the progress in percent, while the backup is made.
+	Progress Int `json:"progress,omitzero"`
+	// Extra keeps members this type does not know, as raw JSON.
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// AppConsistency reports on an application-consistent backup. The values
+// are the server's codes as text ("0" and so on).
+type AppConsistency struct {
+	AppConsistency             string `json:"app_consistency"`               // whether consistency was asked for
+	AppConsistencyStatus       string `json:"app_consistency_status"`        // whether it was achieved
+	AppConsistencyErrorCode    string `json:"app_consistency_error_code"`    // why not, as a code
+	AppConsistencyErrorMessage string `json:"app_consistency_error_message"` // why not, in words
+}
+
+// ImageData names an image registered from a backup.
+type ImageData struct {
+	ImageID string `json:"image_id"` // the image's ID
+}
+
+// ReplicationRecord is one replication of a backup (ReplicationRecordGet).
+type ReplicationRecord struct {
+	ID        string            `json:"id"`                  // the record's ID
+	Status    ReplicationStatus `json:"status"`              // the replication's state
+	CreatedAt Time              `json:"created_at,omitzero"` // when it started
+	// Source of the replication: region, project, backup and restore point.
+	SourceRegion       string `json:"source_region,omitzero"`
+	SourceProjectID    string `json:"source_project_id,omitzero"`    // see SourceRegion
+	SourceBackupID     string `json:"source_backup_id,omitzero"`     // see SourceRegion
+	SourceCheckpointID string `json:"source_checkpoint_id,omitzero"` // see SourceRegion
+	// Destination of the replication: region, project, backup, restore
+	// point and vault.
+	DestinationRegion       string `json:"destination_region,omitzero"`
+	DestinationProjectID    string `json:"destination_project_id,omitzero"`    // see DestinationRegion
+	DestinationBackupID     string `json:"destination_backup_id,omitzero"`     // see DestinationRegion
+	DestinationCheckpointID string `json:"destination_checkpoint_id,omitzero"` // see DestinationRegion
+	DestinationVaultID      string `json:"destination_vault_id,omitzero"`      // see DestinationRegion
+	// VaultID is the vault the source backup is in.
+	VaultID string `json:"vault_id,omitzero"`
+	// ExtraInfo is additional information (an object is kept as its JSON text).
+	ExtraInfo string `json:"extra_info,omitzero"`
+}
+
+// BackupPage is one page of ListBackups.
+type BackupPage struct {
+	// Backups on this page; empty (not nil) when none match.
+	Backups []Backup `json:"backups"`
+	// Count is the number of backups matching the filters in total, not
+	// the size of this page.
+	Count int `json:"count"`
+
+	capHint int               // expected page size, to size Backups once
+	intern  map[string]string // strings shared across the pages of a walk
+}

@@ -1,0 +1,179 @@
+package cloudbackup
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/backupsdk/backupsdk/internal/core"
+)
+
+// VaultsService lists and reads vaults: the containers backups are stored
+// in, with the servers and disks bound to them.
+type VaultsService service
+
+// Vault is a backup vault.
+type Vault struct {
+	ID          string `json:"id"`                   // the vault's ID, the backups' vault_id
+	Name        string `json:"name"`                 // its name
+	Description string `json:"description,omitzero"` // its description
+	ProjectID   string `json:"project_id"`           // the project it belongs to
+	// ProviderID tells what the vault protects (ProviderServer, ProviderVolume, ...).
+	ProviderID string `json:"provider_id"`
+	// Billing holds capacity, usage and the vault's state.
+	Billing VaultBilling `json:"billing"`
+	// Resources are the servers or disks bound to the vault: the machines
+	// it protects, including those that have no backup yet.
+	Resources           []VaultResource `json:"resources"`
+	Tags                []Tag           `json:"tags,omitzero"`                  // the vault's tags
+	EnterpriseProjectID String          `json:"enterprise_project_id,omitzero"` // "0" is the default project
+	AutoBind            Bool            `json:"auto_bind,omitzero"`             // binds new resources by BindRules
+	AutoExpand          Bool            `json:"auto_expand,omitzero"`           // grows when full
+	// BindRules is the automatic binding rule, as raw JSON.
+	BindRules jsontext.Value `json:"bind_rules,omitzero"`
+	UserID    string         `json:"user_id,omitzero"`    // the user who created it
+	CreatedAt Time           `json:"created_at,omitzero"` // when it was created
+	// Extra keeps members this type does not know, as raw JSON.
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// VaultBilling is the capacity and state of a vault.
+type VaultBilling struct {
+	// Size is the capacity in GB.
+	Size            Int    `json:"size,omitzero"`
+	Allocated       Int    `json:"allocated,omitzero"`        // allocated capacity in MB
+	Used            Int    `json:"used,omitzero"`             // used capacity in MB
+	Status          string `json:"status,omitzero"`           // available, lock, frozen, deleting, error
+	ChargingMode    string `json:"charging_mode,omitzero"`    // pre_paid or post_paid
+	CloudType       string `json:"cloud_type,omitzero"`       // public or hybrid
+	ConsistentLevel string `json:"consistent_level,omitzero"` // crash_consistent or app_consistent
+	ObjectType      string `json:"object_type,omitzero"`      // server, disk, turbo
+	ProtectType     string `json:"protect_type,omitzero"`     // backup, replication or hybrid
+	SpecCode        string `json:"spec_code,omitzero"`        // such as vault.backup.server.normal
+	OrderID         string `json:"order_id,omitzero"`         // the order of a prepaid vault
+	ProductID       string `json:"product_id,omitzero"`       // the product of a prepaid vault
+	StorageUnit     string `json:"storage_unit,omitzero"`     // the bucket behind the vault
+	FrozenScene     string `json:"frozen_scene,omitzero"`     // why a frozen vault is frozen
+	IsMultiAZ       Bool   `json:"is_multi_az,omitzero"`      // stored across availability zones
+}
+
+// UsedPercent returns how full the vault is, in percent (0 when its size
+// is unknown).
+func (b VaultBilling) UsedPercent() float64 {
+	size, ok := b.Size.Get()
+	if !ok || size <= 0 {
+		return 0
+	}
+	return float64(b.Used.Or(0)) / float64(size*1024) * 100
+}
+
+// VaultResource is a server or disk bound to a vault.
+type VaultResource struct {
+	ID   string `json:"id"`   // the server's or disk's ID, the backups' resource_id
+	Name string `json:"name"` // its name
+	// Type is the resource type (ResourceTypeServer, ResourceTypeVolume, ...).
+	Type          ResourceType  `json:"type"`
+	ProtectStatus ProtectStatus `json:"protect_status,omitzero"` // available, protecting, ...
+	// Size is the resource's size in GB.
+	Size Int `json:"size,omitzero"`
+	// BackupSize and BackupCount sum up the resource's backups.
+	BackupSize  Int `json:"backup_size,omitzero"`
+	BackupCount Int `json:"backup_count,omitzero"` // see BackupSize
+	// ExtraInfo is the resource's extra information, as raw JSON.
+	ExtraInfo jsontext.Value `json:"extra_info,omitzero"`
+}
+
+// Tag is a key/value tag.
+type Tag struct {
+	Key   string `json:"key"`   // the tag's key
+	Value string `json:"value"` // its value
+}
+
+// ListVaultsOptions filters and pages ListVaults.
+type ListVaultsOptions struct {
+	CloudType           string   `url:"cloud_type,omitempty"`            // public, hybrid
+	EnterpriseProjectID string   `url:"enterprise_project_id,omitempty"` // or AllGrantedEnterpriseProjects
+	ID                  string   `url:"id,omitempty"`                    // one vault
+	Limit               int      `url:"limit,omitempty"`                 // page size (0: the server's)
+	Name                string   `url:"name,omitempty"`                  // vaults by name
+	ObjectType          string   `url:"object_type,omitempty"`           // server, disk, turbo
+	Offset              int      `url:"offset,omitempty"`                // vaults to skip
+	PolicyID            string   `url:"policy_id,omitempty"`             // vaults bound to a policy
+	ProtectType         string   `url:"protect_type,omitempty"`          // backup, replication
+	ResourceIDs         []string `url:"resource_ids,comma,omitempty"`    // vaults holding any of these resources
+	Status              string   `url:"status,omitempty"`                // vaults in this state
+}
+
+// VaultPage is one page of ListVaults.
+type VaultPage struct {
+	// Vaults on this page; empty (not nil) when none match.
+	Vaults []Vault `json:"vaults"`
+	// Count is the number of vaults matching in total.
+	Count int `json:"count"`
+}
+
+// List returns one page of vaults (nil opts: the defaults).
+func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, error) {
+	if opts != nil && (opts.Limit < 0 || opts.Offset < 0) {
+		return nil, fmt.Errorf("%s: ListVaultsOptions: Limit and Offset must not be negative", providerName)
+	}
+	q, err := core.EncodeQuery(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", providerName, err)
+	}
+	var out struct {
+		Vaults []Vault `json:"vaults"`
+		Count  Int     `json:"count"`
+	}
+	if _, err := s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodGet,
+		Path:       pathVaults,
+		PathParams: []string{s.client.projectID},
+		Query:      q,
+	}, &out); err != nil {
+		return nil, err
+	}
+	if out.Vaults == nil {
+		out.Vaults = []Vault{}
+	}
+	return &VaultPage{Vaults: out.Vaults, Count: int(out.Count.Or(int64(len(out.Vaults))))}, nil
+}
+
+// All walks every vault matching opts by offset, fetching pages lazily.
+// opts is copied, never changed.
+func (s *VaultsService) All(ctx context.Context, opts *ListVaultsOptions) iter.Seq2[Vault, error] {
+	var base ListVaultsOptions
+	if opts != nil {
+		base = *opts
+	}
+	return core.Offset(ctx, base.Offset, base.Limit, func(ctx context.Context, offset, limit int) (core.OffsetPage[Vault], error) {
+		o := base
+		o.Offset, o.Limit = offset, limit
+		page, err := s.List(ctx, &o)
+		if err != nil {
+			return core.OffsetPage[Vault]{}, err
+		}
+		return core.OffsetPage[Vault]{Items: page.Vaults, Total: page.Count, HasTotal: true}, nil
+	})
+}
+
+// Get returns the vault with the given ID (404: IsNotFound).
+func (s *VaultsService) Get(ctx context.Context, vaultID string) (*Vault, error) {
+	var root struct {
+		Vault *Vault `json:"vault"`
+	}
+	if _, err := s.client.core.Do(ctx, &core.Request{
+		Method:     http.MethodGet,
+		Path:       pathVault,
+		PathParams: []string{s.client.projectID, vaultID},
+	}, &root); err != nil {
+		return nil, err
+	}
+	if root.Vault == nil {
+		return nil, fmt.Errorf("%s: GET vault %s: answer holds no vault", providerName, vaultID)
+	}
+	return root.Vault, nil
+}
