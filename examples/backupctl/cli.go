@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Output formats of the -o flag.
+const (
+	formatText = "text"
+	formatJSON = "json"
+)
+
+// defaultTimeout is the default of -timeout.
+const defaultTimeout = 60 * time.Second
+
+// action runs a command once its flags are parsed.
+type action func(ctx context.Context, s *session) error
+
+// command is one level of the command tree: a group of subcommands (subs)
+// or a leaf that defines its flags and runs (setup).
+type command struct {
+	// name is the word on the command line.
+	name string
+	// args is the rest of the usage line of a leaf: "[-vm ID] [-xml]".
+	args string
+	// summary is the one line the parent's usage lists.
+	summary string
+	// about explains the command in its -h text.
+	about string
+	// subs are the subcommands of a group.
+	subs []*command
+	// setup defines a leaf's flags on fs and returns what runs it.
+	setup func(fs *flag.FlagSet) action
+	// noTimeout exempts the command from -timeout (fakes serves until
+	// interrupted).
+	noTimeout bool
+}
+
+// sub returns the subcommand called name, or nil.
+func (c *command) sub(name string) *command {
+	for _, s := range c.subs {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// rootCommand is the whole command tree of backupctl.
+func rootCommand() *command {
+	return &command{
+		name:  "backupctl",
+		about: rootAbout,
+		subs: []*command{
+			inventoryCommand(),
+			onappCommand(),
+			erigonesCommand(),
+			unitrendsCommand(),
+			cloudbackupCommand(),
+			fakesCommand(),
+		},
+	}
+}
+
+const rootAbout = `backupctl lists and manages the backups of virtual machines and servers on
+four platforms: OnApp clouds, Erigones (Danube Cloud), Unitrends Backup
+appliances and Huawei Cloud Backup and Recovery (CBR). It is built on the
+backupsdk Go packages.
+
+Without any settings it talks to built-in fakes with demo data, so that
+'backupctl inventory' works offline; set a provider's variables (see
+Environment) to point it at a real server.`
+
+const globalFlagsHelp = `Global flags (before the command):
+  -o text|json
+        output format (default text): aligned tables with sizes in KiB/MiB/GiB
+        and times in RFC 3339 (UTC), or a JSON array on stdout
+  -timeout duration
+        give up on the whole command after this long (default 60s; 0: never)`
+
+const environmentHelp = `Environment:
+  OnApp        ONAPP_URL, ONAPP_USER, ONAPP_PASSWORD (or ONAPP_API_KEY)
+  Erigones     ERIGONES_URL, ERIGONES_API_KEY (or ERIGONES_USER and
+               ERIGONES_PASSWORD), ERIGONES_DC (optional virtual datacenter)
+  Unitrends    UNITRENDS_URL, UNITRENDS_USER, UNITRENDS_PASSWORD,
+               UNITRENDS_CA_FILE (the appliance's self-signed certificate),
+               UNITRENDS_INSECURE=1 (skip certificate checks: lab only),
+               UNITRENDS_TZ (the appliance's time zone, such as America/New_York)
+  CBR          CBR_ENDPOINT, CBR_PROJECT_ID and one of: CBR_TOKEN; CBR_AK and
+               CBR_SK; CBR_IAM_ENDPOINT, CBR_USER, CBR_PASSWORD and CBR_DOMAIN
+When a provider's URL (CBR: endpoint) variable is unset, backupctl starts that
+provider's built-in fake with demo data for the run and says so on stderr.
+A URL without its credentials is an error.`
+
+const exitHelp = `Exit status: 0 success; 1 a provider or the network failed (one line per
+failure on stderr); 2 a usage error.`
+
+// run parses the global flags, finds the command and runs it.
+func (e *env) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	s := &session{env: e, stdout: stdout, stderr: stderr}
+	defer s.close()
+	root := rootCommand()
+
+	fs := flag.NewFlagSet("backupctl", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&s.format, "o", formatText, "output format: text or json")
+	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "deadline of the whole command")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			writeUsage(stdout, []*command{root})
+			return exitOK
+		}
+		return s.usageFailure([]*command{root}, err.Error())
+	}
+	switch {
+	case s.format != formatText && s.format != formatJSON:
+		return s.usageFailure([]*command{root}, fmt.Sprintf("-o %q: want text or json", s.format))
+	case s.timeout < 0:
+		return s.usageFailure([]*command{root}, "-timeout must not be negative")
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && rest[0] == "help" {
+		return s.help(root, rest[1:])
+	}
+	return s.dispatch(ctx, []*command{root}, rest)
+}
+
+// dispatch runs the command at the end of path with args: a group picks
+// its subcommand from args, a leaf parses its flags and runs.
+func (s *session) dispatch(ctx context.Context, path []*command, args []string) int {
+	cmd := path[len(path)-1]
+	fs := flag.NewFlagSet(pathName(path), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var act action
+	if cmd.setup != nil {
+		act = cmd.setup(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			writeUsage(s.stdout, path)
+			return exitOK
+		}
+		msg := err.Error()
+		if msg == "flag provided but not defined: -o" || msg == "flag provided but not defined: -timeout" {
+			msg += " (global flags such as -o and -timeout go before the command: backupctl -o json " + strings.TrimPrefix(pathName(path), "backupctl ") + ")"
+		}
+		return s.usageFailure(path, msg)
+	}
+	args = fs.Args()
+	if cmd.setup == nil { // a group
+		if len(args) == 0 {
+			return s.usageFailure(path, "missing command")
+		}
+		next := cmd.sub(args[0])
+		if next == nil {
+			return s.usageFailure(path, fmt.Sprintf("unknown command %q", args[0]))
+		}
+		return s.dispatch(ctx, append(path, next), args[1:])
+	}
+	if len(args) > 0 {
+		return s.usageFailure(path, fmt.Sprintf("unexpected argument %q (flags go before arguments; this command takes none)", args[0]))
+	}
+	if s.timeout > 0 && !cmd.noTimeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	err := act(ctx, s)
+	var uerr usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &uerr):
+		return s.usageFailure(path, uerr.msg)
+	case errors.Is(err, errReported):
+		return exitError
+	}
+	s.warnf("%s", describe(pathProvider(path), err, s.timeout.String()))
+	return exitError
+}
+
+// help is "backupctl help [command...]": the usage of that command on
+// stdout.
+func (s *session) help(root *command, names []string) int {
+	path := []*command{root}
+	for _, n := range names {
+		next := path[len(path)-1].sub(n)
+		if next == nil {
+			return s.usageFailure(path, fmt.Sprintf("help: unknown command %q", n))
+		}
+		path = append(path, next)
+	}
+	writeUsage(s.stdout, path)
+	return exitOK
+}
+
+// usageFailure reports a usage error: the message and how to get help, on
+// stderr; the exit status is 2.
+func (s *session) usageFailure(path []*command, msg string) int {
+	s.warnf("%s", msg)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.stderr, "usage: %s\nRun '%s -h' for help.\n", usageLine(path), pathName(path))
+	return exitUsage
+}
+
+// pathName is the command path as typed: "backupctl onapp backups".
+func pathName(path []*command) string {
+	names := make([]string, len(path))
+	for i, c := range path {
+		names[i] = c.name
+	}
+	return strings.Join(names, " ")
+}
+
+// pathProvider is the provider a command path belongs to ("onapp" for
+// "backupctl onapp backup create"), or "" for inventory and fakes.
+func pathProvider(path []*command) string {
+	if len(path) > 1 {
+		for _, p := range providers {
+			if path[1].name == p {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// usageLine is the synopsis of the command at the end of path.
+func usageLine(path []*command) string {
+	cmd := path[len(path)-1]
+	line := "backupctl [-o text|json] [-timeout 60s]"
+	if len(path) == 1 {
+		return line + " <command> [flags]"
+	}
+	line += " " + strings.TrimPrefix(pathName(path), "backupctl ")
+	switch {
+	case cmd.setup == nil:
+		line += " <command> [flags]"
+	case cmd.args != "":
+		line += " " + cmd.args
+	}
+	return line
+}
+
+// writeUsage writes the -h text of the command at the end of path.
+func writeUsage(w io.Writer, path []*command) {
+	cmd := path[len(path)-1]
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Usage:\n  %s\n\n%s\n", usageLine(path), strings.TrimSpace(cmd.about))
+	if cmd.setup == nil {
+		b.WriteString("\nCommands:\n")
+		width := 0
+		for _, c := range cmd.subs {
+			width = max(width, len(c.name))
+		}
+		for _, c := range cmd.subs {
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, c.name, c.summary)
+		}
+	} else {
+		fs := flag.NewFlagSet(pathName(path), flag.ContinueOnError)
+		cmd.setup(fs)
+		var flags bytes.Buffer
+		fs.SetOutput(&flags)
+		fs.PrintDefaults()
+		if flags.Len() > 0 {
+			b.WriteString("\nFlags:\n")
+			b.Write(flags.Bytes())
+		}
+	}
+	if len(path) == 1 {
+		fmt.Fprintf(&b, "\n%s\n\n%s\n\n%s\n", globalFlagsHelp, environmentHelp, exitHelp)
+	}
+	if cmd.setup == nil {
+		fmt.Fprintf(&b, "\nRun '%s <command> -h' for a command's flags.\n", pathName(path))
+	}
+	_, _ = w.Write(b.Bytes())
+}

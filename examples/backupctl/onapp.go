@@ -1,0 +1,405 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/backupsdk/backupsdk/onapp"
+)
+
+// onappPendingGrace is how long an OnApp backup that is not built yet counts
+// as running in the inventory. OnApp has no failed state: a backup whose
+// transaction failed (or never ran) stays built=false for ever, so an
+// unbuilt backup older than this is reported as failed.
+const onappPendingGrace = 6 * time.Hour
+
+// onappWalkParallel bounds the virtual servers walked at once.
+const onappWalkParallel = 4
+
+// onappStatus maps an OnApp backup to an inventory status:
+//
+//	built true                                 → ok
+//	built false, created < onappPendingGrace ago → running (queued or being taken)
+//	built false, older                         → failed (the transaction failed or never ran)
+//	built absent, or built false with no created_at → unknown
+func onappStatus(b *onapp.Backup, now time.Time) status {
+	built, ok := b.Built.Get()
+	switch {
+	case !ok:
+		return statusUnknown
+	case built:
+		return statusOK
+	}
+	created, ok := b.CreatedAt.Get()
+	switch {
+	case !ok:
+		return statusUnknown
+	case now.Sub(created) < onappPendingGrace:
+		return statusRunning
+	default:
+		return statusFailed
+	}
+}
+
+// onappClient returns a client for an OnApp account; extra options (such
+// as the XML format) are added last.
+func (s *session) onappClient(a *account, extra ...onapp.Option) (*onapp.Client, error) {
+	opts := []onapp.Option{onapp.WithUserAgent("backupctl")}
+	if a.APIKey != "" {
+		opts = append(opts, onapp.WithAPIKey(a.User, a.APIKey.reveal()))
+	} else {
+		opts = append(opts, onapp.WithBasicAuth(a.User, a.Password.reveal()))
+	}
+	if s.env.retry != nil {
+		opts = append(opts, onapp.WithRetryPolicy(*s.env.retry))
+	}
+	return onapp.NewClient(a.URL, append(opts, extra...)...)
+}
+
+// onappSource is an OnApp control panel, for the inventory.
+type onappSource struct {
+	acct *account
+	c    *onapp.Client
+}
+
+// onappVMBackups are one virtual server and the backups listed for it.
+type onappVMBackups struct {
+	vm      onapp.VirtualMachine
+	disks   map[int64]string // disk id → label
+	backups []onapp.Backup
+}
+
+// walkOnApp lists the virtual servers (or only vmID, when not 0) and the
+// backups list returns for each, with the servers' disk labels when
+// withDisks, a few servers at a time. OnApp has no call that lists every
+// backup.
+func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool, list func(ctx context.Context, vmID int64) ([]onapp.Backup, error)) ([]onappVMBackups, error) {
+	var vms []onapp.VirtualMachine
+	if vmID != 0 {
+		vm, err := c.VirtualMachines.Get(ctx, vmID)
+		if err != nil {
+			return nil, err
+		}
+		vms = []onapp.VirtualMachine{*vm}
+	} else {
+		var err error
+		if vms, err = c.VirtualMachines.List(ctx); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]onappVMBackups, len(vms))
+	ctx, errs := withFirstError(ctx)
+	defer errs.cancel()
+	inParallel(len(vms), onappWalkParallel, func(i int) {
+		id := vms[i].ID.Int64
+		out[i].vm = vms[i]
+		// A server deleted since it was listed is skipped, not an error.
+		gone := func(err error) bool { return vmID == 0 && onapp.IsNotFound(err) }
+		if withDisks {
+			disks, err := c.Disks.ListByVM(ctx, id)
+			if err != nil {
+				if !gone(err) {
+					errs.set(err)
+				}
+				return
+			}
+			out[i].disks = make(map[int64]string, len(disks))
+			for _, d := range disks {
+				out[i].disks[d.ID.Int64] = d.Label
+			}
+		}
+		backups, err := list(ctx, id)
+		if err != nil && !gone(err) {
+			errs.set(err)
+		}
+		out[i].backups = backups
+	})
+	if err := errs.get(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// vmName names a virtual server: its label, else its host name, else its id.
+func vmName(vm *onapp.VirtualMachine) string {
+	switch {
+	case vm.Label != "":
+		return vm.Label
+	case vm.Hostname != "":
+		return vm.Hostname
+	}
+	return "vm " + strconv.FormatInt(vm.ID.Int64, 10)
+}
+
+// onappBackupName describes a backup: "incremental", or "normal, disk
+// <label>", then its note.
+func onappBackupName(b *onapp.Backup, disks map[int64]string) string {
+	name := string(b.BackupType)
+	if !b.IsIncremental() {
+		id := b.DiskID.Or(b.TargetID.Int64)
+		label := disks[id]
+		if label == "" {
+			label = strconv.FormatInt(id, 10)
+		}
+		name += ", disk " + label
+	}
+	if note, ok := b.Note.Get(); ok && note != "" {
+		name += ": " + note
+	}
+	return name
+}
+
+// inventory walks the virtual servers and their backups.
+func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, error) {
+	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	if err != nil {
+		return nil, err
+	}
+	var items []item
+	for _, v := range vms {
+		for _, b := range v.backups {
+			size, ok := b.BackupSize.Get()
+			items = append(items, item{
+				Provider:  providerOnApp,
+				Owner:     vmName(&v.vm),
+				ID:        strconv.FormatInt(b.ID.Int64, 10),
+				Name:      onappBackupName(&b, v.disks),
+				Created:   timePtr(b.CreatedAt.Get()),
+				Status:    onappStatus(&b, now),
+				SizeBytes: sizeOf(size, ok, 1024), // backup_size is in kB
+				Raw:       b,
+			})
+		}
+	}
+	return items, nil
+}
+
+const onappAbout = `Commands for the backups of an OnApp cloud: normal backups (of one disk) and
+incremental backups (of a whole virtual server).
+
+Environment: ONAPP_URL (the control panel, such as https://cp.example.com),
+ONAPP_USER, and ONAPP_PASSWORD or ONAPP_API_KEY. Without ONAPP_URL the
+built-in OnApp fake with demo data answers.`
+
+// onappCommand is "backupctl onapp".
+func onappCommand() *command {
+	return &command{
+		name:    providerOnApp,
+		summary: "OnApp: list, create, restore and delete backups",
+		about:   onappAbout,
+		subs: []*command{
+			{
+				name:    "backups",
+				args:    "[-vm ID] [-kind normal|incremental|all] [-xml]",
+				summary: "list the backups of one or every virtual server",
+				about: `backups lists backups: of the virtual server -vm, or of every virtual server
+the user may see (OnApp has no call that lists every backup, so backupctl
+walks the servers). -kind keeps normal (disk) or incremental backups.
+
+Text columns: ID, VM, TYPE, DISK, BUILT, CREATED, BUILT AT, SIZE, INITIATED,
+NOTE. With -o json each element is the API's backup object.`,
+				setup: onappBackupsSetup,
+			},
+			{
+				name:    "backup",
+				summary: "create, restore or delete one backup",
+				about:   "Actions on one OnApp backup. Restoring and deleting ask for -yes.",
+				subs: []*command{
+					{
+						name:    "create",
+						args:    "-vm ID | -disk ID [-note TEXT]",
+						summary: "schedule an incremental (-vm) or normal (-disk) backup",
+						about: `create schedules a backup: an incremental backup of the virtual server -vm,
+or a normal backup of the disk -disk. The control panel answers at once with
+the new backup, not built yet; it is built when its transaction has run
+(watch it with 'backupctl onapp backups -vm ID').`,
+						setup: onappCreateSetup,
+					},
+					{
+						name:    "restore",
+						args:    "-id ID -yes",
+						summary: "restore a backup onto the disk or server it was taken of",
+						about: `restore schedules the restore of backup -id onto the disk or virtual server
+it was taken of, overwriting what is there. It is queued, not done, when
+backupctl returns. -yes confirms.`,
+						setup: onappRestoreSetup,
+					},
+					{
+						name:    "delete",
+						args:    "-id ID -yes",
+						summary: "delete a backup",
+						about:   "delete deletes backup -id. -yes confirms.",
+						setup:   onappDeleteSetup,
+					},
+				},
+			},
+		},
+	}
+}
+
+// onappConnect returns the OnApp client of the session's account.
+func (s *session) onappConnect(extra ...onapp.Option) (*onapp.Client, error) {
+	a, err := s.account(providerOnApp)
+	if err != nil {
+		return nil, err
+	}
+	return s.onappClient(a, extra...)
+}
+
+// onappBackupsSetup defines the flags of "onapp backups" and returns what
+// lists the backups.
+func onappBackupsSetup(fs *flag.FlagSet) action {
+	vmID := fs.Int64("vm", 0, "list the backups of this virtual server `ID` only (default: every server)")
+	kind := fs.String("kind", "all", "which backups: normal (of disks), incremental (of servers) or all")
+	xml := fs.Bool("xml", false, "speak OnApp's Rails XML to the control panel instead of JSON")
+	return func(ctx context.Context, s *session) error {
+		if *vmID < 0 {
+			return usagef("-vm %d: want a virtual server id", *vmID)
+		}
+		if *kind != "all" && *kind != "normal" && *kind != "incremental" {
+			return usagef("-kind %q: want normal, incremental or all", *kind)
+		}
+		var extra []onapp.Option
+		if *xml {
+			extra = append(extra, onapp.WithFormat(onapp.XML))
+		}
+		c, err := s.onappConnect(extra...)
+		if err != nil {
+			return err
+		}
+		list := c.Backups.ListByVM
+		switch *kind {
+		case "normal":
+			list = c.Backups.ListNormal
+		case "incremental":
+			list = c.Backups.ListIncremental
+		}
+		vms, err := walkOnApp(ctx, c, *vmID, *kind != "incremental", list)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			vm    *onapp.VirtualMachine
+			disks map[int64]string
+			b     *onapp.Backup
+		}
+		var rows []row
+		var backups []onapp.Backup
+		for i := range vms {
+			for j := range vms[i].backups {
+				rows = append(rows, row{&vms[i].vm, vms[i].disks, &vms[i].backups[j]})
+				backups = append(backups, vms[i].backups[j])
+			}
+		}
+		return emit(s, backups, func(t *table) {
+			t.header("ID", "VM", "TYPE", "DISK", "BUILT", "CREATED", "BUILT AT", "SIZE", "INITIATED", "NOTE")
+			for _, r := range rows {
+				b := r.b
+				disk := ""
+				if !b.IsIncremental() {
+					id := b.DiskID.Or(b.TargetID.Int64)
+					disk = strconv.FormatInt(id, 10)
+					if l := r.disks[id]; l != "" {
+						disk += " " + l
+					}
+				}
+				size, ok := b.BackupSize.Get()
+				t.row(strconv.FormatInt(b.ID.Int64, 10), vmName(r.vm), string(b.BackupType), disk,
+					boolText(b.Built.Get()), timeText(b.CreatedAt.Get()), timeText(b.BuiltAt.Get()),
+					humanSize(sizeOf(size, ok, 1024)), string(b.Initiated), b.Note.Or(""))
+			}
+		})
+	}
+}
+
+// onappCreateSetup defines the flags of "onapp backup create" and returns
+// what schedules the backup.
+func onappCreateSetup(fs *flag.FlagSet) action {
+	vmID := fs.Int64("vm", 0, "take an incremental backup of this virtual server `ID`")
+	diskID := fs.Int64("disk", 0, "take a normal backup of this disk `ID`")
+	note := fs.String("note", "", "a note to store with the backup")
+	return func(ctx context.Context, s *session) error {
+		if (*vmID == 0) == (*diskID == 0) || *vmID < 0 || *diskID < 0 {
+			return usagef("give one of -vm ID (incremental backup) and -disk ID (normal backup)")
+		}
+		c, err := s.onappConnect()
+		if err != nil {
+			return err
+		}
+		var opts *onapp.CreateBackupOptions
+		if *note != "" {
+			opts = &onapp.CreateBackupOptions{Note: *note}
+		}
+		var b *onapp.Backup
+		what := ""
+		if *vmID != 0 {
+			b, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
+			what = fmt.Sprintf("an incremental backup of virtual server %d", *vmID)
+		} else {
+			b, err = c.Backups.CreateNormal(ctx, *diskID, opts)
+			what = fmt.Sprintf("a normal backup of disk %d", *diskID)
+		}
+		if err != nil {
+			return err
+		}
+		if s.format == formatJSON {
+			return writeJSON(s.stdout, []onapp.Backup{*b})
+		}
+		_, err = fmt.Fprintf(s.stdout, "scheduled %s: backup %d, built when the control panel has run its transaction\n", what, b.ID.Int64)
+		return err
+	}
+}
+
+// onappRestoreSetup defines the flags of "onapp backup restore" and returns
+// what schedules the restore.
+func onappRestoreSetup(fs *flag.FlagSet) action {
+	id := fs.Int64("id", 0, "the backup `ID` to restore")
+	yes := fs.Bool("yes", false, "confirm: the disk or server is overwritten with the backup")
+	return func(ctx context.Context, s *session) error {
+		if *id <= 0 {
+			return usagef("-id: give the backup to restore")
+		}
+		if !*yes {
+			return usagef("restoring backup %d overwrites the disk or virtual server it was taken of: add -yes to confirm", *id)
+		}
+		c, err := s.onappConnect()
+		if err != nil {
+			return err
+		}
+		res, err := c.Backups.Restore(ctx, *id)
+		if err != nil {
+			return err
+		}
+		if s.format == formatJSON {
+			return writeJSON(s.stdout, []onapp.RestoreResult{*res})
+		}
+		_, err = fmt.Fprintf(s.stdout, "restore of backup %d scheduled (%d %s)\n", *id, res.StatusCode, httpStatusText(res.StatusCode))
+		return err
+	}
+}
+
+// onappDeleteSetup defines the flags of "onapp backup delete" and returns
+// what deletes the backup.
+func onappDeleteSetup(fs *flag.FlagSet) action {
+	id := fs.Int64("id", 0, "the backup `ID` to delete")
+	yes := fs.Bool("yes", false, "confirm the deletion")
+	return func(ctx context.Context, s *session) error {
+		if *id <= 0 {
+			return usagef("-id: give the backup to delete")
+		}
+		if !*yes {
+			return usagef("deleting backup %d cannot be undone: add -yes to confirm", *id)
+		}
+		c, err := s.onappConnect()
+		if err != nil {
+			return err
+		}
+		if err := c.Backups.Delete(ctx, *id); err != nil {
+			return err
+		}
+		return s.deleted(providerOnApp, strconv.FormatInt(*id, 10), "")
+	}
+}
