@@ -187,14 +187,12 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 	})
 }
 
-// reset drops the connection without an answer, with a TCP RST where it can.
+// reset drops the connection without an answer, with a TCP RST where it
+// can. A writer that cannot hand over its connection gets a 502 instead.
 func reset(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler) // net/http recovers this and closes the connection
-	}
-	conn, _, err := hj.Hijack()
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
+		http.Error(w, "fakeserver: cannot reset this connection: "+err.Error(), http.StatusBadGateway)
 		return
 	}
 	if tc, ok := conn.(*net.TCPConn); ok {
