@@ -33,12 +33,12 @@ func (secret) MarshalText() ([]byte, error) { return []byte("REDACTED"), nil }
 // reveal returns the credential's text.
 func (s secret) reveal() string { return string(s) }
 
-// account says where one provider's API is and how to log in to it. Today
-// there is one account per provider, read from the environment by
-// accountFromEnv; a configuration file listing many accounts (issue 10)
-// fills in the same struct. URL "" means the built-in fake.
+// account says where one provider's API is and how to log in to it: one
+// per provider read from the environment by accountFromEnv, or any number
+// read from a -config file by loadFleet. URL "" means the built-in fake.
 type account struct {
-	// Name names the account in messages; "" for the environment's.
+	// Name names the account in messages and output; "" for the
+	// environment's.
 	Name string
 	// Provider is one of providers.
 	Provider string
@@ -74,6 +74,28 @@ type account struct {
 	SecretKey   secret
 	IAMEndpoint string
 	Domain      string
+
+	// configPath is the -config file the account comes from; "" for the
+	// environment's.
+	configPath string
+}
+
+// setting names a setting of the account in messages: the environment
+// variable, or the field of the -config file.
+func (a *account) setting(envVar, field string) string {
+	if a.configPath != "" {
+		return field
+	}
+	return envVar
+}
+
+// displayName is the account's name in output: its name, or for the
+// environment's account its provider.
+func (a *account) displayName() string {
+	if a.Name == "" {
+		return a.Provider
+	}
+	return a.Name
 }
 
 // label names the account in messages: its provider, and its name when it

@@ -60,6 +60,7 @@ func rootCommand() *command {
 		about: rootAbout,
 		subs: []*command{
 			inventoryCommand(),
+			freshnessCommand(),
 			onappCommand(),
 			erigonesCommand(),
 			unitrendsCommand(),
@@ -75,15 +76,27 @@ appliances and Huawei Cloud Backup and Recovery (CBR). It is built on the
 backupsdk Go packages.
 
 Without any settings it talks to built-in fakes with demo data, so that
-'backupctl inventory' works offline; set a provider's variables (see
-Environment) to point it at a real server.`
+'backupctl inventory' and 'backupctl freshness' work offline; set a
+provider's variables (see Environment) to point it at a real server, or
+list many accounts in a file given with -config (see Accounts file).`
 
 const globalFlagsHelp = `Global flags (before the command):
   -o text|json
         output format (default text): aligned tables with sizes in KiB/MiB/GiB
         and times in RFC 3339 (UTC), or a JSON array on stdout
   -timeout duration
-        give up on the whole command after this long (default 60s; 0: never)`
+        give up on the whole command after this long (default 60s; 0: never);
+        for large -config fleets raise it (accounts not done by then fail)
+  -config FILE
+        the accounts to work on, from a JSON file (see Accounts file) instead
+        of the environment
+  -account NAME[,NAME...]
+        with -config: the account of a provider command (needed when the file
+        has several of that provider), or the accounts inventory and
+        freshness walk (default all)
+  -parallel N
+        inventory and freshness query at most N accounts at once (default 4);
+        each account makes up to 4 requests at once on its own`
 
 const environmentHelp = `Environment:
   OnApp        ONAPP_URL, ONAPP_USER, ONAPP_PASSWORD (or ONAPP_API_KEY)
@@ -97,10 +110,13 @@ const environmentHelp = `Environment:
                CBR_SK; CBR_IAM_ENDPOINT, CBR_USER, CBR_PASSWORD and CBR_DOMAIN
 When a provider's URL (CBR: endpoint) variable is unset, backupctl starts that
 provider's built-in fake with demo data for the run and says so on stderr.
-A URL without its credentials is an error.`
+A URL without its credentials is an error. With -config the environment's
+provider settings are not used (and no fake is started).`
 
-const exitHelp = `Exit status: 0 success; 1 a provider or the network failed (one line per
-failure on stderr); 2 a usage error.`
+const exitHelp = `Exit status: 0 success; 1 a provider, an account or the network failed (one
+line per failure on stderr); 2 a usage error or a bad -config file;
+3 (freshness only) something is stale, failing or has no backup, and every
+account answered (1 wins when both happen: the report is incomplete).`
 
 // run parses the global flags, finds the command and runs it.
 func (e *env) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -112,6 +128,9 @@ func (e *env) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&s.format, "o", formatText, "output format: text or json")
 	fs.DurationVar(&s.timeout, "timeout", defaultTimeout, "deadline of the whole command")
+	fs.StringVar(&s.configPath, "config", "", "the accounts file")
+	fs.StringVar(&s.accountName, "account", "", "the account(s) of the -config file to use")
+	fs.IntVar(&s.parallel, "parallel", defaultParallel, "accounts queried at once")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			writeUsage(stdout, []*command{root})
@@ -124,6 +143,10 @@ func (e *env) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return s.usageFailure([]*command{root}, fmt.Sprintf("-o %q: want text or json", s.format))
 	case s.timeout < 0:
 		return s.usageFailure([]*command{root}, "-timeout must not be negative")
+	case s.parallel < 1:
+		return s.usageFailure([]*command{root}, fmt.Sprintf("-parallel %d: want 1 or more accounts at once", s.parallel))
+	case s.accountName != "" && s.configPath == "":
+		return s.usageFailure([]*command{root}, "-account goes with -config FILE (the environment has one account per provider)")
 	}
 	rest := fs.Args()
 	if len(rest) > 0 && rest[0] == "help" {
@@ -148,8 +171,13 @@ func (s *session) dispatch(ctx context.Context, path []*command, args []string) 
 			return exitOK
 		}
 		msg := err.Error()
-		if msg == "flag provided but not defined: -o" || msg == "flag provided but not defined: -timeout" {
-			msg += " (global flags such as -o and -timeout go before the command: backupctl -o json " + strings.TrimPrefix(pathName(path), "backupctl ") + ")"
+		cmdline := strings.TrimPrefix(pathName(path), "backupctl ")
+		switch msg {
+		case "flag provided but not defined: -o", "flag provided but not defined: -timeout":
+			msg += " (global flags such as -o and -timeout go before the command: backupctl -o json " + cmdline + ")"
+		case "flag provided but not defined: -config", "flag provided but not defined: -account",
+			"flag provided but not defined: -parallel":
+			msg += " (it is a global flag and goes before the command: backupctl -config FILE -parallel 8 " + cmdline + ")"
 		}
 		return s.usageFailure(path, msg)
 	}
@@ -173,14 +201,22 @@ func (s *session) dispatch(ctx context.Context, path []*command, args []string) 
 		defer cancel()
 	}
 	err := act(ctx, s)
-	var uerr usageError
+	var (
+		uerr usageError
+		cerr configError
+	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &uerr):
 		return s.usageFailure(path, uerr.msg)
+	case errors.As(err, &cerr):
+		s.warnf("%s", cerr.msg)
+		return exitUsage
 	case errors.Is(err, errReported):
 		return exitError
+	case errors.Is(err, errAttention):
+		return exitAttention
 	}
 	s.warnf("%s", describe(pathProvider(path), err, s.timeout.String()))
 	return exitError
@@ -276,7 +312,7 @@ func writeUsage(w io.Writer, path []*command) {
 		}
 	}
 	if len(path) == 1 {
-		fmt.Fprintf(&b, "\n%s\n\n%s\n\n%s\n", globalFlagsHelp, environmentHelp, exitHelp)
+		fmt.Fprintf(&b, "\n%s\n\n%s\n\n%s\n\n%s\n", globalFlagsHelp, environmentHelp, configHelp, exitHelp)
 	}
 	if cmd.setup == nil {
 		fmt.Fprintf(&b, "\nRun '%s <command> -h' for a command's flags.\n", pathName(path))

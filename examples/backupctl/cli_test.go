@@ -64,7 +64,7 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		assert.Equal(t, exitOK, r3.code)
 		assert.Equal(t, r.stdout, r3.stdout, name)
 	})
-	assert.Equal(t, 25, n, "commands in the tree")
+	assert.Equal(t, 26, n, "commands in the tree")
 
 	r := runEnv(t, testEnv(nil), "-h")
 	assertGolden(t, "help.txt", r.stdout)

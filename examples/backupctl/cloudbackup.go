@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -36,8 +37,12 @@ func cloudbackupStatus(st cloudbackup.BackupStatus) status {
 
 // cloudbackupClient returns a client for a CBR account, with the one kind
 // of credentials it has.
-func (s *session) cloudbackupClient(a *account) (*cloudbackup.Client, error) {
-	opts := []cloudbackup.Option{cloudbackup.WithUserAgent("backupctl")}
+func (s *session) cloudbackupClient(ctx context.Context, a *account) (*cloudbackup.Client, error) {
+	hc, err := s.httpClient(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	opts := []cloudbackup.Option{cloudbackup.WithUserAgent("backupctl"), cloudbackup.WithHTTPClient(hc)}
 	switch {
 	case a.Token != "":
 		opts = append(opts, cloudbackup.WithToken(a.Token.reveal()))
@@ -53,18 +58,20 @@ func (s *session) cloudbackupClient(a *account) (*cloudbackup.Client, error) {
 }
 
 // cloudbackupConnect returns the CBR client of the session's account.
-func (s *session) cloudbackupConnect() (*cloudbackup.Client, error) {
+func (s *session) cloudbackupConnect(ctx context.Context) (*cloudbackup.Client, error) {
 	a, err := s.account(providerCloudBackup)
 	if err != nil {
 		return nil, err
 	}
-	return s.cloudbackupClient(a)
+	return s.cloudbackupClient(ctx, a)
 }
 
 // cloudbackupSource is a CBR project in one region, for the inventory.
 type cloudbackupSource struct {
 	acct *account
 	c    *cloudbackup.Client
+	// warnf reports a problem that does not fail the account.
+	warnf func(format string, args ...any)
 }
 
 // inventory walks every backup of the project, page by page. CBR reports
@@ -87,6 +94,96 @@ func (cb *cloudbackupSource) inventory(ctx context.Context, now time.Time) ([]it
 		})
 	}
 	return items, nil
+}
+
+// cbrPointInTime is when a backup's data was captured: protected_at, else
+// created_at.
+func cbrPointInTime(b *cloudbackup.Backup) time.Time {
+	if t, ok := b.ProtectedAt.Get(); ok {
+		return t
+	}
+	t, _ := b.CreatedAt.Get()
+	return t
+}
+
+// protected is one row per resource bound to a vault (what the vault
+// protects, backed up or not) and per resource the project's backups name.
+// A backup in status error is a failed attempt; its error is that of its
+// failed backup task (operation log), read only when a resource is
+// failing. Replicated copies count like the backups they copy (their
+// protected_at is the original's).
+func (cb *cloudbackupSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
+	var t things
+	for v, err := range cb.c.Vaults.All(ctx, nil) {
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range v.Resources {
+			t.get(r.ID, cmp.Or(r.Name, r.ID))
+		}
+	}
+	failedID := map[*protected]string{} // the backup behind lastFailed
+	for b, err := range cb.c.Backups.All(ctx, nil) {
+		if err != nil {
+			return nil, err
+		}
+		p := t.get(b.ResourceID, cbrOwner(&b))
+		before := p.lastFailed
+		p.add(cbrPointInTime(&b), cloudbackupStatus(b.Status), func() string {
+			return fmt.Sprintf("backup %s (%s) ended in status %s", b.Name, b.ID, b.Status)
+		})
+		if !p.lastFailed.Equal(before) {
+			failedID[p] = b.ID
+		}
+	}
+	// The tasks of the failed backups say why they failed.
+	want := map[string]*protected{}
+	var since time.Time
+	for p, id := range failedID {
+		if p.lastFailed.After(p.newestOK) {
+			want[id] = p
+			if since.IsZero() || p.lastFailed.Before(since) {
+				since = p.lastFailed
+			}
+		}
+	}
+	if len(want) > 0 {
+		opts := &cloudbackup.ListOperationLogsOptions{
+			OperationType: cloudbackup.OperationTypeBackup,
+			Status:        cloudbackup.OperationStatusFailed,
+			StartTime:     since.Add(-time.Hour),
+		}
+		for l, err := range cb.c.OperationLogs.All(ctx, opts) {
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, err
+				}
+				cb.warnf("%s: reading the failed backup tasks for their errors: %s (last_error gives the backups' status instead)",
+					cb.acct.label(), describe("", err, ""))
+				break
+			}
+			if l.ExtraInfo.Backup == nil {
+				continue
+			}
+			if p, ok := want[l.ExtraInfo.Backup.BackupID]; ok && l.ErrorInfo.Message != "" {
+				p.lastError = l.ErrorInfo.Message
+				if l.ErrorInfo.Code != "" {
+					p.lastError += " [" + l.ErrorInfo.Code + "]"
+				}
+			}
+		}
+	}
+	// Two resources of the same name are told apart by their ids.
+	names := map[string]int{}
+	for _, p := range t.order {
+		names[p.owner]++
+	}
+	for k, p := range t.byKey {
+		if names[p.owner] > 1 && k != p.owner {
+			p.owner += " (" + k + ")"
+		}
+	}
+	return t.list(), nil
 }
 
 // cbrOwner names what a backup protects: the resource's name, else its id.
@@ -209,7 +306,7 @@ func cloudbackupBackupsSetup(fs *flag.FlagSet) action {
 		if *limit > 0 {
 			opts.Limit = min(*limit, cbrMaxPage)
 		}
-		c, err := s.cloudbackupConnect()
+		c, err := s.cloudbackupConnect(ctx)
 		if err != nil {
 			return err
 		}
@@ -291,7 +388,7 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 		case !*yes:
 			return usagef("restoring backup %s overwrites the target server or disk: add -yes to confirm", *id)
 		}
-		c, err := s.cloudbackupConnect()
+		c, err := s.cloudbackupConnect(ctx)
 		if err != nil {
 			return err
 		}
@@ -389,7 +486,7 @@ func cloudbackupDeleteSetup(fs *flag.FlagSet) action {
 		case !*yes:
 			return usagef("deleting backup %s cannot be undone: add -yes to confirm", *id)
 		}
-		c, err := s.cloudbackupConnect()
+		c, err := s.cloudbackupConnect(ctx)
 		if err != nil {
 			return err
 		}

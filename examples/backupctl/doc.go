@@ -11,12 +11,14 @@
 // stderr.
 //
 //	go run ./examples/backupctl inventory
+//	go run ./examples/backupctl freshness
 //
 // # Usage
 //
-//	backupctl [-o text|json] [-timeout 60s] <command> [flags]
+//	backupctl [-o text|json] [-timeout 60s] [-config FILE [-account NAME[,NAME...]]] [-parallel N] <command> [flags]
 //
-//	inventory                                   every backup of the four providers
+//	inventory                                   every backup of the four providers (or of every account)
+//	freshness [-max-age 24h]                    the newest good backup of every protected machine, judged
 //	onapp backups [-vm ID] [-kind normal|incremental|all] [-xml]
 //	onapp backup create -vm ID | -disk ID [-note TEXT]
 //	onapp backup restore -id ID -yes
@@ -35,7 +37,8 @@
 //
 // -h at every level explains the command, its flags and (at the top and
 // for each provider) the environment; "backupctl help <command>" says the
-// same. Global flags go before the command. Restores and deletes ask for
+// same. Global flags (-o, -timeout, -config, -account, -parallel) go before
+// the command. Restores and deletes ask for
 // -yes. Erigones actions wait for the server's task, with a progress line on
 // stderr when stderr is a terminal.
 //
@@ -63,12 +66,90 @@
 // A URL set without its credentials is an error. Credentials never appear in
 // messages.
 //
+// # Many accounts
+//
+// -config FILE replaces the environment with a JSON file listing any number
+// of accounts of the four providers (the environment's provider variables
+// are then not used, and no fake is started):
+//
+//	{"accounts": [
+//	  {"name": "eu-cloud", "provider": "onapp", "url": "https://cp.eu.example.com",
+//	   "user": "admin", "password": {"env": "EU_ONAPP_PASSWORD"}},
+//	  {"name": "dc1", "provider": "erigones", "url": "https://my.erigones.com",
+//	   "api_key": {"file": "/etc/backupctl/dc1.key"}, "dc": "main"},
+//	  {"name": "nyc-ueb", "provider": "unitrends", "url": "https://ueb.nyc.example.com",
+//	   "user": "root", "password": {"file": "nyc-ueb.pw"},
+//	   "ca_file": "nyc-ueb.pem", "time_zone": "America/New_York"},
+//	  {"name": "cbr-sg", "provider": "cloudbackup",
+//	   "endpoint": "https://cbr.ap-southeast-1.myhuaweicloud.com",
+//	   "project_id": "0605767b5780d5762fc5c0118072a564",
+//	   "access_key": {"env": "SG_AK"}, "secret_key": {"env": "SG_SK"}}
+//	]}
+//
+// Each account has a unique name (no commas), a provider, its url (for CBR
+// also spelled endpoint) and its provider's fields: onapp user and password
+// or api_key; erigones api_key, or user and password, and dc; unitrends
+// user, password, ca_file or insecure, time_zone; cloudbackup project_id and
+// token, access_key and secret_key, or iam_endpoint, user, password and
+// domain. A credential (password, api_key, token, access_key, secret_key) is
+// an inline string or, better, {"env": "VAR"} (read from the environment)
+// or {"file": "PATH"} (read from a file, a final newline dropped). Relative
+// paths (ca_file, credential files) are relative to the accounts file.
+// Unknown fields, fields of another provider, duplicate names, missing or
+// unreadable credentials are errors naming the account and field, and
+// backupctl exits 2 before contacting anything. It warns on stderr when the
+// file holds inline credentials and its mode lets others read it, and when
+// a credential file does.
+//
+// inventory and freshness walk every account of the file (or those -account
+// names) with at most -parallel accounts in flight (default 4), one SDK
+// client per account (its sessions are logged out and its connections
+// closed when its turn ends). An account that fails is one error line on
+// stderr; the others still report. When stderr is a terminal, a progress
+// line there counts the accounts done and failed, and is cleared at the
+// end. Provider commands work on the account -account names, or on the
+// file's only account of that provider. -timeout bounds the whole run:
+// raise it for large fleets.
+//
+// # Freshness
+//
+// "backupctl freshness -max-age 24h" (-max-age also takes days: 7d) lists
+// every protected machine — OnApp virtual server, Erigones VM disk,
+// Unitrends client or instance, CBR resource — with its newest successful
+// backup, its age and a verdict:
+//
+//	none     no successful backup and no failed one (never backed up, or the
+//	         first backup is still running)
+//	failing  a backup attempt failed after the newest successful backup (or
+//	         there is none): the most recent finished attempt failed
+//	stale    the newest successful backup is older than -max-age (exactly
+//	         -max-age is still ok)
+//	ok       the newest successful backup is at most -max-age old
+//
+// Running and queued backups count for nothing until they end; backups with
+// warnings count as successful; an OnApp backup still unbuilt 6 hours after
+// it was scheduled is a failed attempt (OnApp has no failed state), an
+// Erigones backup that is lost is one too. An OnApp server's newest
+// successful backup is the newest point every one of its disks (swap aside)
+// is backed up at, by its incremental backups or the disk's normal ones.
+// The text table is sorted worst first (none and failing, then stale, then
+// ok; oldest first within each) and ends with a summary line; -o json writes
+// [{"account", "provider", "owner", "newest_ok", "age_seconds", "verdict",
+// "last_error"}], newest_ok in RFC 3339 or null; last_error is, for a
+// failing row, the API's error message for the newest failed attempt (or,
+// where the API records none, what it shows of it: "backup 12 (incremental)
+// was not built 20h00m after it was scheduled"), for an OnApp none row the
+// disk that has no backup, else null.
+//
 // # Exit status
 //
-// 0 when everything worked; 1 when a provider or the network failed, with one
-// line per failure on stderr ("backupctl: onapp: 401 Unauthorized: …") —
-// inventory still prints what the other providers answered; 2 for a usage
-// error.
+// 0 when everything worked; 1 when a provider, an account or the network
+// failed, with one line per failure on stderr ("backupctl: onapp: 401
+// Unauthorized: …") — inventory and freshness still print what the others
+// answered; 2 for a usage error or a bad -config file; 3 (freshness only)
+// when something is stale, failing or none and every account answered.
+// When an account failed and something is stale, the status is 1: the
+// report is incomplete.
 //
 // # The fakes for other tools
 //

@@ -13,7 +13,12 @@ import (
 const (
 	exitOK    = 0 // everything worked
 	exitError = 1 // a provider or the network failed; one line on stderr says why
-	exitUsage = 2 // the command line was wrong; the usage is on stderr
+	exitUsage = 2 // the command line or the -config file was wrong; stderr says how
+
+	// exitAttention is freshness's "something needs attention": a protected
+	// machine is stale, failing or has no backup, and every account
+	// answered.
+	exitAttention = 3
 )
 
 // env is everything run depends on besides its arguments: the process
@@ -59,7 +64,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // run is backupctl: it parses args, runs the command they name and returns
-// the exit status (exitOK, exitError or exitUsage). Results go to stdout,
+// the exit status (exitOK, exitError, exitUsage or exitAttention). Results go to stdout,
 // errors and notices to stderr; settings are read with getenv.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	return newEnv(getenv).run(ctx, args, stdout, stderr)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -36,7 +37,11 @@ func erigonesStatus(st erigones.BackupStatus) status {
 // erigonesClient returns a client for an Erigones account. A client that
 // logs in with a user and password logs out when the session closes.
 func (s *session) erigonesClient(ctx context.Context, a *account) (*erigones.Client, error) {
-	opts := []erigones.Option{erigones.WithUserAgent("backupctl")}
+	hc, err := s.httpClient(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	opts := []erigones.Option{erigones.WithUserAgent("backupctl"), erigones.WithHTTPClient(hc)}
 	if a.APIKey != "" {
 		opts = append(opts, erigones.WithAPIKey(a.APIKey.reveal()))
 	} else {
@@ -141,6 +146,40 @@ func (e *erigonesSource) inventory(ctx context.Context, now time.Time) ([]item, 
 		})
 	}
 	return items, nil
+}
+
+// protected is one row per VM disk that has a backup definition in the
+// datacenter, or backups (of a VM that has a definition: the SDK lists no
+// VMs). A lost backup is a failed attempt; a pending one counts for
+// nothing yet.
+func (e *erigonesSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
+	defs, err := e.c.Definitions.ListForAllVMs(ctx, &erigones.DefinitionListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	key := func(host string, disk int) string { return host + "\x00" + strconv.Itoa(disk) }
+	owner := func(host string, disk int) string { return host + " disk " + strconv.Itoa(disk) }
+	slices.SortFunc(defs, func(a, b erigones.BackupDefinition) int {
+		return cmp.Or(cmp.Compare(a.Hostname, b.Hostname), cmp.Compare(a.DiskID, b.DiskID))
+	})
+	var t things
+	var vms []string
+	for _, d := range defs {
+		t.get(key(d.Hostname, d.DiskID), owner(d.Hostname, d.DiskID))
+		vms = append(vms, d.Hostname)
+	}
+	backups, err := erigonesBackupsOf(ctx, e.c, slices.Compact(vms), "")
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range backups {
+		p := t.get(key(b.Hostname, b.DiskID), owner(b.Hostname, b.DiskID))
+		created, _ := b.Created.Get()
+		p.add(created, erigonesStatus(b.Status), func() string {
+			return fmt.Sprintf("backup %s is lost: its data is gone from the backup node", b.Name)
+		})
+	}
+	return t.list(), nil
 }
 
 const erigonesAbout = `Commands for the backups of an Erigones (Danube Cloud) installation: backup

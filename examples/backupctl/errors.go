@@ -28,6 +28,10 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // (inventory, one line per failed provider); backupctl exits 1.
 var errReported = errors.New("errors were reported")
 
+// errAttention says freshness found something stale, failing or without a
+// backup (and reached every account); backupctl exits 3.
+var errAttention = errors.New("something needs attention")
+
 // describe renders err as the one line backupctl prints after
 // "backupctl: ", naming the provider first: "onapp: 401 Unauthorized:
 // Invalid credentials". An API's refusal is its status, error code and

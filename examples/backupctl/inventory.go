@@ -52,10 +52,9 @@ type item struct {
 	SizeBytes *int64 `json:"size_bytes"`
 	// Raw is the provider's own value for the backup, as the SDK types it.
 	Raw any `json:"raw"`
-
-	// account is the account the backup was read from ("" for the
-	// environment's); the -config mode will want it in the output.
-	account string
+	// Account is the -config account the backup was read from; left out
+	// for the environment's accounts.
+	Account string `json:"account,omitzero"`
 }
 
 // timePtr returns t in UTC, or nil when absent.
@@ -67,12 +66,15 @@ func timePtr(t time.Time, ok bool) *time.Time {
 	return &t
 }
 
-// source is one account, connected: what inventory (and later reports over
-// many accounts) walk. Each provider implements it over its client.
+// source is one account, connected: what inventory and freshness walk.
+// Each provider implements it over its client.
 type source interface {
 	// inventory lists every backup the account can see, as items; now is
 	// the clock reading used for age-based statuses.
 	inventory(ctx context.Context, now time.Time) ([]item, error)
+	// protected lists the machines the account protects, each with the
+	// tally of its backups, for freshness.
+	protected(ctx context.Context, now time.Time) ([]protected, error)
 }
 
 // connect opens the source of an account: a client for its provider.
@@ -80,7 +82,7 @@ type source interface {
 func (s *session) connect(ctx context.Context, a *account) (source, error) {
 	switch a.Provider {
 	case providerOnApp:
-		c, err := s.onappClient(a)
+		c, err := s.onappClient(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -98,11 +100,11 @@ func (s *session) connect(ctx context.Context, a *account) (source, error) {
 		}
 		return &unitrendsSource{acct: a, c: c}, nil
 	case providerCloudBackup:
-		c, err := s.cloudbackupClient(a)
+		c, err := s.cloudbackupClient(ctx, a)
 		if err != nil {
 			return nil, err
 		}
-		return &cloudbackupSource{acct: a, c: c}, nil
+		return &cloudbackupSource{acct: a, c: c, warnf: s.warnf}, nil
 	}
 	return nil, fmt.Errorf("unknown provider %q", a.Provider)
 }
@@ -172,70 +174,61 @@ API's own states; SIZE is empty where the API reports no backup size (CBR).
 With -o json each row is {"provider", "owner", "id", "name", "created",
 "status", "size_bytes", "raw"}, where raw is the provider's own object.
 
-A provider that fails is one line on stderr; the others still print, and the
-exit status is 1. Providers whose URL variable is unset are served by their
-built-in fakes (see 'backupctl -h').`,
+With -config FILE it walks every account of the file (or those -account
+names), at most -parallel at once, with an ACCOUNT column first (JSON:
+"account"). A provider or account that fails is one line on stderr; the
+others still print, and the exit status is 1. Providers whose URL variable
+is unset are served by their built-in fakes (see 'backupctl -h').`,
 		setup: func(fs *flag.FlagSet) action {
 			return func(ctx context.Context, s *session) error { return runInventory(ctx, s) }
 		},
 	}
 }
 
-// accountRef is an account inventory walks, opened only when its turn
-// comes (which may start a built-in fake), so that one account's problem
-// stays its own.
-type accountRef struct {
-	// label names the account in error lines: "onapp".
-	label string
-	// open returns the account, ready to connect to.
-	open func() (*account, error)
-}
-
-// inventoryAccounts lists the accounts inventory walks: one per provider,
-// from the environment. (A -config file listing many accounts per provider
-// plugs in here.)
-func (s *session) inventoryAccounts() []accountRef {
-	refs := make([]accountRef, len(providers))
-	for i, p := range providers {
-		refs[i] = accountRef{label: p, open: func() (*account, error) { return s.account(p) }}
-	}
-	return refs
-}
-
 // runInventory queries every account concurrently (at most s.parallel at
 // once; 0 means all), prints the items of those that answered and one
 // error line for each that did not, in the order of the accounts.
 func runInventory(ctx context.Context, s *session) error {
-	refs := s.inventoryAccounts()
-	type result struct {
-		items []item
-		err   error
+	refs, err := s.walkAccounts()
+	if err != nil {
+		return err
 	}
-	results := make([]result, len(refs))
 	now := s.env.now()
-	inParallel(len(refs), s.parallel, func(i int) {
-		items, err := s.inventoryOf(ctx, refs[i], now)
-		results[i] = result{items, err}
+	results := walk(ctx, s, "inventory", refs, func(ctx context.Context, a *account, src source) ([]item, error) {
+		items, err := src.inventory(ctx, now)
+		for i := range items {
+			items[i].Account = a.Name
+		}
+		return items, err
 	})
 	var all []item
 	failed := false
 	for i, r := range results {
 		if r.err != nil {
 			failed = true
-			s.warnf("%s", describe(refs[i].label, r.err, s.timeout.String()))
+			s.warnf("%s", s.describeAccount(refs[i], r.err))
 			continue
 		}
-		all = append(all, r.items...)
+		all = append(all, r.val...)
 	}
 	sortItems(all)
-	err := emit(s, all, func(t *table) {
-		t.header("PROVIDER", "OWNER", "ID", "NAME", "CREATED", "STATUS", "SIZE")
+	withAccount := s.configPath != ""
+	err = emit(s, all, func(t *table) {
+		cols := []string{"PROVIDER", "OWNER", "ID", "NAME", "CREATED", "STATUS", "SIZE"}
+		if withAccount {
+			cols = append([]string{"ACCOUNT"}, cols...)
+		}
+		t.header(cols...)
 		for _, it := range all {
 			var created time.Time
 			if it.Created != nil {
 				created = *it.Created
 			}
-			t.row(it.Provider, it.Owner, it.ID, it.Name, timeText(created, it.Created != nil), string(it.Status), humanSize(it.SizeBytes))
+			cells := []string{it.Provider, it.Owner, it.ID, it.Name, timeText(created, it.Created != nil), string(it.Status), humanSize(it.SizeBytes)}
+			if withAccount {
+				cells = append([]string{it.Account}, cells...)
+			}
+			t.row(cells...)
 		}
 	})
 	if err != nil {
@@ -247,28 +240,14 @@ func runInventory(ctx context.Context, s *session) error {
 	return nil
 }
 
-// inventoryOf opens one account, connects and reads its inventory.
-func (s *session) inventoryOf(ctx context.Context, ref accountRef, now time.Time) ([]item, error) {
-	a, err := ref.open()
-	if err != nil {
-		return nil, err
-	}
-	src, err := s.connect(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	items, err := src.inventory(ctx, now)
-	for i := range items {
-		items[i].account = a.Name
-	}
-	return items, err
-}
-
-// sortItems orders the inventory by provider, owner, creation time (absent
-// first) and id (numerically when both ids are numbers).
+// sortItems orders the inventory by provider, account, owner, creation
+// time (absent first) and id (numerically when both ids are numbers).
 func sortItems(items []item) {
 	slices.SortStableFunc(items, func(a, b item) int {
 		if c := cmp.Compare(a.Provider, b.Provider); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Account, b.Account); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.Owner, b.Owner); c != 0 {

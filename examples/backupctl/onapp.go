@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,8 +48,12 @@ func onappStatus(b *onapp.Backup, now time.Time) status {
 
 // onappClient returns a client for an OnApp account; extra options (such
 // as the XML format) are added last.
-func (s *session) onappClient(a *account, extra ...onapp.Option) (*onapp.Client, error) {
-	opts := []onapp.Option{onapp.WithUserAgent("backupctl")}
+func (s *session) onappClient(ctx context.Context, a *account, extra ...onapp.Option) (*onapp.Client, error) {
+	hc, err := s.httpClient(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	opts := []onapp.Option{onapp.WithUserAgent("backupctl"), onapp.WithHTTPClient(hc)}
 	if a.APIKey != "" {
 		opts = append(opts, onapp.WithAPIKey(a.User, a.APIKey.reveal()))
 	} else {
@@ -67,9 +73,10 @@ type onappSource struct {
 
 // onappVMBackups are one virtual server and the backups listed for it.
 type onappVMBackups struct {
-	vm      onapp.VirtualMachine
-	disks   map[int64]string // disk id → label
-	backups []onapp.Backup
+	vm       onapp.VirtualMachine
+	disks    map[int64]string // disk id → label
+	diskList []onapp.Disk     // the disks, as listed
+	backups  []onapp.Backup
 }
 
 // walkOnApp lists the virtual servers (or only vmID, when not 0) and the
@@ -106,6 +113,7 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 				}
 				return
 			}
+			out[i].diskList = disks
 			out[i].disks = make(map[int64]string, len(disks))
 			for _, d := range disks {
 				out[i].disks[d.ID.Int64] = d.Label
@@ -177,6 +185,66 @@ func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, err
 	return items, nil
 }
 
+// protected is one row per virtual server. Its backups are its
+// incremental backups (of the whole server) and the normal backups of its
+// disks; its newest successful backup is the newest point in time every
+// disk is backed up at (the oldest of the disks' newest, where an
+// incremental backup covers every disk). Swap disks are left out: OnApp
+// does not back them up. Failed attempts are those onappStatus calls
+// failed, of any disk or the server.
+func (o *onappSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
+	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]protected, 0, len(vms))
+	for _, v := range vms {
+		var whole, all tally // incremental backups; every backup
+		perDisk := map[int64]*tally{}
+		for _, b := range v.backups {
+			created, _ := b.CreatedAt.Get()
+			st := onappStatus(&b, now)
+			why := func() string {
+				return fmt.Sprintf("backup %d (%s) was not built %s after it was scheduled",
+					b.ID.Int64, onappBackupName(&b, v.disks), ageText(now.Sub(created)))
+			}
+			all.add(created, st, why)
+			if b.IsIncremental() {
+				whole.add(created, st, why)
+				continue
+			}
+			id := b.DiskID.Or(b.TargetID.Int64)
+			if perDisk[id] == nil {
+				perDisk[id] = &tally{}
+			}
+			perDisk[id].add(created, st, why)
+		}
+		p := protected{owner: vmName(&v.vm)}
+		p.lastFailed, p.lastError = all.lastFailed, all.lastError
+		p.newestOK = all.newestOK // a server without disks listed: any backup
+		disks := slices.DeleteFunc(slices.Clone(v.diskList), func(d onapp.Disk) bool { return d.IsSwap.Or(false) })
+		slices.SortFunc(disks, func(a, b onapp.Disk) int { return cmp.Compare(a.ID.Int64, b.ID.Int64) })
+		for i, d := range disks {
+			covered := whole.newestOK
+			if t := perDisk[d.ID.Int64]; t != nil && t.newestOK.After(covered) {
+				covered = t.newestOK
+			}
+			if covered.IsZero() {
+				p.newestOK = time.Time{}
+				if !all.newestOK.IsZero() {
+					p.note = fmt.Sprintf("disk %s (%d) has no successful backup", cmp.Or(d.Label, "#"+strconv.Itoa(i+1)), d.ID.Int64)
+				}
+				break
+			}
+			if i == 0 || covered.Before(p.newestOK) {
+				p.newestOK = covered
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 const onappAbout = `Commands for the backups of an OnApp cloud: normal backups (of one disk) and
 incremental backups (of a whole virtual server).
 
@@ -241,12 +309,12 @@ backupctl returns. -yes confirms.`,
 }
 
 // onappConnect returns the OnApp client of the session's account.
-func (s *session) onappConnect(extra ...onapp.Option) (*onapp.Client, error) {
+func (s *session) onappConnect(ctx context.Context, extra ...onapp.Option) (*onapp.Client, error) {
 	a, err := s.account(providerOnApp)
 	if err != nil {
 		return nil, err
 	}
-	return s.onappClient(a, extra...)
+	return s.onappClient(ctx, a, extra...)
 }
 
 // onappBackupsSetup defines the flags of "onapp backups" and returns what
@@ -266,7 +334,7 @@ func onappBackupsSetup(fs *flag.FlagSet) action {
 		if *xml {
 			extra = append(extra, onapp.WithFormat(onapp.XML))
 		}
-		c, err := s.onappConnect(extra...)
+		c, err := s.onappConnect(ctx, extra...)
 		if err != nil {
 			return err
 		}
@@ -325,7 +393,7 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 		if (*vmID == 0) == (*diskID == 0) || *vmID < 0 || *diskID < 0 {
 			return usagef("give one of -vm ID (incremental backup) and -disk ID (normal backup)")
 		}
-		c, err := s.onappConnect()
+		c, err := s.onappConnect(ctx)
 		if err != nil {
 			return err
 		}
@@ -365,7 +433,7 @@ func onappRestoreSetup(fs *flag.FlagSet) action {
 		if !*yes {
 			return usagef("restoring backup %d overwrites the disk or virtual server it was taken of: add -yes to confirm", *id)
 		}
-		c, err := s.onappConnect()
+		c, err := s.onappConnect(ctx)
 		if err != nil {
 			return err
 		}
@@ -393,7 +461,7 @@ func onappDeleteSetup(fs *flag.FlagSet) action {
 		if !*yes {
 			return usagef("deleting backup %d cannot be undone: add -yes to confirm", *id)
 		}
-		c, err := s.onappConnect()
+		c, err := s.onappConnect(ctx)
 		if err != nil {
 			return err
 		}

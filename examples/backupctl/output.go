@@ -51,6 +51,9 @@ func emit[T any](s *session, rows []T, text func(t *table)) error {
 type table struct {
 	tw   *tabwriter.Writer
 	rows int
+	// wideLast lets the last column (which needs no alignment after it)
+	// run to 200 characters instead of 60: messages people must read.
+	wideLast bool
 }
 
 // newTable starts a table on w.
@@ -73,7 +76,11 @@ func (t *table) line(cells []string) {
 		if i > 0 {
 			_, _ = io.WriteString(t.tw, "\t")
 		}
-		c = cellText(c)
+		if t.wideLast && i == len(cells)-1 {
+			c = cellTextMax(c, 200)
+		} else {
+			c = cellText(c)
+		}
 		if c == "" {
 			c = "-"
 		}
@@ -87,11 +94,14 @@ func (t *table) flush() error { return t.tw.Flush() }
 
 // cellText makes s fit in one table cell: no tabs or line breaks, and at
 // most 60 characters.
-func cellText(s string) string {
+func cellText(s string) string { return cellTextMax(s, 60) }
+
+// cellTextMax is cellText with at most n characters.
+func cellTextMax(s string, n int) string {
 	s = oneLine(s)
 	s = strings.ReplaceAll(s, "\t", " ")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:59]) + "…"
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n-1]) + "…"
 	}
 	return s
 }

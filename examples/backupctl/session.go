@@ -21,14 +21,55 @@ type session struct {
 	// timeout is the -timeout flag, the deadline of the whole command (0:
 	// none).
 	timeout time.Duration
-	// parallel bounds the accounts queried at once by inventory (0: all).
+	// parallel is the -parallel flag: how many accounts inventory and
+	// freshness query at once (0: all).
 	parallel int
+	// configPath is the -config flag: the accounts file ("" for the
+	// environment's single accounts).
+	configPath string
+	// accountName is the -account flag: the account(s) of the file to use.
+	accountName string
 
-	mu      sync.Mutex // guards cleanup and stderr writes
+	fleetOnce sync.Once // reads the -config file once
+	fleetVal  *fleet
+	fleetErr  error
+
+	mu      sync.Mutex // guards cleanup, progressLine and stderr writes
 	cleanup []func()
+	// progressLine is the progress line drawn on stderr ("" for none);
+	// warnf clears it and draws it again below its line.
+	progressLine string
 
-	acctMu   sync.Mutex // guards accounts
+	acctMu   sync.Mutex // guards accounts and logins
 	accounts map[string]*account
+	// logins serialize the turns of accounts that share an Erigones login
+	// (see lockLogin), by server and user.
+	logins map[string]*sync.Mutex
+}
+
+// lockLogin waits until no other account of the walk uses a's Erigones
+// login (the same server and user), holds it and returns what releases
+// it; nil for accounts that share nothing. An Erigones login replaces the
+// user's previous token, and a logout deletes it, so two accounts with one
+// user (say, two datacenters of one server) must take turns. API keys,
+// and the other providers' sessions, do not clash.
+func (s *session) lockLogin(a *account) func() {
+	if a.Provider != providerErigones || a.APIKey != "" {
+		return nil
+	}
+	key := a.URL + "\x00" + a.User
+	s.acctMu.Lock()
+	if s.logins == nil {
+		s.logins = map[string]*sync.Mutex{}
+	}
+	mu := s.logins[key]
+	if mu == nil {
+		mu = &sync.Mutex{}
+		s.logins[key] = mu
+	}
+	s.acctMu.Unlock()
+	mu.Lock()
+	return mu.Unlock
 }
 
 // warnf writes one line to stderr, prefixed with "backupctl: ". It is safe
@@ -38,6 +79,10 @@ func (s *session) warnf(format string, args ...any) {
 	line := oneLine(fmt.Sprintf(format, args...))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.progressLine != "" {
+		fmt.Fprintf(s.stderr, "\r\x1b[Kbackupctl: %s\n\r%s\x1b[K", line, s.progressLine)
+		return
+	}
 	fmt.Fprintf(s.stderr, "backupctl: %s\n", line)
 }
 
@@ -60,12 +105,21 @@ func (s *session) close() {
 	}
 }
 
-// account returns the account of provider from the environment. When its
-// URL is unset, it starts the provider's built-in fake with demo data,
-// says so once on stderr and points the account at it; the fake stops when
-// the session closes. Later calls for the same provider return the same
-// account (and fake).
+// account returns the account a provider command works on. With -config,
+// it is the file's account that -account names, or the file's only account
+// of provider. Else it is provider's account from the environment: when
+// its URL is unset, account starts the provider's built-in fake with demo
+// data, says so once on stderr and points the account at it; the fake
+// stops when the session closes. Later calls for the same provider return
+// the same account (and fake).
 func (s *session) account(provider string) (*account, error) {
+	if s.configPath != "" {
+		f, err := s.fleet()
+		if err != nil {
+			return nil, err
+		}
+		return f.pick(provider, s.accountName)
+	}
 	s.acctMu.Lock()
 	defer s.acctMu.Unlock()
 	if a, ok := s.accounts[provider]; ok {
@@ -95,13 +149,14 @@ func (s *session) account(provider string) (*account, error) {
 // logoutTimeout bounds the logouts run when the session closes.
 const logoutTimeout = 5 * time.Second
 
-// logoutLater registers a logout to run when the session closes, with a
-// context of its own: the command's may be cancelled or past its deadline
-// by then, and a session left open on an appliance counts against its
-// limit. Errors are ignored; the appliance expires the session anyway.
+// logoutLater registers a logout to run when the session closes (or, in a
+// walk over many accounts, when the account's turn ends), with a context of
+// its own: the command's may be cancelled or past its deadline by then, and
+// a session left open on an appliance counts against its limit. Errors are
+// ignored; the appliance expires the session anyway.
 func (s *session) logoutLater(ctx context.Context, logout func(context.Context) error) {
 	base := context.WithoutCancel(ctx)
-	s.onClose(func() {
+	s.release(ctx, func() {
 		ctx, cancel := context.WithTimeout(base, logoutTimeout)
 		defer cancel()
 		_ = logout(ctx)

@@ -42,23 +42,22 @@ func unitrendsStarted(b *unitrends.Backup) (time.Time, bool) {
 }
 
 // unitrendsClient returns a client for a Unitrends account; its session is
-// logged out when the session closes (appliances limit open sessions).
+// logged out when the session (or the account's turn in a walk) ends:
+// appliances limit open sessions.
 func (s *session) unitrendsClient(ctx context.Context, a *account) (*unitrends.Client, error) {
+	hc, err := s.httpClient(ctx, a) // trusts ca_file, or skips the check with insecure
+	if err != nil {
+		return nil, err
+	}
 	opts := []unitrends.Option{
 		unitrends.WithUserAgent("backupctl"),
+		unitrends.WithHTTPClient(hc),
 		unitrends.WithCredentials(a.User, a.Password.reveal()),
-	}
-	switch {
-	case a.CAFile != "":
-		opts = append(opts, unitrends.WithCACertFile(a.CAFile))
-	case a.Insecure:
-		s.warnf("%s: UNITRENDS_INSECURE=1: the appliance's certificate is not checked; use UNITRENDS_CA_FILE outside a lab", a.label())
-		opts = append(opts, unitrends.WithInsecureSkipTLSVerify())
 	}
 	if a.TimeZone != "" {
 		loc, err := time.LoadLocation(a.TimeZone)
 		if err != nil {
-			return nil, fmt.Errorf("%s: UNITRENDS_TZ %q: %w", a.label(), a.TimeZone, err)
+			return nil, fmt.Errorf("%s: %s %q: %w", a.label(), a.setting("UNITRENDS_TZ", "time_zone"), a.TimeZone, err)
 		}
 		opts = append(opts, unitrends.WithTimeZone(loc))
 	}
@@ -105,6 +104,53 @@ func (u *unitrendsSource) inventory(ctx context.Context, now time.Time) ([]item,
 		})
 	}
 	return items, nil
+}
+
+// protected is one row per client and instance of the backups query
+// ("db01/payroll", or the client alone when the row names no instance),
+// and per client the appliance lists without any backup (a row without a
+// backup id). A Failure is a failed attempt, whose output is its error; a
+// Warning counts as successful; a backup not complete yet counts for
+// nothing.
+func (u *unitrendsSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
+	backups, err := u.c.Backups.Query(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	var t things
+	withBackups := map[string]bool{}
+	var bare []string // clients listed without a backup
+	for _, b := range backups {
+		client := b.ClientName
+		if client == "" {
+			client = "client " + intText(b.ClientID.Get())
+		}
+		id, ok := b.ID.Get()
+		if !ok {
+			bare = append(bare, client)
+			continue
+		}
+		withBackups[client] = true
+		owner := client
+		if inst := b.InstanceName.Or(""); inst != "" {
+			owner += "/" + inst
+		} else if iid, ok := b.InstanceID.Get(); ok {
+			owner += "/instance " + strconv.FormatInt(iid, 10)
+		}
+		started, _ := unitrendsStarted(&b)
+		t.get(owner, owner).add(started, unitrendsStatus(&b), func() string {
+			if out := strings.TrimSpace(b.Output.Or("")); out != "" {
+				return out
+			}
+			return fmt.Sprintf("backup %d (%s) failed", id, strings.TrimSpace(b.Type+" "+b.InstanceName.Or("")))
+		})
+	}
+	for _, c := range bare {
+		if !withBackups[c] {
+			t.get(c, c)
+		}
+	}
+	return t.list(), nil
 }
 
 const unitrendsAbout = `Commands for the backups of a Unitrends Backup appliance.
