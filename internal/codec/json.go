@@ -19,11 +19,13 @@ var decodeOptions = json.JoinOptions(
 )
 
 // encodeOptions give deterministic member order for maps and, like the
-// decoder, accept invalid UTF-8 (written as U+FFFD), so that whatever was
-// decoded can be encoded again.
+// decoder, accept invalid UTF-8 (written as U+FFFD) and duplicate member
+// names (in kept raw values), so that whatever was decoded can be encoded
+// again.
 var encodeOptions = json.JoinOptions(
 	json.Deterministic(true),
 	jsontext.AllowInvalidUTF8(true),
+	jsontext.AllowDuplicateNames(true),
 )
 
 var indentOptions = json.JoinOptions(

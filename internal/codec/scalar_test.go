@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -299,4 +300,15 @@ func TestInvalidUTF8RoundTrips(t *testing.T) {
 	out, err := codec.MarshalJSON(v)
 	require.NoError(t, err, "what was decoded can be encoded again")
 	assert.JSONEq(t, `{"name":"caf\ufffd"}`, string(out))
+}
+
+func TestKeptRawValueWithDuplicateNamesRoundTrips(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		Extra map[string]jsontext.Value `json:",embed"`
+	}
+	require.NoError(t, codec.UnmarshalJSON([]byte(`{"odd":{"a":1,"a":2}}`), &v))
+	out, err := codec.MarshalJSON(v)
+	require.NoError(t, err, "a kept value with duplicate names can be written again")
+	assert.Equal(t, `{"odd":{"a":1,"a":2}}`, string(out))
 }
