@@ -170,23 +170,36 @@ func (c *Client) call(ctx context.Context, r *core.Request) (*envelope, *core.Re
 	if err != nil {
 		return nil, resp, err
 	}
+	env, err := c.envelopeOf(resp)
+	return env, resp, err
+}
+
+// envelopeOf reads the envelope of a 2xx answer, as call does.
+func (c *Client) envelopeOf(resp *core.Response) (*envelope, error) {
 	env, err := decodeEnvelope(resp.Body)
 	if err != nil {
-		return nil, resp, c.core.DecodeError(resp, err)
+		return nil, c.core.DecodeError(resp, err)
 	}
 	switch env.Status {
 	case TaskFailure:
-		return env, resp, c.core.APIError(resp, http.StatusBadRequest)
+		return env, c.core.APIError(resp, http.StatusBadRequest)
 	case TaskRevoked:
-		return env, resp, c.core.APIError(resp, http.StatusGone)
+		return env, c.core.APIError(resp, http.StatusGone)
 	}
-	return env, resp, nil
+	return env, nil
 }
 
 // sync sends a call the server answers at once and decodes its result into
 // out (when out is not nil).
 func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
-	env, resp, err := c.call(ctx, r)
+	resp, err := c.core.Do(ctx, r, nil)
+	if err != nil {
+		return err
+	}
+	if out != nil && decodeSuccess(resp.Body, out) {
+		return nil
+	}
+	env, err := c.envelopeOf(resp)
 	if err != nil {
 		return err
 	}

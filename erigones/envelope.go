@@ -69,12 +69,8 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 	if !raw.Status.Valid {
 		return nil, errors.New("no status member, not an envelope")
 	}
-	status := TaskStatus(strings.ToUpper(strings.TrimSpace(raw.Status.String)))
-	switch status {
-	case TaskPending, TaskStarted, TaskSuccess, TaskFailure, TaskRevoked:
-	case TaskRetry:
-		status = TaskPending
-	default:
+	status, ok := taskStatusOf(raw.Status.String)
+	if !ok {
 		return nil, fmt.Errorf("unknown status %q", raw.Status.String)
 	}
 	res := raw.Result
@@ -82,4 +78,18 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 		res = nullJSON()
 	}
 	return &envelope{Status: status, Result: res, TaskID: raw.TaskID.String}, nil
+}
+
+// taskStatusOf reads the envelope's status as the server spells it (any
+// case, RETRY reported as PENDING); ok is false for an unknown one.
+func taskStatusOf(s string) (TaskStatus, bool) {
+	status := TaskStatus(strings.ToUpper(strings.TrimSpace(s)))
+	switch status {
+	case TaskPending, TaskStarted, TaskSuccess, TaskFailure, TaskRevoked:
+	case TaskRetry:
+		status = TaskPending
+	default:
+		return "", false
+	}
+	return status, true
 }

@@ -106,8 +106,16 @@ func (c *Compression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 func unmarshalEnum(dec *jsontext.Decoder, dst *int) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil && int64(int(n)) == n {
+		*dst = int(n) // a plain number, read without the codec's allocation
+		return nil
+	}
 	var v codec.Int
-	if err := v.UnmarshalJSONFrom(dec); err != nil {
+	if err := v.UnmarshalJSON(raw); err != nil {
 		return err
 	}
 	n := v.Or(0)

@@ -3,6 +3,7 @@ package onapp
 import (
 	"bytes"
 	"errors"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -23,34 +24,99 @@ func fastBackupsJSON(data []byte) (list []Backup, ok bool) {
 	if len(data) == 0 || data[0] != '[' {
 		return nil, false
 	}
-	var items []backupItemJSON
-	if err := codec.UnmarshalJSON(data, &items); err != nil {
+	l := backupListJSON{size: len(data)}
+	if err := codec.UnmarshalJSON(data, &l); err != nil {
 		return nil, false
 	}
-	out := make([]Backup, len(items))
-	for i := range items {
-		it := &items[i]
-		switch {
-		case it.Wrapped.n == 1 && it.Wrapped.object:
-			out[i] = it.Wrapped.v.value()
-		case it.Wrapped.n == 0 && !bool(it.Errors) && !bool(it.Error):
-			out[i] = it.Bare.value()
-		default:
-			return nil, false
-		}
+	return l.items, true
+}
+
+// backupListJSON streams a JSON array of backups into items, one item at
+// a time, without a slice of intermediate items.
+type backupListJSON struct {
+	size  int // of the whole body, to size items after the first
+	items []Backup
+}
+
+// errDecline stops the one-pass decoder at an item it leaves to the
+// general path.
+var errDecline = errors.New("left to the general path")
+
+// UnmarshalJSONFrom reads the array. An item that is not a clean backup
+// (see backupItemJSON.backup) stops it with an error.
+func (l *backupListJSON) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if _, err := dec.ReadToken(); err != nil { // '[', as the caller checked
+		return err
 	}
-	return out, true
+	start := dec.InputOffset()
+	l.items = []Backup{}
+	var it backupItemJSON
+	for dec.PeekKind() != ']' {
+		it = backupItemJSON{}
+		if err := json.UnmarshalDecode(dec, &it); err != nil {
+			return err
+		}
+		b, ok := it.backup()
+		if !ok {
+			return errDecline
+		}
+		if len(l.items) == 0 {
+			l.items = make([]Backup, 0, presize(l.size, dec.InputOffset()-start))
+		}
+		l.items = append(l.items, b)
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// maxPresize bounds the items a list is sized for from its first item: a
+// small first item and a large body (of white space, or of big later items)
+// must not make a sender able to ask for gigabytes; beyond it the list
+// grows as it is read.
+const maxPresize = 1024
+
+// presize guesses the items of a list of size bytes whose first item took
+// first bytes: lists are uniform.
+func presize(size int, first int64) int {
+	if first <= 0 {
+		return 0
+	}
+	return int(min(int64(size)/first+1, maxPresize))
 }
 
 // backupItemJSON is one item of a list of backups, read in one pass: the
 // members of a bare backup land in Bare, the object of a root-wrapped one
 // ({"backup":{…}}) in Wrapped. Names match as the general path matches
-// them (exactly, else ignoring case).
+// them: the codec matches the backup's members (exactly, else ignoring
+// case, '_' and '-'), while the root and error members are found exactly
+// here and by strings.EqualFold there, so an item with such a member in
+// another case is left to the general path.
 type backupItemJSON struct {
 	Bare    backupWire         `json:",embed"`
-	Wrapped rooted[backupWire] `json:"backup"`
-	Errors  seen               `json:"errors"`
-	Error   seen               `json:"error"`
+	Wrapped rooted[backupWire] `json:"backup,case:strict"`
+	Errors  seen               `json:"errors,case:strict"`
+	Error   seen               `json:"error,case:strict"`
+	// Other holds the names of members no field took, so that a root or
+	// error member spelled in another case is noticed.
+	Other map[string]seen `json:",embed"`
+}
+
+// backup returns the item's backup: the wrapped one, else the bare one.
+// ok is false for an item the general path must read: one with the root
+// name sent more than once or not as an object, or an error document.
+func (it *backupItemJSON) backup() (b Backup, ok bool) {
+	for name := range it.Other {
+		if strings.EqualFold(name, "backup") || strings.EqualFold(name, "errors") || strings.EqualFold(name, "error") {
+			return Backup{}, false
+		}
+	}
+	switch {
+	case it.Wrapped.n == 1 && it.Wrapped.object:
+		return it.Wrapped.v.value(), true
+	case it.Wrapped.n == 0 && !bool(it.Errors) && !bool(it.Error):
+		return it.Bare.value(), true
+	}
+	return Backup{}, false
 }
 
 // errNotObject stops the one-pass decoder at an item that is not an

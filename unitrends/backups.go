@@ -178,16 +178,27 @@ func (s *BackupsService) Query(ctx context.Context, q *BackupsQuery) ([]Backup, 
 		body = q.body()
 	}
 	c := s.client
-	resp, err := c.do(ctx, &core.Request{
+	// The usual answer is read in the same pass that rules out an error
+	// inside it (see fastDecodeBackups); any other goes the general way.
+	var fast []Backup
+	resp, err := c.doClean(ctx, &core.Request{
 		Method:      http.MethodPost,
 		Path:        pathBackupsQuery,
 		Body:        body,
 		Idempotency: core.Idempotent,
+	}, func(body []byte) (ok bool) {
+		fast, ok = fastDecodeBackups(body)
+		return ok
 	})
 	if err != nil {
 		return nil, err
 	}
-	bs, err := DecodeBackups(resp.Body, c.loc)
+	var bs []Backup
+	if fast != nil {
+		bs, err = backupsInZone(fast, c.loc)
+	} else {
+		bs, err = DecodeBackups(resp.Body, c.loc)
+	}
 	if err != nil {
 		return nil, c.core.DecodeError(resp, err)
 	}

@@ -335,6 +335,13 @@ func (c *Client) login(ctx context.Context) (core.Secret, time.Time, error) {
 // error inside a 2xx answer, which renews the session once too when it says
 // the session expired.
 func (c *Client) do(ctx context.Context, r *core.Request) (*core.Response, error) {
+	return c.doClean(ctx, r, nil)
+}
+
+// doClean is do for a call whose caller can tell a clean answer from the
+// body itself: when clean reports true, the body holds no error and is not
+// searched for one again.
+func (c *Client) doClean(ctx context.Context, r *core.Request, clean func(body []byte) bool) (*core.Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%s: nil context", providerName)
 	}
@@ -344,6 +351,9 @@ func (c *Client) do(ctx context.Context, r *core.Request) (*core.Response, error
 		resp, err := c.core.Do(ctx, r, nil)
 		if err != nil {
 			return resp, withTLSHint(err)
+		}
+		if clean != nil && clean(resp.Body) {
+			return resp, nil
 		}
 		apiErr := c.bodyError(resp)
 		if apiErr == nil {

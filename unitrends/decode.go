@@ -27,6 +27,9 @@ var (
 // null or {} is an empty list; an object with neither member, or malformed
 // JSON, is an error that says where the body went wrong.
 func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
+	if list, ok := fastDecodeBackups(data); ok {
+		return backupsInZone(list, loc)
+	}
 	raw, err := listValue(data, backupListKeys)
 	if err != nil {
 		return nil, err
@@ -34,7 +37,26 @@ func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
 	return decodeBackupList(raw, loc)
 }
 
+// generalDecodeBackups is DecodeBackups without its fast paths: what they
+// must agree with.
+func generalDecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
+	raw, err := listValue(data, backupListKeys)
+	if err != nil {
+		return nil, err
+	}
+	return generalBackupList(raw, loc)
+}
+
 func decodeBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) {
+	if raw != nil {
+		if list, ok := fastBackupList(raw); ok {
+			return backupsInZone(list, loc)
+		}
+	}
+	return generalBackupList(raw, loc)
+}
+
+func generalBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) {
 	out := []Backup{}
 	if raw == nil {
 		return out, nil
@@ -45,6 +67,11 @@ func decodeBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) 
 	if out == nil { // null
 		out = []Backup{}
 	}
+	return backupsInZone(out, loc)
+}
+
+// backupsInZone re-reads the appliance-local times of out in loc.
+func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
 	for i := range out {
 		if err := out[i].inZone(loc); err != nil {
 			return nil, fmt.Errorf("backup %d: start_date_time: %w", i, err)

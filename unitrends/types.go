@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
@@ -286,7 +287,7 @@ func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
 		t.Time = t.Time.In(loc)
 		return t, nil
 	}
-	v, err := codec.ParseTime(t.Text, loc)
+	v, err := parseLocal(t.Text, loc)
 	if err != nil {
 		return t, err
 	}
@@ -307,8 +308,8 @@ func (t *LocalTime) UnmarshalJSON(data []byte) error {
 		*t = LocalTime{Time: ct.Time, Valid: ct.Valid}
 		return nil
 	}
-	var s string
-	if err := codec.UnmarshalJSON(data, &s); err != nil {
+	s, err := jsonText(data)
+	if err != nil {
 		return err
 	}
 	s = strings.TrimSpace(s)
@@ -316,7 +317,7 @@ func (t *LocalTime) UnmarshalJSON(data []byte) error {
 		*t = LocalTime{}
 		return nil
 	}
-	v, err := codec.ParseTime(s, time.UTC)
+	v, err := parseLocal(s, time.UTC)
 	if err != nil {
 		return err
 	}
@@ -371,9 +372,11 @@ func (d *Duration) UnmarshalJSON(data []byte) error {
 	case len(data) == 0:
 		return fmt.Errorf("cannot read an empty value as a duration")
 	case data[0] == '"':
-		if err := codec.UnmarshalJSON(data, &s); err != nil {
+		text, err := jsonText(data)
+		if err != nil {
 			return err
 		}
+		s = text
 	case string(data) == "null":
 		*d = Duration{}
 		return nil
@@ -414,15 +417,23 @@ func parseDuration(s string) (time.Duration, error) {
 	if !strings.Contains(s, ":") {
 		return seconds(s, bad)
 	}
-	parts := strings.Split(s, ":")
-	if len(parts) > 3 {
+	if d, ok := clockDuration(s); ok {
+		return d, nil
+	}
+	return parseClock(s, bad)
+}
+
+// parseClock reads h:mm:ss or m:ss, each part a decimal, fractions only in
+// the last.
+func parseClock(s string, bad func() (time.Duration, error)) (time.Duration, error) {
+	if strings.Count(s, ":") > 2 {
 		return bad()
 	}
 	var total float64
-	for i, p := range parts {
+	for i, rest := 0, s; ; i++ {
+		p, after, more := strings.Cut(rest, ":")
 		p = strings.TrimSpace(p)
-		last := i == len(parts)-1
-		if !isDecimal(p) || (!last && strings.Contains(p, ".")) {
+		if !isDecimal(p) || (more && strings.Contains(p, ".")) {
 			return bad()
 		}
 		v, err := strconv.ParseFloat(p, 64)
@@ -433,6 +444,10 @@ func parseDuration(s string) (time.Duration, error) {
 			return bad()
 		}
 		total = total*60 + v
+		if !more {
+			break
+		}
+		rest = after
 	}
 	if total > maxDurationSeconds {
 		return bad()
@@ -492,19 +507,28 @@ const (
 
 // ParseBackupStatus maps any spelling appliances use to a BackupStatus.
 func ParseBackupStatus(s string) BackupStatus {
-	switch foldStatus(s) {
-	case "":
-		return ""
-	case "none", "0":
-		return BackupStatusNone
-	case "success", "successful", "succeeded", "ok", "1":
-		return BackupStatusSuccess
-	case "warning", "warnings", "successwithwarnings", "completedwithwarnings", "2":
-		return BackupStatusWarning
-	case "failure", "failed", "fail", "error", "3":
-		return BackupStatusFailure
+	var buf [32]byte
+	if st, ok := backupStatusOf(foldStatus(buf[:0], s)); ok {
+		return st
 	}
 	return BackupStatus(strings.TrimSpace(s))
+}
+
+// backupStatusOf maps a folded spelling (see foldStatus) to its status.
+func backupStatusOf(folded []byte) (BackupStatus, bool) {
+	switch string(folded) {
+	case "":
+		return "", true
+	case "none", "0":
+		return BackupStatusNone, true
+	case "success", "successful", "succeeded", "ok", "1":
+		return BackupStatusSuccess, true
+	case "warning", "warnings", "successwithwarnings", "completedwithwarnings", "2":
+		return BackupStatusWarning, true
+	case "failure", "failed", "fail", "error", "3":
+		return BackupStatusFailure, true
+	}
+	return "", false
 }
 
 // Known reports whether s is one of the documented statuses.
@@ -518,6 +542,13 @@ func (s BackupStatus) Known() bool {
 
 // UnmarshalJSON reads a status string or integer in any spelling.
 func (s *BackupStatus) UnmarshalJSON(data []byte) error {
+	if inner, ok := plainLiteral(data); ok {
+		var buf [32]byte
+		if st, ok := backupStatusOf(foldStatus(buf[:0], string(inner))); ok {
+			*s = st
+			return nil
+		}
+	}
 	text, err := statusText(data, "backup status")
 	if err != nil {
 		return err
@@ -544,21 +575,31 @@ const (
 // ParseReplicationStatus maps any spelling appliances use to a
 // ReplicationStatus.
 func ParseReplicationStatus(s string) ReplicationStatus {
-	switch foldStatus(s) {
-	case "":
-		return ""
-	case "notapplicable":
-		return ReplicationNotApplicable
-	case "needed", "required", "pending":
-		return ReplicationNeeded
-	case "completed", "complete", "replicated", "done":
-		return ReplicationCompleted
-	case "inprogress", "running", "replicating":
-		return ReplicationInProgress
-	case "waiting", "queued":
-		return ReplicationWaiting
+	var buf [32]byte
+	if st, ok := replicationStatusOf(foldStatus(buf[:0], s)); ok {
+		return st
 	}
 	return ReplicationStatus(strings.TrimSpace(s))
+}
+
+// replicationStatusOf maps a folded spelling (see foldStatus) to its
+// status.
+func replicationStatusOf(folded []byte) (ReplicationStatus, bool) {
+	switch string(folded) {
+	case "":
+		return "", true
+	case "notapplicable":
+		return ReplicationNotApplicable, true
+	case "needed", "required", "pending":
+		return ReplicationNeeded, true
+	case "completed", "complete", "replicated", "done":
+		return ReplicationCompleted, true
+	case "inprogress", "running", "replicating":
+		return ReplicationInProgress, true
+	case "waiting", "queued":
+		return ReplicationWaiting, true
+	}
+	return "", false
 }
 
 // Known reports whether s is one of the documented statuses.
@@ -572,6 +613,13 @@ func (s ReplicationStatus) Known() bool {
 
 // UnmarshalJSON reads a replication status in any spelling.
 func (s *ReplicationStatus) UnmarshalJSON(data []byte) error {
+	if inner, ok := plainLiteral(data); ok {
+		var buf [32]byte
+		if st, ok := replicationStatusOf(foldStatus(buf[:0], string(inner))); ok {
+			*s = st
+			return nil
+		}
+	}
 	text, err := statusText(data, "replication status")
 	if err != nil {
 		return err
@@ -594,17 +642,26 @@ const (
 
 // ParseVerifyStatus maps any spelling appliances use to a VerifyStatus.
 func ParseVerifyStatus(s string) VerifyStatus {
-	switch foldStatus(s) {
-	case "":
-		return ""
-	case "notapplicable":
-		return VerifyNotApplicable
-	case "successful", "success", "succeeded", "verified", "ok":
-		return VerifySuccessful
-	case "failed", "failure", "fail", "error":
-		return VerifyFailed
+	var buf [32]byte
+	if st, ok := verifyStatusOf(foldStatus(buf[:0], s)); ok {
+		return st
 	}
 	return VerifyStatus(strings.TrimSpace(s))
+}
+
+// verifyStatusOf maps a folded spelling (see foldStatus) to its status.
+func verifyStatusOf(folded []byte) (VerifyStatus, bool) {
+	switch string(folded) {
+	case "":
+		return "", true
+	case "notapplicable":
+		return VerifyNotApplicable, true
+	case "successful", "success", "succeeded", "verified", "ok":
+		return VerifySuccessful, true
+	case "failed", "failure", "fail", "error":
+		return VerifyFailed, true
+	}
+	return "", false
 }
 
 // Known reports whether s is one of the documented statuses.
@@ -618,6 +675,13 @@ func (s VerifyStatus) Known() bool {
 
 // UnmarshalJSON reads a verification status in any spelling.
 func (s *VerifyStatus) UnmarshalJSON(data []byte) error {
+	if inner, ok := plainLiteral(data); ok {
+		var buf [32]byte
+		if st, ok := verifyStatusOf(foldStatus(buf[:0], string(inner))); ok {
+			*s = st
+			return nil
+		}
+	}
 	text, err := statusText(data, "verify status")
 	if err != nil {
 		return err
@@ -628,20 +692,20 @@ func (s *VerifyStatus) UnmarshalJSON(data []byte) error {
 
 // foldStatus lower-cases s and drops spaces, '_' and '-', so that "In
 // Progress", "in_progress" and "InProgress" compare equal. Placeholders
-// fold to "".
-func foldStatus(s string) string {
+// fold to "". It appends to dst, so that a caller's buffer on the stack
+// saves an allocation.
+func foldStatus(dst []byte, s string) []byte {
 	if isPlaceholder(s) {
-		return ""
+		return dst
 	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+	for _, r := range strings.TrimSpace(s) {
 		switch r {
 		case ' ', '_', '-', '\t':
 			continue
 		}
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
 	}
-	return b.String()
+	return dst
 }
 
 // statusText returns a JSON string's text or a number's digits; null is "".
@@ -651,11 +715,7 @@ func statusText(data []byte, what string) (string, error) {
 	case len(data) == 0:
 		return "", fmt.Errorf("cannot read an empty value as a %s", what)
 	case data[0] == '"':
-		var s string
-		if err := codec.UnmarshalJSON(data, &s); err != nil {
-			return "", err
-		}
-		return s, nil
+		return jsonText(data)
 	case string(data) == "null":
 		return "", nil
 	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
