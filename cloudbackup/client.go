@@ -40,10 +40,7 @@ type service struct {
 
 // options collects what the Option functions set.
 type options struct {
-	httpClient *http.Client
-	retry      *RetryPolicy
-	logger     *slog.Logger
-	userAgent  string
+	core.Settings
 
 	authSource string // the option that set the credentials, for conflict errors
 	token      core.Secret
@@ -151,11 +148,7 @@ func WithTokenRenewal(before time.Duration) Option {
 // client with its own clone of http.DefaultTransport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: client is nil")
-		}
-		o.httpClient = hc
-		return nil
+		return o.SetHTTPClient(hc)
 	}
 }
 
@@ -165,11 +158,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // server; any call is repeated after a 429.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("WithRetryPolicy: %w", err)
-		}
-		o.retry = &p
-		return nil
+		return o.SetRetryPolicy(p)
 	}
 }
 
@@ -177,11 +166,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // retries, token renewals; never credentials) to l. The default is silence.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
-		if l == nil {
-			return errors.New("WithLogger: logger is nil")
-		}
-		o.logger = l
-		return nil
+		return o.SetLogger(l)
 	}
 }
 
@@ -189,11 +174,7 @@ func WithLogger(l *slog.Logger) Option {
 // ("backupsdk/<version> cloudbackup <s>").
 func WithUserAgent(s string) Option {
 	return func(o *options) error {
-		if strings.ContainsAny(s, "\r\n") {
-			return errors.New("WithUserAgent: must not contain line breaks")
-		}
-		o.userAgent = s
-		return nil
+		return o.SetUserAgent(s)
 	}
 }
 
@@ -238,10 +219,10 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	cc, err := core.New(core.Config{
 		Provider:   providerName,
 		BaseURL:    endpoint,
-		HTTPClient: o.httpClient,
-		UserAgent:  o.userAgent,
-		Retry:      o.retry,
-		Logger:     o.logger,
+		HTTPClient: o.HTTPClient,
+		UserAgent:  o.UserAgent,
+		Retry:      o.Retry,
+		Logger:     o.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -255,9 +236,9 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 			Provider:   providerName,
 			BaseURL:    trimVersion(o.iam.endpoint),
 			HTTPClient: cc.HTTPClient(),
-			UserAgent:  o.userAgent,
-			Retry:      o.retry,
-			Logger:     o.logger,
+			UserAgent:  o.UserAgent,
+			Retry:      o.Retry,
+			Logger:     o.Logger,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: WithPassword: %w", providerName, err)

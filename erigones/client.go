@@ -70,10 +70,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	cc, err := core.New(core.Config{
 		Provider:   provider,
 		BaseURL:    base.String(),
-		HTTPClient: o.httpClient,
-		UserAgent:  o.userAgent,
-		Retry:      o.retry,
-		Logger:     o.logger,
+		HTTPClient: o.HTTPClient,
+		UserAgent:  o.UserAgent,
+		Retry:      o.Retry,
+		Logger:     o.Logger,
 		ParseError: parseAPIError,
 	})
 	if err != nil {

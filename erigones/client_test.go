@@ -56,7 +56,7 @@ func TestNewClientErrors(t *testing.T) {
 		{"https://x", []erigones.Option{key, erigones.WithDC("")}, "empty datacenter"},
 		{"https://x", []erigones.Option{key, erigones.WithPollSchedule()}, "no durations"},
 		{"https://x", []erigones.Option{key, erigones.WithPollSchedule(time.Second, 0)}, "duration 1"},
-		{"https://x", []erigones.Option{key, erigones.WithHTTPClient(nil)}, "nil *http.Client"},
+		{"https://x", []erigones.Option{key, erigones.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
 		{"https://x", []erigones.Option{key, erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: -1})}, "MaxRetries"},
 	}
 	for _, tc := range cases {

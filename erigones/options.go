@@ -16,10 +16,7 @@ import (
 type Option func(*options) error
 
 type options struct {
-	httpClient *http.Client
-	retry      *core.RetryPolicy
-	logger     *slog.Logger
-	userAgent  string
+	core.Settings
 
 	apiKey   core.Secret
 	username string
@@ -42,22 +39,14 @@ func DefaultPollSchedule() []time.Duration {
 // settings and timeout). The client is used as it is, never modified.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: nil *http.Client")
-		}
-		o.httpClient = hc
-		return nil
+		return o.SetHTTPClient(hc)
 	}
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("WithRetryPolicy: %w", err)
-		}
-		o.retry = &p
-		return nil
+		return o.SetRetryPolicy(p)
 	}
 }
 
@@ -65,16 +54,14 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // level. Credentials are never logged. Without it the client is silent.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
-		o.logger = l
-		return nil
+		return o.SetLogger(l)
 	}
 }
 
 // WithUserAgent appends s to the User-Agent header ("backupsdk/<v> erigones s").
 func WithUserAgent(s string) Option {
 	return func(o *options) error {
-		o.userAgent = s
-		return nil
+		return o.SetUserAgent(s)
 	}
 }
 

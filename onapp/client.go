@@ -1,7 +1,6 @@
 package onapp
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -53,12 +52,9 @@ type service struct {
 
 // options collects what the Option functions set.
 type options struct {
-	httpClient *http.Client
-	retry      *RetryPolicy
-	logger     *slog.Logger
-	userAgent  string
-	format     Format
-	formatSet  bool
+	core.Settings
+	format    Format
+	formatSet bool
 
 	user       string
 	password   string
@@ -122,11 +118,7 @@ func WithFormat(f Format) Option {
 // clone of http.DefaultTransport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: client is nil")
-		}
-		o.httpClient = hc
-		return nil
+		return o.SetHTTPClient(hc)
 	}
 }
 
@@ -137,11 +129,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // repeated for every call).
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("WithRetryPolicy: %w", err)
-		}
-		o.retry = &p
-		return nil
+		return o.SetRetryPolicy(p)
 	}
 }
 
@@ -149,11 +137,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // retries; never credentials) to l. The default is silence.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
-		if l == nil {
-			return errors.New("WithLogger: logger is nil")
-		}
-		o.logger = l
-		return nil
+		return o.SetLogger(l)
 	}
 }
 
@@ -161,11 +145,7 @@ func WithLogger(l *slog.Logger) Option {
 // ("backupsdk/<version> onapp <s>").
 func WithUserAgent(s string) Option {
 	return func(o *options) error {
-		if strings.ContainsAny(s, "\r\n") {
-			return errors.New("WithUserAgent: must not contain line breaks")
-		}
-		o.userAgent = s
-		return nil
+		return o.SetUserAgent(s)
 	}
 }
 
@@ -189,10 +169,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	cc, err := core.New(core.Config{
 		Provider:   providerName,
 		BaseURL:    baseURL,
-		HTTPClient: o.httpClient,
-		UserAgent:  o.userAgent,
-		Retry:      o.retry,
-		Logger:     o.logger,
+		HTTPClient: o.HTTPClient,
+		UserAgent:  o.UserAgent,
+		Retry:      o.Retry,
+		Logger:     o.Logger,
 		Auth:       core.BasicAuth{User: o.user, Password: core.NewSecret(o.password)},
 		ParseError: refineError,
 	})

@@ -43,15 +43,12 @@ type service struct {
 
 // options collects what the Option functions set.
 type options struct {
-	httpClient *http.Client
-	retry      *RetryPolicy
-	logger     *slog.Logger
-	userAgent  string
-	user       string
-	password   string
-	token      string
-	loc        *time.Location
-	tls        tlsOptions
+	core.Settings
+	user     string
+	password string
+	token    string
+	loc      *time.Location
+	tls      tlsOptions
 }
 
 // Option configures NewClient. An option that gets bad input makes
@@ -115,11 +112,7 @@ func WithTimeZone(loc *time.Location) Option {
 // configure TLS on hc's transport instead.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: client is nil")
-		}
-		o.httpClient = hc
-		return nil
+		return o.SetHTTPClient(hc)
 	}
 }
 
@@ -128,11 +121,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // 5xx answers and connection errors; a logout is not.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("WithRetryPolicy: %w", err)
-		}
-		o.retry = &p
-		return nil
+		return o.SetRetryPolicy(p)
 	}
 }
 
@@ -141,11 +130,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // is silence.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
-		if l == nil {
-			return errors.New("WithLogger: logger is nil")
-		}
-		o.logger = l
-		return nil
+		return o.SetLogger(l)
 	}
 }
 
@@ -153,11 +138,7 @@ func WithLogger(l *slog.Logger) Option {
 // ("backupsdk/<version> unitrends <s>").
 func WithUserAgent(s string) Option {
 	return func(o *options) error {
-		if strings.ContainsAny(s, "\r\n") {
-			return errors.New("WithUserAgent: must not contain line breaks")
-		}
-		o.userAgent = s
-		return nil
+		return o.SetUserAgent(s)
 	}
 }
 
@@ -185,15 +166,15 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("%s: %w", providerName, err)
 	}
 	if hc == nil {
-		hc = o.httpClient
+		hc = o.HTTPClient
 	}
 	cc, err := core.New(core.Config{
 		Provider:   providerName,
 		BaseURL:    baseURL,
 		HTTPClient: hc,
-		UserAgent:  o.userAgent,
-		Retry:      o.retry,
-		Logger:     o.logger,
+		UserAgent:  o.UserAgent,
+		Retry:      o.Retry,
+		Logger:     o.Logger,
 		ParseError: refineError,
 	})
 	if err != nil {
@@ -216,8 +197,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Backups = (*BackupsService)(&c.common)
 	c.Systems = (*SystemsService)(&c.common)
-	if o.tls.insecure && o.logger != nil {
-		o.logger.Warn("backupsdk: TLS certificate verification is OFF (unitrends.WithInsecureSkipTLSVerify): "+
+	if o.tls.insecure && o.Logger != nil {
+		o.Logger.Warn("backupsdk: TLS certificate verification is OFF (unitrends.WithInsecureSkipTLSVerify): "+
 			"anyone on the network path can impersonate the appliance and read the password and session token",
 			slog.String("provider", providerName), slog.String("base_url", cc.BaseURL()))
 	}

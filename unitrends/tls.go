@@ -116,7 +116,7 @@ func (o *options) tlsHTTPClient() (*http.Client, error) {
 	if !t.set() {
 		return nil, nil
 	}
-	if o.httpClient != nil {
+	if o.HTTPClient != nil {
 		return nil, errors.New("TLS options (WithCACertPEM, WithCACertFile, WithRootCAs, WithTLSServerName, WithInsecureSkipTLSVerify) conflict with WithHTTPClient: configure TLS on your own client's transport instead")
 	}
 	if t.insecure && t.pool != nil {
