@@ -90,22 +90,11 @@ func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *BackupG
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
-	c := s.client
-	q, err := query(opts)
-	if err != nil {
-		return nil, err
-	}
 	var dc string
 	if opts != nil {
 		dc = opts.DC
 	}
-	var out Backup
-	if err := c.sync(ctx, &core.Request{
-		Method: http.MethodGet, Path: pathVMBackup, PathParams: []string{vm, name}, Query: c.withDC(q, dc),
-	}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getObject[Backup](ctx, s.client, pathVMBackup, []string{vm, name}, opts, dc)
 }
 
 // BackupCreateOptions are the parameters of Create. Nil means disk 1, no note.

@@ -155,6 +155,20 @@ func (c *Client) pickDC(dc string) string {
 }
 
 // query encodes an options struct (nil gives no values).
+// getObject reads one object of a view (a backup, a definition) with the
+// query of opts and the datacenter dc (the client's default when empty).
+func getObject[T any](ctx context.Context, c *Client, path string, params []string, opts any, dc string) (*T, error) {
+	q, err := query(opts)
+	if err != nil {
+		return nil, err
+	}
+	var out T
+	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: params, Query: c.withDC(q, dc)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 func query(opts any) (url.Values, error) {
 	v, err := core.EncodeQuery(opts)
 	if err != nil {

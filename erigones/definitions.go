@@ -142,22 +142,11 @@ func (s *DefinitionsService) Get(ctx context.Context, vm, name string, opts *Def
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
-	c := s.client
-	q, err := query(opts)
-	if err != nil {
-		return nil, err
-	}
 	var dc string
 	if opts != nil {
 		dc = opts.DC
 	}
-	var out BackupDefinition
-	if err := c.sync(ctx, &core.Request{
-		Method: http.MethodGet, Path: pathVMDefinition, PathParams: []string{vm, name}, Query: c.withDC(q, dc),
-	}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getObject[BackupDefinition](ctx, s.client, pathVMDefinition, []string{vm, name}, opts, dc)
 }
 
 // DefinitionCreateRequest is the body of Create. The server fills in what
