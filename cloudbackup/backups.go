@@ -83,9 +83,10 @@ func (o *ListBackupsOptions) query() (url.Values, error) {
 	if o == nil {
 		return url.Values{}, nil
 	}
+	if err := checkLimit("ListBackupsOptions", o.Limit); err != nil {
+		return nil, err
+	}
 	switch {
-	case o.Limit < 0:
-		return nil, fmt.Errorf("ListBackupsOptions.Limit is %d, want 0 to %d", o.Limit, maxPageSize)
 	case o.Offset < 0:
 		return nil, fmt.Errorf("ListBackupsOptions.Offset is %d, want 0 or more", o.Offset)
 	case o.UsedPercent < 0 || o.UsedPercent > 100:
@@ -125,45 +126,54 @@ func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, pag
 	if err != nil {
 		return fmt.Errorf("%s: %w", providerName, err)
 	}
-	_, err = s.client.core.Do(ctx, &core.Request{
+	page.hasList, page.hasCount = false, false
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Method:     http.MethodGet,
 		Path:       pathBackups,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
 	}, page)
+	if err == nil && !page.hasList {
+		return s.client.noList(resp, "backups")
+	}
 	return err
-}
-
-// backupCursor is where a walk of All stands.
-type backupCursor struct {
-	marker   string // next page starts after this ID (marker mode)
-	offset   int    // next page starts here (offset mode)
-	byOffset bool
-	seen     int // backups fetched so far
 }
 
 // All walks every backup matching opts, page after page, fetching the next
 // page only when the loop wants more. It pages by marker (the ID of the
 // last backup of a page), which stays correct while backups are added;
 // with opts.Offset set (then after opts.Marker, if also set), or when the
-// server ignores the marker or a backup has no ID, it pages by offset. opts.Limit is the page size (default
-// 1000). Only one page is held at a time; breaking out of the loop stops
-// fetching. An error is yielded once and ends the walk. opts is copied,
-// never changed.
+// server ignores the marker or a backup has no ID, it pages by offset.
+// opts.Limit is the page size (default 1000); a Limit outside 0 to 1000 is
+// an error before any request. Only one page is held at a time; breaking
+// out of the loop stops fetching. An error is yielded once and ends the
+// walk. opts is copied, never changed.
+//
+// The walk trusts no page blindly: a page that repeats backups or a
+// marker, or that leads nowhere, and a list that runs far past its count
+// or (by offset) ends short of it, is a *PagingError; a 200 without the
+// backups list is a *DecodeError, or an *APIError when its body is CBR's
+// error shape. While count says backups remain, a short page does not end
+// the walk (a server may serve fewer than asked for). count only tells
+// where a walk from the start of the list ends; after opts.Marker a short
+// page ends it.
 func (s *BackupsService) All(ctx context.Context, opts *ListBackupsOptions) iter.Seq2[Backup, error] {
 	var base ListBackupsOptions
 	if opts != nil {
 		base = *opts
 		base.Status = append([]BackupStatus(nil), opts.Status...)
 	}
-	limit := base.Limit
-	if limit <= 0 {
-		limit = maxPageSize
-	}
+	limit := pageSize(base.Limit)
+	p := core.Paging[Backup]{Provider: providerName, List: "backups", Limit: limit, Key: backupID}
 	start := backupCursor{marker: base.Marker, offset: base.Offset, byOffset: base.Offset > 0}
-	fromStart := base.Marker == "" && base.Offset == 0
+	if err := checkLimit("ListBackupsOptions", base.Limit); err != nil {
+		return failed[Backup](fmt.Errorf("%s: %w", providerName, err))
+	}
+	// Positions count from the start of the list only without a marker.
+	positioned := base.Marker == ""
 	page := &BackupPage{capHint: limit, intern: make(map[string]string, 64)}
-	fetch := func(ctx context.Context, c backupCursor) ([]Backup, backupCursor, bool, error) {
+	fetch := func(ctx context.Context, c backupCursor, walked int) (core.WalkPage[Backup, backupCursor], error) {
+		var out core.WalkPage[Backup, backupCursor]
 		o := base
 		o.Limit = limit
 		if c.byOffset {
@@ -174,59 +184,51 @@ func (s *BackupsService) All(ctx context.Context, opts *ListBackupsOptions) iter
 		// The page's backing array is reused: the walk hands out copies
 		// and is done with a page before it fetches the next.
 		if err := s.list(ctx, &o, page); err != nil {
-			return nil, c, false, err
+			return out, err
 		}
-		items := page.Backups
-		if !c.byOffset && c.seen > 0 && containsID(items, c.marker) {
+		if !c.byOffset && walked > 0 && containsID(page.Backups, c.marker) {
 			// The server ignored our marker and started over: page by
 			// offset from where the walk stands.
-			c.byOffset, c.offset = true, c.seen
-			return s.allFallback(ctx, base, limit, page, c, fromStart)
-		}
-		return advance(items, c, limit, page.Count, fromStart)
-	}
-	return core.Walk(ctx, start, fetch)
-}
-
-// allFallback refetches the current page by offset after a marker was ignored.
-func (s *BackupsService) allFallback(ctx context.Context, base ListBackupsOptions, limit int, page *BackupPage, c backupCursor, fromStart bool) ([]Backup, backupCursor, bool, error) {
-	o := base
-	o.Limit, o.Offset = limit, c.offset
-	if err := s.list(ctx, &o, page); err != nil {
-		return nil, c, false, err
-	}
-	return advance(page.Backups, c, limit, page.Count, fromStart)
-}
-
-// advance computes the cursor after a page of items and whether to go on.
-func advance(items []Backup, c backupCursor, limit, total int, fromStart bool) ([]Backup, backupCursor, bool, error) {
-	n := len(items)
-	next := c
-	next.seen += n
-	more := n >= limit
-	if c.byOffset {
-		next.offset += n
-		if total > 0 && next.offset >= total {
-			more = false
-		}
-	} else {
-		if fromStart && total > 0 && next.seen >= total {
-			more = false
-		}
-		if n > 0 {
-			last := items[n-1].ID
-			switch {
-			case last == "" && fromStart:
-				// No ID to page after: continue by offset.
-				next.byOffset, next.offset = true, next.seen
-			case last == "" || last == c.marker:
-				return items, next, false, nil
-			default:
-				next.marker = last
+			c = backupCursor{offset: walked, byOffset: true}
+			o.Marker, o.Offset = base.Marker, c.offset
+			if err := s.list(ctx, &o, page); err != nil {
+				return out, err
 			}
 		}
+		items := page.Backups
+		n := len(items)
+		out.Items, out.Total, out.HasTotal = items, page.Count, page.hasCount
+		out.Pos, out.ByOffset = -1, c.byOffset
+		switch {
+		case c.byOffset:
+			out.Next = backupCursor{offset: c.offset + n, byOffset: true}
+			if positioned {
+				out.Pos = c.offset
+			}
+		case n > 0 && items[n-1].ID == "":
+			// No ID to page after: go on by offset.
+			out.Next = backupCursor{offset: walked + n, byOffset: true}
+		case n > 0:
+			out.Next = backupCursor{marker: items[n-1].ID}
+		default:
+			out.Next = c
+		}
+		if !c.byOffset && positioned {
+			out.Pos = walked
+		}
+		return out, nil
 	}
-	return items, next, more && n > 0, nil
+	return core.Walk(ctx, p, start, fetch)
+}
+
+func backupID(b *Backup) string { return b.ID }
+
+// failed is a walk that yields err and nothing else.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
 }
 
 func containsID(items []Backup, id string) bool {

@@ -280,6 +280,8 @@ func kindName(c byte) string {
 		return "a boolean"
 	case '[':
 		return "an array"
+	case '{':
+		return "an object"
 	case 0:
 		return "missing"
 	}
@@ -486,6 +488,7 @@ func keep(v []byte) jsontext.Value {
 func (d *decoder) page(p *BackupPage) error {
 	items := p.Backups[:0]
 	p.Count = 0
+	p.hasList, p.hasCount = false, false
 	ok, err := d.openObject(true, "backup list")
 	if err != nil {
 		return err
@@ -497,6 +500,10 @@ func (d *decoder) page(p *BackupPage) error {
 		}
 		switch d.field(name, pageField) {
 		case pfBackups:
+			p.hasList = true
+			if c := d.next(); c != '[' && c != 'n' {
+				return at("backups", fmt.Errorf("the list is %s, want an array", kindName(c)))
+			}
 			// Size the page once: by the total when it came first (CBR
 			// sends it first), else by the limit the caller asked for.
 			if n := sizeHint(p.Count, p.capHint); cap(items) == 0 && n > 0 {
@@ -511,6 +518,7 @@ func (d *decoder) page(p *BackupPage) error {
 				return at("count", err)
 			}
 			p.Count = int(max(min(n.Int64, 1<<31-1), 0))
+			p.hasCount = n.Valid
 		default:
 			d.value()
 		}

@@ -132,53 +132,81 @@ type OperationLogPage struct {
 }
 
 // List returns one page of tasks, newest first (nil opts: the defaults).
+// Limit is 1 to 1000 (0: the server's default, 1000); outside that it is
+// an error before any request. A 200 without the operation_logs list is a
+// *DecodeError (an *APIError when its body is CBR's error shape). Count is
+// the number of tasks matching in total, or the page's length when the
+// answer gives none.
 func (s *OperationLogsService) List(ctx context.Context, opts *ListOperationLogsOptions) (*OperationLogPage, error) {
+	page, _, err := s.list(ctx, opts)
+	return page, err
+}
+
+// list is List, also reporting whether the answer had a count.
+func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogsOptions) (*OperationLogPage, bool, error) {
 	q := url.Values{}
 	if opts != nil {
 		if opts.Limit < 0 || opts.Offset < 0 {
-			return nil, fmt.Errorf("%s: ListOperationLogsOptions: Limit and Offset must not be negative", providerName)
+			return nil, false, fmt.Errorf("%s: ListOperationLogsOptions: Limit and Offset must not be negative", providerName)
+		}
+		if err := checkLimit("ListOperationLogsOptions", opts.Limit); err != nil {
+			return nil, false, fmt.Errorf("%s: %w", providerName, err)
 		}
 		c := *opts
 		c.StartTime, c.EndTime = utc(c.StartTime), utc(c.EndTime)
 		v, err := core.EncodeQuery(&c)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", providerName, err)
+			return nil, false, fmt.Errorf("%s: %w", providerName, err)
 		}
 		q = v
 	}
 	var out struct {
-		OperationLogs []OperationLog `json:"operation_logs"`
-		Count         Int            `json:"count"`
+		OperationLogs listOf[OperationLog] `json:"operation_logs"`
+		Count         Int                  `json:"count"`
 	}
-	if _, err := s.client.core.Do(ctx, &core.Request{
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Method:     http.MethodGet,
 		Path:       pathOperationLogs,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
-	}, &out); err != nil {
-		return nil, err
+	}, &out)
+	if err != nil {
+		return nil, false, err
 	}
-	if out.OperationLogs == nil {
-		out.OperationLogs = []OperationLog{}
+	if !out.OperationLogs.present {
+		return nil, false, s.client.noList(resp, "operation_logs")
 	}
-	return &OperationLogPage{OperationLogs: out.OperationLogs, Count: int(out.Count.Or(int64(len(out.OperationLogs))))}, nil
+	logs := out.OperationLogs.items
+	if logs == nil {
+		logs = []OperationLog{}
+	}
+	return &OperationLogPage{OperationLogs: logs, Count: int(out.Count.Or(int64(len(logs))))}, out.Count.Valid, nil
 }
 
-// All walks every task matching opts by offset, fetching pages lazily.
-// opts is copied, never changed.
+// All walks every task matching opts by offset, newest first, fetching
+// pages lazily, opts.Limit a page (default 1000). It ends where count
+// says, or without a count at a short or empty page. Tasks started while
+// it walks push older ones onto the next page; those are skipped rather
+// than yielded twice. Any other repeat, or a list that ends short of its
+// count, is a *PagingError. See BackupsService.All for the rest. opts is
+// copied, never changed.
 func (s *OperationLogsService) All(ctx context.Context, opts *ListOperationLogsOptions) iter.Seq2[OperationLog, error] {
 	var base ListOperationLogsOptions
 	if opts != nil {
 		base = *opts
 	}
-	return core.Offset(ctx, base.Offset, base.Limit, func(ctx context.Context, offset, limit int) (core.OffsetPage[OperationLog], error) {
+	if err := checkLimit("ListOperationLogsOptions", base.Limit); err != nil {
+		return failed[OperationLog](fmt.Errorf("%s: %w", providerName, err))
+	}
+	p := core.Paging[OperationLog]{Provider: providerName, List: "operation logs", Limit: pageSize(base.Limit), Key: func(l *OperationLog) string { return l.ID }}
+	return core.Offset(ctx, p, base.Offset, func(ctx context.Context, offset, limit int) (core.Page[OperationLog], error) {
 		o := base
 		o.Offset, o.Limit = offset, limit
-		page, err := s.List(ctx, &o)
+		page, hasCount, err := s.list(ctx, &o)
 		if err != nil {
-			return core.OffsetPage[OperationLog]{}, err
+			return core.Page[OperationLog]{}, err
 		}
-		return core.OffsetPage[OperationLog]{Items: page.OperationLogs, Total: page.Count, HasTotal: true}, nil
+		return core.Page[OperationLog]{Items: page.OperationLogs, Total: page.Count, HasTotal: hasCount}, nil
 	})
 }
 

@@ -149,4 +149,8 @@ type BackupPage struct {
 
 	capHint int               // expected page size, to size Backups once
 	intern  map[string]string // strings shared across the pages of a walk
+	// hasList and hasCount say whether the answer had the backups and
+	// count members (a 200 without its list is an error; without a count
+	// a walk cannot use it).
+	hasList, hasCount bool
 }

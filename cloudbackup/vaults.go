@@ -115,48 +115,77 @@ type VaultPage struct {
 	Count int `json:"count"`
 }
 
-// List returns one page of vaults (nil opts: the defaults).
+// List returns one page of vaults (nil opts: the defaults). Limit is 1 to
+// 1000 (0: the server's default, 1000); outside that it is an error before
+// any request. A 200 without the vaults list is a *DecodeError (an
+// *APIError when its body is CBR's error shape). Count is the number of
+// vaults matching in total, or the page's length when the answer gives
+// none.
 func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, error) {
+	page, _, err := s.list(ctx, opts)
+	return page, err
+}
+
+// list is List, also reporting whether the answer had a count.
+func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, bool, error) {
 	if opts != nil && (opts.Limit < 0 || opts.Offset < 0) {
-		return nil, fmt.Errorf("%s: ListVaultsOptions: Limit and Offset must not be negative", providerName)
+		return nil, false, fmt.Errorf("%s: ListVaultsOptions: Limit and Offset must not be negative", providerName)
+	}
+	if opts != nil {
+		if err := checkLimit("ListVaultsOptions", opts.Limit); err != nil {
+			return nil, false, fmt.Errorf("%s: %w", providerName, err)
+		}
 	}
 	q, err := core.EncodeQuery(opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", providerName, err)
+		return nil, false, fmt.Errorf("%s: %w", providerName, err)
 	}
 	var out struct {
-		Vaults []Vault `json:"vaults"`
-		Count  Int     `json:"count"`
+		Vaults listOf[Vault] `json:"vaults"`
+		Count  Int           `json:"count"`
 	}
-	if _, err := s.client.core.Do(ctx, &core.Request{
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Method:     http.MethodGet,
 		Path:       pathVaults,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
-	}, &out); err != nil {
-		return nil, err
+	}, &out)
+	if err != nil {
+		return nil, false, err
 	}
-	if out.Vaults == nil {
-		out.Vaults = []Vault{}
+	if !out.Vaults.present {
+		return nil, false, s.client.noList(resp, "vaults")
 	}
-	return &VaultPage{Vaults: out.Vaults, Count: int(out.Count.Or(int64(len(out.Vaults))))}, nil
+	vaults := out.Vaults.items
+	if vaults == nil {
+		vaults = []Vault{}
+	}
+	return &VaultPage{Vaults: vaults, Count: int(out.Count.Or(int64(len(vaults))))}, out.Count.Valid, nil
 }
 
-// All walks every vault matching opts by offset, fetching pages lazily.
-// opts is copied, never changed.
+// All walks every vault matching opts by offset, fetching pages lazily,
+// opts.Limit a page (default 1000). It ends where count says, or without
+// a count at a short or empty page; a page that repeats vaults, or a list
+// that ends short of its count, is a *PagingError. See BackupsService.All
+// for the rest. opts is copied, never changed.
 func (s *VaultsService) All(ctx context.Context, opts *ListVaultsOptions) iter.Seq2[Vault, error] {
 	var base ListVaultsOptions
 	if opts != nil {
 		base = *opts
+		base.ResourceIDs = append([]string(nil), opts.ResourceIDs...)
 	}
-	return core.Offset(ctx, base.Offset, base.Limit, func(ctx context.Context, offset, limit int) (core.OffsetPage[Vault], error) {
+	if err := checkLimit("ListVaultsOptions", base.Limit); err != nil {
+		return failed[Vault](fmt.Errorf("%s: %w", providerName, err))
+	}
+	p := core.Paging[Vault]{Provider: providerName, List: "vaults", Limit: pageSize(base.Limit), Key: func(v *Vault) string { return v.ID }}
+	return core.Offset(ctx, p, base.Offset, func(ctx context.Context, offset, limit int) (core.Page[Vault], error) {
 		o := base
 		o.Offset, o.Limit = offset, limit
-		page, err := s.List(ctx, &o)
+		page, hasCount, err := s.list(ctx, &o)
 		if err != nil {
-			return core.OffsetPage[Vault]{}, err
+			return core.Page[Vault]{}, err
 		}
-		return core.OffsetPage[Vault]{Items: page.Vaults, Total: page.Count, HasTotal: true}, nil
+		return core.Page[Vault]{Items: page.Vaults, Total: page.Count, HasTotal: hasCount}, nil
 	})
 }
 

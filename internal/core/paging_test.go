@@ -12,6 +12,11 @@ import (
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
+// strs describes a list of strings, each its own key, paged by limit.
+func strs(limit int) core.Paging[string] {
+	return core.Paging[string]{Provider: "test", List: "items", Limit: limit, Key: func(s *string) string { return *s }}
+}
+
 // list is a server-side list of n items for the pager tests.
 func list(n int) []string {
 	out := make([]string, n)
@@ -31,7 +36,7 @@ func TestOffsetWalksLazily(t *testing.T) {
 		return core.OffsetPage[string]{Items: items[offset:end], Total: len(items), HasTotal: true}, nil
 	}
 	var got []string
-	for v, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+	for v, err := range core.Offset(context.Background(), strs(1000), 0, fetch) {
 		require.NoError(t, err)
 		got = append(got, v)
 	}
@@ -40,7 +45,7 @@ func TestOffsetWalksLazily(t *testing.T) {
 
 	calls = nil
 	n := 0
-	for _, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+	for _, err := range core.Offset(context.Background(), strs(1000), 0, fetch) {
 		require.NoError(t, err)
 		if n++; n == 10 {
 			break
@@ -51,7 +56,7 @@ func TestOffsetWalksLazily(t *testing.T) {
 	// An exact multiple of the page size with a total needs no empty page.
 	calls = nil
 	items = list(2000)
-	for _, err := range core.Offset(context.Background(), 0, 1000, fetch) {
+	for _, err := range core.Offset(context.Background(), strs(1000), 0, fetch) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, []int{0, 1000}, calls)
@@ -66,7 +71,7 @@ func TestOffsetWithoutTotalStopsOnShortPage(t *testing.T) {
 		return core.OffsetPage[string]{Items: items[offset:min(offset+limit, len(items))]}, nil
 	}
 	n := 0
-	for _, err := range core.Offset(context.Background(), 0, 10, fetch) {
+	for _, err := range core.Offset(context.Background(), strs(10), 0, fetch) {
 		require.NoError(t, err)
 		n++
 	}
@@ -86,7 +91,7 @@ func TestWalkErrorYieldedOnceAfterFirstPage(t *testing.T) {
 		return core.OffsetPage[string]{Items: list(limit)}, nil
 	}
 	var items, errs int
-	for v, err := range core.Offset(context.Background(), 0, 5, fetch) {
+	for v, err := range core.Offset(context.Background(), strs(5), 0, fetch) {
 		if err != nil {
 			assert.ErrorIs(t, err, boom)
 			assert.Empty(t, v)
@@ -104,7 +109,7 @@ func TestMarkerWalk(t *testing.T) {
 	t.Parallel()
 	items := list(23)
 	var markers []string
-	fetch := func(_ context.Context, marker string, limit int) ([]string, error) {
+	fetch := func(_ context.Context, marker string, limit int) (core.Page[string], error) {
 		markers = append(markers, marker)
 		start := 0
 		if marker != "" {
@@ -114,10 +119,10 @@ func TestMarkerWalk(t *testing.T) {
 				}
 			}
 		}
-		return items[start:min(start+limit, len(items))], nil
+		return core.Page[string]{Items: items[start:min(start+limit, len(items))]}, nil
 	}
 	var got []string
-	for v, err := range core.Marker(context.Background(), "", 10, func(s string) string { return s }, fetch) {
+	for v, err := range core.Marker(context.Background(), strs(10), "", fetch) {
 		require.NoError(t, err)
 		got = append(got, v)
 	}
@@ -129,17 +134,27 @@ func TestMarkerStopsWhenTheServerMakesNoProgress(t *testing.T) {
 	t.Parallel()
 	calls := 0
 	// A server that ignores the marker returns the same full page forever.
-	fetch := func(context.Context, string, int) ([]string, error) {
+	fetch := func(context.Context, string, int) (core.Page[string], error) {
 		calls++
-		return list(3), nil
+		return core.Page[string]{Items: list(3)}, nil
 	}
 	n := 0
-	for _, err := range core.Marker(context.Background(), "", 3, func(s string) string { return s }, fetch) {
-		require.NoError(t, err)
+	var errs []error
+	for _, err := range core.Marker(context.Background(), strs(3), "", fetch) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		n++
 	}
-	assert.Equal(t, 2, calls, "the second page ends on the same marker: stop rather than loop")
-	assert.Equal(t, 6, n)
+	assert.Equal(t, 2, calls, "the second page repeats the first: stop rather than loop")
+	assert.Equal(t, 3, n, "and its items are not yielded again")
+	require.Len(t, errs, 1)
+	var pe *core.PagingError
+	require.ErrorAs(t, errs[0], &pe)
+	assert.Equal(t, core.FaultRepeatedItems, pe.Fault)
+	assert.Equal(t, 2, pe.Page)
+	assert.Equal(t, `marker "id-2"`, pe.Cursor)
 }
 
 func TestWalkHonorsCancelledContext(t *testing.T) {
@@ -152,7 +167,7 @@ func TestWalkHonorsCancelledContext(t *testing.T) {
 		return core.OffsetPage[string]{Items: list(2)}, nil
 	}
 	var errs []error
-	for _, err := range core.Offset(ctx, 0, 2, fetch) {
+	for _, err := range core.Offset(ctx, strs(2), 0, fetch) {
 		if err != nil {
 			errs = append(errs, err)
 		}
