@@ -91,3 +91,22 @@ func (c backupCursor) String() string {
 	}
 	return "marker " + strconv.Quote(c.marker)
 }
+
+// PagingError is what a walk (All) yields when the server pages
+// inconsistently: a page that repeats items or a cursor, a full page that
+// leads nowhere, a list that runs far past its count or ends short of it.
+// It names the page and where it started; Fault says what was wrong. Get
+// at it with errors.As.
+type PagingError = core.PagingError
+
+// PagingFault says what was wrong with a page (PagingError.Fault).
+type PagingFault = core.PagingFault
+
+// The faults a walk can report.
+const (
+	FaultRepeatedItems   = core.FaultRepeatedItems   // items of this page or the one before again
+	FaultRepeatedCursor  = core.FaultRepeatedCursor  // a marker fetched before
+	FaultNoProgress      = core.FaultNoProgress      // a full page that leads to its own cursor
+	FaultPastCount       = core.FaultPastCount       // far more items than count
+	FaultEndsBeforeCount = core.FaultEndsBeforeCount // an empty page before count
+)
