@@ -108,7 +108,10 @@ func utc(t time.Time) time.Time {
 
 // List returns one page of backups matching opts (nil: the defaults), with
 // Count the total number that match. An empty page has an empty, non-nil
-// Backups.
+// Backups. A Limit outside 0 to 1000 is an error before any request. A 200
+// without the backups list (and without a count of 0) is a *DecodeError,
+// or an *APIError with status 200 when its body is CBR's error shape
+// ({"error_code", "error_msg"}).
 func (s *BackupsService) List(ctx context.Context, opts *ListBackupsOptions) (*BackupPage, error) {
 	page := &BackupPage{}
 	if opts != nil && opts.Limit > 0 {
@@ -133,7 +136,7 @@ func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, pag
 		PathParams: []string{s.client.projectID},
 		Query:      q,
 	}, page)
-	if err == nil && !page.hasList {
+	if err == nil && listMissing(page.hasList, page.hasCount, int64(page.Count)) {
 		return s.client.noList(resp, "backups")
 	}
 	return err

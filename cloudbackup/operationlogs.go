@@ -133,10 +133,10 @@ type OperationLogPage struct {
 
 // List returns one page of tasks, newest first (nil opts: the defaults).
 // Limit is 1 to 1000 (0: the server's default, 1000); outside that it is
-// an error before any request. A 200 without the operation_logs list is a
-// *DecodeError (an *APIError when its body is CBR's error shape). Count is
-// the number of tasks matching in total, or the page's length when the
-// answer gives none.
+// an error before any request. A 200 without the operation_logs list (and
+// without a count of 0) is a *DecodeError, or an *APIError with status 200
+// when its body is CBR's error shape. Count is the number of tasks
+// matching in total, or the page's length when the answer gives none.
 func (s *OperationLogsService) List(ctx context.Context, opts *ListOperationLogsOptions) (*OperationLogPage, error) {
 	page, _, err := s.list(ctx, opts)
 	return page, err
@@ -173,7 +173,7 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 	if err != nil {
 		return nil, false, err
 	}
-	if !out.OperationLogs.present {
+	if listMissing(out.OperationLogs.present, out.Count.Valid, out.Count.Int64) {
 		return nil, false, s.client.noList(resp, "operation_logs")
 	}
 	logs := out.OperationLogs.items

@@ -52,6 +52,14 @@ type errorShape struct {
 	Msg  jsontext.Value `json:"error_msg"`
 }
 
+// listMissing reports whether a list answer lacks its list: it has no list
+// member, and no count of 0 that says the list is empty. Huawei's own SDK
+// models the list members as omitempty, so an empty list may come as
+// {"count": 0}; {"count": 5} or {} without the list is a broken answer.
+func listMissing(present, hasCount bool, count int64) bool {
+	return !present && !(hasCount && count == 0)
+}
+
 // noList is the error for a 2xx list answer without its list member. When
 // the body is the API's error shape (error_code, error_msg), the server
 // reported a failure with a 200: that is an *APIError with the status the

@@ -184,7 +184,8 @@ func TestAllCountMissing(t *testing.T) {
 }
 
 // TestAllAnswerWithoutList: a 200 without the list member is a
-// *DecodeError; one in CBR's error shape is an *APIError.
+// *DecodeError, unless its count is 0; one in CBR's error shape is an
+// *APIError.
 func TestAllAnswerWithoutList(t *testing.T) {
 	t.Parallel()
 	for _, kind := range listKinds {
@@ -199,8 +200,13 @@ func TestAllAnswerWithoutList(t *testing.T) {
 			require.ErrorAs(t, errs[0], &de, "%s %s", kind, body)
 			assert.Equal(t, http.StatusOK, de.StatusCode)
 		}
+		// A count of 0 says the list is empty, list member or not.
+		got, errs := walkList(t, context.Background(), &hostileList{member: kind, body: `{"count": 0}`}, 10)
+		assert.Empty(t, got, kind)
+		assert.Empty(t, errs, kind)
+
 		body := `{"error_code":"BackupService.0002","error_msg":"Internal error","request_id":"r-9"}`
-		got, errs := walkList(t, context.Background(), &hostileList{member: kind, body: body}, 10)
+		got, errs = walkList(t, context.Background(), &hostileList{member: kind, body: body}, 10)
 		assert.Empty(t, got)
 		require.Len(t, errs, 1, kind)
 		var apiErr *cloudbackup.APIError

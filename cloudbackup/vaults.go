@@ -117,10 +117,10 @@ type VaultPage struct {
 
 // List returns one page of vaults (nil opts: the defaults). Limit is 1 to
 // 1000 (0: the server's default, 1000); outside that it is an error before
-// any request. A 200 without the vaults list is a *DecodeError (an
-// *APIError when its body is CBR's error shape). Count is the number of
-// vaults matching in total, or the page's length when the answer gives
-// none.
+// any request. A 200 without the vaults list (and without a count of 0)
+// is a *DecodeError, or an *APIError with status 200 when its body is
+// CBR's error shape. Count is the number of vaults matching in total, or
+// the page's length when the answer gives none.
 func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, error) {
 	page, _, err := s.list(ctx, opts)
 	return page, err
@@ -153,7 +153,7 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 	if err != nil {
 		return nil, false, err
 	}
-	if !out.Vaults.present {
+	if listMissing(out.Vaults.present, out.Count.Valid, out.Count.Int64) {
 		return nil, false, s.client.noList(resp, "vaults")
 	}
 	vaults := out.Vaults.items
