@@ -29,7 +29,10 @@
 //	}
 //
 // All pages lazily by marker (falling back to offset), holds one page at a
-// time and stops when the loop breaks. The list decoder is tuned for 1000
+// time and stops when the loop breaks. It checks every page: a server that
+// repeats items or markers, or whose pages run past or end short of its
+// count, makes the walk end with a *PagingError rather than loop, repeat
+// or stop early in silence. The list decoder is tuned for 1000
 // backups a page and tolerant of the shapes regions send: numbers as
 // strings and back, times with or without fraction and zone, unknown
 // members kept in Extra.

@@ -112,7 +112,7 @@ type ListOperationLogsOptions struct {
 	StartTime           time.Time       `url:"start_time,omitempty" layout:"2006-01-02T15:04:05Z"`
 	EndTime             time.Time       `url:"end_time,omitempty" layout:"2006-01-02T15:04:05Z"` // see StartTime
 	EnterpriseProjectID string          `url:"enterprise_project_id,omitempty"`                  // or AllGrantedEnterpriseProjects
-	Limit               int             `url:"limit,omitempty"`                                  // page size (0: the server's)
+	Limit               int             `url:"limit,omitempty"`                                  // page size, 1 to 1000 (0: the server's, 1000)
 	Offset              int             `url:"offset,omitempty"`                                 // tasks to skip
 	OperationType       OperationType   `url:"operation_type,omitempty"`                         // tasks of one type
 	ProviderID          string          `url:"provider_id,omitempty"`                            // tasks on servers, disks, ...

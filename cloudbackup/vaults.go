@@ -97,7 +97,7 @@ type ListVaultsOptions struct {
 	CloudType           string   `url:"cloud_type,omitempty"`            // public, hybrid
 	EnterpriseProjectID string   `url:"enterprise_project_id,omitempty"` // or AllGrantedEnterpriseProjects
 	ID                  string   `url:"id,omitempty"`                    // one vault
-	Limit               int      `url:"limit,omitempty"`                 // page size (0: the server's)
+	Limit               int      `url:"limit,omitempty"`                 // page size, 1 to 1000 (0: the server's, 1000)
 	Name                string   `url:"name,omitempty"`                  // vaults by name
 	ObjectType          string   `url:"object_type,omitempty"`           // server, disk, turbo
 	Offset              int      `url:"offset,omitempty"`                // vaults to skip
