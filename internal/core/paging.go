@@ -107,7 +107,7 @@ type PagingError struct {
 }
 
 // Error reads like "cloudbackup: listing backups, page 2 (offset 1000):
-// repeated items: backup ID "b1" was on page 1 already".
+// repeated items: "b1" was on page 1 already".
 func (e *PagingError) Error() string {
 	return fmt.Sprintf("%s: listing %s, page %d (%s): %s: %s", e.Provider, e.List, e.Page, e.Cursor, e.Fault, e.Detail)
 }
@@ -226,14 +226,14 @@ func (w *walker[T, C]) checkItems(pg *WalkPage[T, C]) (int, error) {
 			continue
 		}
 		if _, dup := w.cur[k]; dup {
-			return 0, w.fault(FaultRepeatedItems, "%s %q is on the page twice", w.p.List, k)
+			return 0, w.fault(FaultRepeatedItems, "%q is on the page twice", k)
 		}
 		if on, old := w.prev[k]; old {
 			if pg.ByOffset && i == skip {
 				skip++
 				continue
 			}
-			return 0, w.fault(FaultRepeatedItems, "%s %q was on page %d already", w.p.List, k, on)
+			return 0, w.fault(FaultRepeatedItems, "%q was on page %d already", k, on)
 		}
 		w.cur[k] = w.page
 	}

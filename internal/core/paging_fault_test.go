@@ -54,6 +54,7 @@ func TestOffsetServerIgnoresOffset(t *testing.T) {
 		assert.Equal(t, core.FaultRepeatedItems, pe.Fault)
 		assert.Equal(t, 2, pe.Page)
 		assert.Equal(t, "offset 4", pe.Cursor)
+		assert.EqualError(t, pe, "test: listing items, page 2 (offset 4): repeated items: all 4 items were on page 1 already")
 		assert.Equal(t, list(4), items, "each item once")
 		assert.Equal(t, 2, calls)
 	}
