@@ -146,6 +146,10 @@ func WithTokenRenewal(before time.Duration) Option {
 // WithHTTPClient sends requests (IAM logins included) through hc: its
 // transport, TLS settings, proxy and per-attempt Timeout. The default is a
 // client with its own clone of http.DefaultTransport.
+// hc's CheckRedirect decides whether to follow a redirect, but a hop to
+// another host never carries the client's credentials, and a request with
+// a body (a login, a restore) is not sent there: the 3xx is returned as an
+// *APIError naming its Location. The default client follows no redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		return o.SetHTTPClient(hc)

@@ -37,6 +37,10 @@ func DefaultPollSchedule() []time.Duration {
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS
 // settings and timeout). The client is used as it is, never modified.
+// hc's CheckRedirect decides whether to follow a redirect, but a hop to
+// another host never carries the client's credentials, and a request with
+// a body (a login, a restore) is not sent there: the 3xx is returned as an
+// *APIError naming its Location. The default client follows no redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		return o.SetHTTPClient(hc)

@@ -110,6 +110,10 @@ func WithTimeZone(loc *time.Location) Option {
 // proxy and per-attempt Timeout). The default is a client with its own
 // clone of http.DefaultTransport. It conflicts with the TLS options:
 // configure TLS on hc's transport instead.
+// hc's CheckRedirect decides whether to follow a redirect, but a hop to
+// another host never carries the client's credentials, and a request with
+// a body (a login, a restore) is not sent there: the 3xx is returned as an
+// *APIError naming its Location. The default client follows no redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		return o.SetHTTPClient(hc)

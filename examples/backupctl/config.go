@@ -505,12 +505,16 @@ func urlWhat(provider string) string {
 // checkURL rejects what cannot be an API root: no http(s) scheme, no host,
 // credentials in it.
 func checkURL(raw string) error {
-	// A URL with an @ may hold a password: it is not repeated.
-	show := strconv.Quote(raw)
-	if strings.Contains(raw, "@") {
-		show = "the URL"
-	}
 	u, err := url.Parse(raw)
+	// A URL with an @ may hold a password, its query or fragment an API
+	// key: such a URL is named by its scheme and host only, or not at all.
+	show := strconv.Quote(raw)
+	if strings.ContainsAny(raw, "@?#") {
+		show = "the URL"
+		if err == nil && u.Host != "" {
+			show = strconv.Quote(u.Scheme + "://" + u.Host)
+		}
+	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s is not a URL", show)

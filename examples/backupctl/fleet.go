@@ -90,7 +90,9 @@ func (s *session) httpClient(ctx context.Context, a *account) (*http.Client, err
 		}
 	}
 	s.release(ctx, tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}, nil
+	// Like the SDK's own client, follow no redirect: the 3xx is reported
+	// with its Location, and no credential or body goes to another host.
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, nil
 }
 
 // accountRef is an account inventory and freshness walk, opened only when

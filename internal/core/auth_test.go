@@ -263,6 +263,8 @@ func TestNoSecretInLogsErrorsOrPrintedValues(t *testing.T) {
 	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x", Query: map[string][]string{"token": {secrets[2]}}}, nil)
 	require.Error(t, err)
 	printed.WriteString(err.Error())
+	// Base URL errors, redirects, undecodable and failed logins.
+	printed.WriteString(moreErrorPaths(t, logger))
 
 	logMu.Lock()
 	out := logs.String() + printed.String()

@@ -96,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 		provider:   cfg.Provider,
 		base:       base.String(),
 		httpClient: hc,
-		sender:     passthroughClient(hc),
+		sender:     passthroughClient(guardRedirects(hc, base)),
 		userAgent:  ua,
 		retry:      retry,
 		log:        cfg.Logger,
@@ -109,30 +109,33 @@ func New(cfg Config) (*Client, error) {
 
 // NewHTTPClient returns an *http.Client with its own clone of
 // http.DefaultTransport, so that clients share no connection pool or
-// settings with the rest of the program.
+// settings with the rest of the program. It follows no redirect: a 3xx
+// answer is an *APIError naming its Location.
 func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), CheckRedirect: noRedirects}
 }
 
 // ParseBaseURL checks that raw is an absolute http(s) URL without
-// credentials, query or fragment, and strips a trailing slash.
+// credentials, query or fragment, and strips a trailing slash. Its errors
+// name the scheme and host and what is wrong, never the user info, path or
+// query (which may hold a password or an API key).
 func ParseBaseURL(raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, errors.New("base URL is empty")
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("base URL %q: %w", raw, err)
+		return nil, fmt.Errorf("base URL is not a valid URL: %s", parseErrorText(err))
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("base URL %q: scheme must be http or https", raw)
+		return nil, fmt.Errorf("base URL %s: scheme must be http or https", urlShown(u))
 	case u.Host == "":
-		return nil, fmt.Errorf("base URL %q: no host", raw)
+		return nil, fmt.Errorf("base URL %s: no host", urlShown(u))
 	case u.User != nil:
-		return nil, fmt.Errorf("base URL %s: holds credentials; pass them as an option instead", RedactURL(u))
+		return nil, fmt.Errorf("base URL %s: holds credentials; pass them as an option instead", urlShown(u))
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("base URL %q: must not have a query or fragment", raw)
+		return nil, fmt.Errorf("base URL %s: must not have a query or fragment", urlShown(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
@@ -141,11 +144,11 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 
 // passthroughClient wraps the caller's client so that go-retryablehttp's
 // CloseIdleConnections calls (made when retries run out or a wait is
-// cancelled) cannot empty the caller's connection pool. Redirects are the
-// caller's client's business.
+// cancelled) cannot empty the caller's connection pool. Redirects are
+// followed, or not, by hc (see guardRedirects), never by this wrapper.
 func passthroughClient(hc *http.Client) *http.Client {
 	return &http.Client{
-		Transport:     roundTripFunc(hc.Do),
+		Transport:     roundTripFunc(func(r *http.Request) (*http.Response, error) { return doOnly(hc, r) }),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
@@ -178,6 +181,8 @@ type Response struct {
 	URL    string
 	// Attempts is how many times the request was sent.
 	Attempts int
+
+	sensitive bool // the call's answer may hold credentials (Request.Sensitive)
 }
 
 // Do sends r and, for a 2xx answer with a body, decodes it into out (when
@@ -249,7 +254,7 @@ func (c *Client) Decode(resp *Response, format Format, out any) error {
 
 // DecodeError wraps err, a failure to read resp's body, in a *DecodeError.
 func (c *Client) DecodeError(resp *Response, err error) *DecodeError {
-	return &DecodeError{
+	e := &DecodeError{
 		Provider:    c.provider,
 		Method:      resp.Method,
 		URL:         resp.URL,
@@ -258,15 +263,23 @@ func (c *Client) DecodeError(resp *Response, err error) *DecodeError {
 		Snippet:     snippet(resp.Body, maxSnippet),
 		Err:         err,
 	}
+	if resp.sensitive {
+		e.Snippet, e.Withheld, e.Err = "", true, withheldDecodeError{err}
+	}
+	return e
 }
 
 // APIError builds the *APIError for resp with the given status (a 2xx
 // answer whose body reports an error passes the status the body states).
 func (c *Client) APIError(resp *Response, status int) *APIError {
-	e := NewAPIError(c.provider, resp.Method, resp.URL, status, resp.Header, resp.Body)
+	body := resp.Body
+	if resp.sensitive {
+		body = redactFields(body)
+	}
+	e := NewAPIError(c.provider, resp.Method, resp.URL, status, resp.Header, body)
 	e.Attempts = resp.Attempts
 	if c.parseError != nil {
-		c.parseError(e, resp.Body)
+		c.parseError(e, body)
 	}
 	return e
 }
@@ -404,9 +417,13 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		Method:     r.Method,
 		URL:        redacted,
 		Attempts:   max(attempts, 1),
+		sensitive:  r.sensitive(),
 	}
 	if err != nil {
 		return resp, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: resp.Attempts, Err: fmt.Errorf("reading response: %w", err)}
+	}
+	if isRedirect(hresp.StatusCode) && hresp.Header.Get("Location") != "" {
+		return resp, last, c.redirectError(hresp, resp, body != nil)
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return resp, last, c.APIError(resp, hresp.StatusCode)

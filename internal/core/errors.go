@@ -48,10 +48,16 @@ type APIError struct {
 	Fields map[string][]string
 	// RequestID is the server's request id, from the response headers or body.
 	RequestID string
-	// Body is the start of the response body (at most 4 KiB).
+	// Body is the start of the response body (at most 4 KiB). For a login
+	// or token exchange, values of fields named like credentials (token,
+	// password, secret, ...) are REDACTED; a redirect keeps no body.
 	Body string
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// Location is where a 3xx answer pointed, with credentials removed. The
+	// SDK's own HTTP client follows no redirect, and no client sends
+	// credentials or a request body to another host (see WithHTTPClient).
+	Location string
 }
 
 // Error reads like "onapp: GET /backups/7.json: 404 Not Found: Backup not found".
@@ -102,9 +108,13 @@ type DecodeError struct {
 	URL         string
 	StatusCode  int
 	ContentType string
-	// Snippet is the start of the body (at most 256 bytes).
+	// Snippet is the start of the body (at most 256 bytes); empty when
+	// Withheld.
 	Snippet string
-	Err     error
+	// Withheld reports that the body is not shown because the call was a
+	// login or token exchange, whose answer may hold credentials.
+	Withheld bool
+	Err      error
 }
 
 func (e *DecodeError) Error() string {
@@ -112,8 +122,12 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "none"
 	}
-	return fmt.Sprintf("%s: %s %s: cannot decode %d response (content type %s, body starts %q): %v",
-		e.Provider, e.Method, urlPath(e.URL), e.StatusCode, ct, e.Snippet, e.Err)
+	body := fmt.Sprintf("body starts %q", e.Snippet)
+	if e.Withheld {
+		body = "body withheld: it may hold credentials"
+	}
+	return fmt.Sprintf("%s: %s %s: cannot decode %d response (content type %s, %s): %v",
+		e.Provider, e.Method, urlPath(e.URL), e.StatusCode, ct, body, e.Err)
 }
 
 // Unwrap returns the decoder's error.

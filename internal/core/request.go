@@ -67,6 +67,11 @@ type Request struct {
 	Idempotency Idempotency
 	// NoAuth sends the request without credentials (a login call).
 	NoAuth bool
+	// Sensitive marks a call whose answer may hold credentials (a login, a
+	// token exchange): its DecodeErrors withhold the body and its APIErrors
+	// redact credential fields. NoAuth calls (logins, logouts that send the
+	// token themselves) are always treated as Sensitive.
+	Sensitive bool
 }
 
 func (r *Request) idempotent() bool {
