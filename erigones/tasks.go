@@ -26,6 +26,7 @@ type Task struct {
 	client *Client
 	dc     string
 	first  TaskResult
+	origin *createOrigin // set by Backups.Create, for Created
 }
 
 // ID returns the task id, such as "1e1d1-6f75849b-11b8-4bf1-8f66".
@@ -76,8 +77,13 @@ func (r *TaskResult) Decode(v any) error {
 	return codec.UnmarshalJSON(r.Result, v)
 }
 
-// TaskOutput is the result of a backup task: {"message": "Backup
-// successfully created", "returncode": 0, "detail": "name=…, disk_id=1"}.
+// TaskOutput is the result of a finished backup task: {"message":
+// "Backup successfully created", "returncode": 0, "detail": "rc=0,
+// time_elapsed=12, backup_snapshot_size=41843149"}. On success detail
+// holds only esbackup's msg, rc, time_elapsed, size and
+// backup_snapshot_size (esdc-ce api/vm/backup/tasks.py): it never names the
+// backup (use BackupsService.Created). On failure message is the command's
+// stderr and detail "Got bad return code (N). Error: …".
 type TaskOutput struct {
 	// Message says what happened.
 	Message string `json:"message"`
@@ -113,8 +119,8 @@ func (r *TaskResult) Output() TaskOutput {
 	return o
 }
 
-// DetailValue returns the value of key in Detail ("name=daily-20131014_133701,
-// disk_id=1" has name and disk_id), without surrounding quotes.
+// DetailValue returns the value of key in Detail ("rc=0, time_elapsed=12,
+// size=41843149" has rc, time_elapsed and size), without surrounding quotes.
 func (o TaskOutput) DetailValue(key string) (string, bool) {
 	for part := range strings.SplitSeq(o.Detail, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")

@@ -481,6 +481,20 @@ func (s *Server) AddVM(v VM) error {
 	return s.st.addVM(v)
 }
 
+// SetWorkerResponding makes the task queue worker of a backup node answer
+// pings or not. While it does not, every backup task for that node is
+// refused with 400 FAILURE "Task queue worker (backup@<node>) is not
+// responding!", as que/tasks.py execute answers.
+func (s *Server) SetWorkerResponding(hostname string, responding bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.node(hostname) == nil {
+		return fmt.Errorf("erigonestest: no node %q", hostname)
+	}
+	s.st.workersDown[hostname] = !responding
+	return nil
+}
+
 // SetVMStatus changes a VM's status (VMRunning, VMStopped, …).
 func (s *Server) SetVMStatus(hostname, status string) error {
 	s.mu.Lock()
