@@ -347,7 +347,7 @@ func callCases() []callCase {
 			reply: reply{http.StatusGone, `{"status": "REVOKED", "result": null, "task_id": "` + taskID + `"}`},
 			body:  `{"dc": "lab"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Task(taskID, "lab").Cancel(ctx)
+				return c.Task(taskID, "lab").Cancel(ctx, nil)
 			},
 			check: func(t *testing.T, got any) {
 				r := got.(*erigones.TaskResult)

@@ -250,6 +250,21 @@ func (e *ValidationError) Error() string {
 // field maps, including one under "detail"), and a task result's
 // "detail" comes before its "message".
 func parseAPIError(e *APIError, body []byte) {
+	// A bare field map may name a field "status" (the task log's filters,
+	// esdc-ce api/task/task_log.py), which the core reads as an envelope's.
+	var bare struct {
+		Status []string `json:"status"`
+	}
+	if codec.UnmarshalJSON(body, &bare) == nil && len(bare.Status) > 0 && e.Fields["status"] == nil {
+		if e.Fields == nil {
+			e.Fields = map[string][]string{}
+		}
+		e.Fields["status"] = bare.Status
+		for _, m := range bare.Status {
+			e.Messages = append(e.Messages, "status: "+m)
+		}
+		e.Message = strings.Join(e.Messages, "; ")
+	}
 	var env struct {
 		TaskID codec.String   `json:"task_id"`
 		Result jsontext.Value `json:"result"`

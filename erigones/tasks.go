@@ -236,17 +236,32 @@ func (t *Task) Done(ctx context.Context) (bool, error) {
 
 // cancelBody is the body of a cancel call.
 type cancelBody struct {
-	DC string `json:"dc,omitzero"`
+	Force bool   `json:"force,omitzero"`
+	DC    string `json:"dc,omitzero"`
 }
 
-// Cancel asks the server to revoke the task (PUT /api/task/<id>/cancel/)
-// and returns its state afterwards: REVOKED when the cancel took effect,
-// or SUCCESS or FAILURE when the task ended first. A task that is no
-// longer pending answers 406 (IsNotAcceptable).
-func (t *Task) Cancel(ctx context.Context) (*TaskResult, error) {
+// TaskCancelOptions are the parameters of Cancel. Nil means a plain cancel.
+type TaskCancelOptions struct {
+	// Force kills a running task's command with SIGKILL instead of SIGTERM
+	// (esdc-ce api/task/task_views.py task_cancel, api/task/utils.py
+	// cancel_task).
+	Force bool
+}
+
+// Cancel asks the server to revoke the task (PUT /api/task/<id>/cancel/,
+// with {"force": true} when opts.Force) and returns its state afterwards:
+// REVOKED when the cancel took effect, or SUCCESS or FAILURE when the task
+// ended first. A task that is not a running task of the user in the
+// task's datacenter answers 406 (IsNotAcceptable). The server waits a
+// second before it answers.
+func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult, error) {
+	body := cancelBody{DC: t.dc}
+	if opts != nil {
+		body.Force = opts.Force
+	}
 	return t.poll(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathTaskCancel, PathParams: []string{t.ID()},
-		Body: cancelBody{DC: t.dc},
+		Body: body,
 	})
 }
 
