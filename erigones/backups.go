@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/backupsdk/backupsdk/internal/core"
 )
@@ -24,6 +26,17 @@ type BackupListOptions struct {
 	Define string `url:"define,omitempty"`
 	// VM keeps the backups of one original VM hostname; node lists only.
 	VM string `url:"vm,omitempty"`
+	// WithoutVM keeps the backups whose VM no longer exists (vm sent
+	// empty; api/vm/backup/vm_backup_list.py filter_backup_vm); node lists
+	// only, and not with VM.
+	WithoutVM bool `url:"-"`
+	// OriginalHostname reads the vm argument of a per-VM list as the
+	// original hostname of the backups even when a VM of that name exists
+	// now (the server's "hostname" parameter): the only way to reach a
+	// deleted VM's backups once a new VM reuses its name. Without it an
+	// existing VM's own backups are listed, and a name no VM has is
+	// already read as an original hostname.
+	OriginalHostname bool `url:"-"`
 	// Extended asks for extended output; for backups the server treats it
 	// as full output. Object lists only: the names calls never send it.
 	Extended bool `url:"extended,omitempty"`
@@ -43,9 +56,12 @@ func (o *BackupListOptions) dc() string {
 }
 
 // List returns the backups of a VM with all their details, newest first
-// by default (GET /api/vm/<vm>/backup/?full=true). vm is the original
-// hostname or uuid: backups of a deleted VM are found by its hostname. The
-// list is empty, not nil, when there are none.
+// by default (GET /api/vm/<vm>/backup/?full=true). vm is the VM's hostname
+// or uuid, or the original hostname of backups whose VM is gone: a name no
+// VM has is no error but lists the backups made under that name (empty
+// when there are none; api/vm/backup/vm_backup_list.py). See
+// BackupListOptions.OriginalHostname. The list is empty, not nil, when
+// there are none.
 func (s *BackupsService) List(ctx context.Context, vm string, opts *BackupListOptions) ([]Backup, error) {
 	return s.client.backups(ctx, pathVMBackups, vm, opts, true)
 }
@@ -54,15 +70,37 @@ func (s *BackupsService) List(ctx context.Context, vm string, opts *BackupListOp
 // /api/vm/<vm>/backup/, the server's default output).
 func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupListOptions) ([]string, error) {
 	c := s.client
-	q, err := c.listQuery(opts, false, opts.dc(), true)
+	q, err := c.backupListQuery(opts, false, vm, true)
 	if err != nil {
 		return nil, err
 	}
 	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
 }
 
+// backupListQuery is listQuery with the backup lists' own parameters: vm
+// empty for WithoutVM (node lists, dcBound false) and hostname for
+// OriginalHostname (per-VM lists, dcBound true).
+func (c *Client) backupListQuery(opts *BackupListOptions, full bool, host string, perVM bool) (url.Values, error) {
+	q, err := c.listQuery(opts, full, opts.dc(), perVM)
+	if err != nil || opts == nil {
+		return q, err
+	}
+	switch {
+	case opts.WithoutVM && perVM:
+		return nil, errors.New("erigones: BackupListOptions.WithoutVM: node lists only")
+	case opts.WithoutVM && opts.VM != "":
+		return nil, errors.New("erigones: BackupListOptions: WithoutVM and VM exclude each other")
+	case opts.WithoutVM:
+		q.Set("vm", "")
+	}
+	if opts.OriginalHostname && perVM {
+		q.Set("hostname", host) // the server checks only that the parameter is present
+	}
+	return q, nil
+}
+
 func (c *Client) backups(ctx context.Context, path, host string, opts *BackupListOptions, dcBound bool) ([]Backup, error) {
-	q, err := c.listQuery(opts, true, opts.dc(), dcBound)
+	q, err := c.backupListQuery(opts, true, host, dcBound)
 	if err != nil {
 		return nil, err
 	}
@@ -80,21 +118,42 @@ func (c *Client) backups(ctx context.Context, path, host string, opts *BackupLis
 type BackupGetOptions struct {
 	// DiskID is the original disk (from 1); 0 means 1.
 	DiskID int `url:"disk_id,omitempty"`
+	// OriginalHostname reads vm as the backup's original hostname even
+	// when a VM of that name exists now (see BackupListOptions).
+	OriginalHostname bool `url:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `url:"dc,omitempty"`
 }
 
-// Get returns one backup (GET /api/vm/<vm>/backup/<name>/). A missing
-// backup is a 404 (IsNotFound).
+// backupGetQuery is BackupGetOptions in the query.
+type backupGetQuery struct {
+	DiskID   int    `url:"disk_id,omitempty"`
+	Hostname string `url:"hostname,omitempty"`
+}
+
+// originalHostname is the value of the server's "hostname" parameter:
+// only its presence matters (api/vm/backup/vm_backup.py).
+func originalHostname(on bool, vm string) string {
+	if on {
+		return vm
+	}
+	return ""
+}
+
+// Get returns one backup (GET /api/vm/<vm>/backup/<name>/). vm is the VM,
+// or the original hostname of a backup whose VM is gone. A missing backup
+// is a 404 (IsNotFound); so is a disk the VM does not have (the server
+// checks only that disk_id is above 0).
 func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *BackupGetOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
-	var dc string
+	var o BackupGetOptions
 	if opts != nil {
-		dc = opts.DC
+		o = *opts
 	}
-	return getObject[Backup](ctx, s.client, pathVMBackup, []string{vm, name}, opts, dc)
+	q := backupGetQuery{DiskID: o.DiskID, Hostname: originalHostname(o.OriginalHostname, vm)}
+	return getObject[Backup](ctx, s.client, pathVMBackup, []string{vm, name}, q, o.DC)
 }
 
 // BackupCreateOptions are the parameters of Create. Nil means disk 1, no note.
@@ -108,12 +167,17 @@ type BackupCreateOptions struct {
 }
 
 // Create starts a backup of a VM disk now, as the backup definition named
-// definition describes (POST /api/vm/<vm>/backup/<definition>/). The backup
-// is named "<definition>-YYYYmmdd_HHMMSS" (UTC); the finished task's
-// Output().DetailValue("name") tells it. Errors before the task starts:
-// 404 VM or definition not found, 406 backup already exists, 412 invalid
-// disk_id, 417 DC backup size limit reached, 423 node or VM not
-// operational or a backup task already running, 428 VM not installed.
+// definition describes (POST /api/vm/<vm>/backup/<definition>/), and
+// returns its task. The server names the backup
+// "<definition>-YYYYmmdd_HHMMSS" (its UTC clock) but says so neither in
+// this answer nor in the task's result: after task.Wait succeeds, Created
+// returns the new Backup (CreateAndWait does all three). Errors before the
+// task starts: 404 VM or definition not found, 406 backup already exists
+// (one per definition, disk and second), 412 invalid disk_id, 417 DC backup
+// size limit reached, 423 node or VM not operational, 428 VM not
+// installed, and 400 when another backup task of the disk holds its lock
+// (IsTaskAlreadyRunning) or the backup node's worker does not answer
+// (IsWorkerNotResponding); IsLocked covers the 423 and both 400s.
 func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Task, error) {
 	if err := ValidateDefinitionName(definition); err != nil {
 		return nil, err
@@ -124,9 +188,15 @@ func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts
 		body = *opts
 	}
 	body.DC = c.pickDC(body.DC)
-	return c.async(ctx, &core.Request{
+	sent := time.Now()
+	task, resp, err := c.asyncResp(ctx, &core.Request{
 		Method: http.MethodPost, Path: pathVMBackup, PathParams: []string{vm, definition}, Body: body,
 	}, body.DC)
+	if err != nil {
+		return nil, err
+	}
+	task.origin = newCreateOrigin(vm, definition, body, sent, time.Now(), resp)
+	return task, nil
 }
 
 // BackupRestoreOptions are the parameters of Restore. The server requires
@@ -142,6 +212,9 @@ type BackupRestoreOptions struct {
 	// means the server's default, true. With false a disk that has
 	// snapshots is refused (417).
 	Force *bool `json:"force,omitzero"`
+	// OriginalHostname reads vm as the backup's original hostname even
+	// when a VM of that name exists now (see BackupListOptions).
+	OriginalHostname bool `json:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `json:"dc,omitzero"`
 }
@@ -157,11 +230,15 @@ func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *Bac
 		return nil, err
 	}
 	c := s.client
-	var body BackupRestoreOptions
+	var body struct {
+		BackupRestoreOptions `json:",inline"`
+		Hostname             string `json:"hostname,omitzero"`
+	}
 	if opts != nil {
-		body = *opts
+		body.BackupRestoreOptions = *opts
 	}
 	body.DC = c.pickDC(body.DC)
+	body.Hostname = originalHostname(body.OriginalHostname, vm)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
 		Idempotency: core.NotIdempotent,
@@ -172,14 +249,18 @@ func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *Bac
 type BackupNoteOptions struct {
 	// DiskID is the backup's original disk (from 1); 0 means 1.
 	DiskID int
+	// OriginalHostname reads vm as the backup's original hostname even
+	// when a VM of that name exists now (see BackupListOptions).
+	OriginalHostname bool
 	// DC overrides the client's default datacenter.
 	DC string
 }
 
 type noteBody struct {
-	Note   string `json:"note"`
-	DiskID int    `json:"disk_id,omitzero"`
-	DC     string `json:"dc,omitzero"`
+	Note     string `json:"note"`
+	DiskID   int    `json:"disk_id,omitzero"`
+	Hostname string `json:"hostname,omitzero"`
+	DC       string `json:"dc,omitzero"`
 }
 
 // UpdateNote replaces a backup's note ("" clears it) and returns the backup
@@ -193,6 +274,7 @@ func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, 
 	body := noteBody{Note: note}
 	if opts != nil {
 		body.DiskID, body.DC = opts.DiskID, opts.DC
+		body.Hostname = originalHostname(opts.OriginalHostname, vm)
 	}
 	body.DC = c.pickDC(body.DC)
 	var out Backup
@@ -208,6 +290,9 @@ func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, 
 type BackupDeleteOptions struct {
 	// DiskID is the backups' original disk (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
+	// OriginalHostname reads vm as the backups' original hostname even
+	// when a VM of that name exists now (see BackupListOptions).
+	OriginalHostname bool `json:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `json:"dc,omitzero"`
 }
@@ -221,11 +306,15 @@ func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *Back
 		return nil, err
 	}
 	c := s.client
-	var body BackupDeleteOptions
+	var body struct {
+		BackupDeleteOptions `json:",inline"`
+		Hostname            string `json:"hostname,omitzero"`
+	}
 	if opts != nil {
-		body = *opts
+		body.BackupDeleteOptions = *opts
 	}
 	body.DC = c.pickDC(body.DC)
+	body.Hostname = originalHostname(body.OriginalHostname, vm)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
 		Idempotency: core.NotIdempotent,
@@ -235,6 +324,7 @@ func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *Back
 type deleteManyBody struct {
 	Bkpnames []string `json:"bkpnames"`
 	DiskID   int      `json:"disk_id,omitzero"`
+	Hostname string   `json:"hostname,omitzero"`
 	DC       string   `json:"dc,omitzero"`
 }
 
@@ -255,6 +345,7 @@ func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []stri
 	body := deleteManyBody{Bkpnames: append([]string(nil), names...)}
 	if opts != nil {
 		body.DiskID, body.DC = opts.DiskID, opts.DC
+		body.Hostname = originalHostname(opts.OriginalHostname, vm)
 	}
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{

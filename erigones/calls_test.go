@@ -104,7 +104,7 @@ func callCases() []callCase {
 			},
 			check: func(t *testing.T, got any) {
 				d := got.(*erigones.BackupDefinition)
-				assert.Equal(t, 2, d.DiskID)
+				assert.Equal(t, int64(2), d.DiskID.Or(0))
 				assert.Equal(t, int64(3), d.Backups.Or(0))
 			},
 		},
@@ -122,7 +122,9 @@ func callCases() []callCase {
 					Desc: "weekly file", Fsfreeze: true, DC: "lab",
 				})
 			},
-			check: func(t *testing.T, got any) { assert.Equal(t, 30, got.(*erigones.BackupDefinition).Retention) },
+			check: func(t *testing.T, got any) {
+				assert.Equal(t, int64(30), got.(*erigones.BackupDefinition).Retention.Or(0))
+			},
 		},
 		{
 			name: "definition create with server defaults", method: http.MethodPost, path: "/vm/web01.example.com/define/backup/daily/",
@@ -145,7 +147,9 @@ func callCases() []callCase {
 					Desc: erigones.Ptr(""), Node: "node98.example.com", Zpool: "tank", Fsfreeze: erigones.Ptr(false),
 				})
 			},
-			check: func(t *testing.T, got any) { assert.Equal(t, "0 4 * * *", got.(*erigones.BackupDefinition).Schedule) },
+			check: func(t *testing.T, got any) {
+				assert.Equal(t, "0 4 * * *", got.(*erigones.BackupDefinition).Schedule.Or(""))
+			},
 		},
 		{
 			name: "definition update bwlimit only", method: http.MethodPut, path: "/vm/web01.example.com/define/backup/daily/",
@@ -233,7 +237,9 @@ func callCases() []callCase {
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
 				return c.Backups.UpdateNote(ctx, vmHost, "daily-20131014_133701", "", &erigones.BackupNoteOptions{DiskID: 3})
 			},
-			check: func(t *testing.T, got any) { assert.Equal(t, "", got.(*erigones.Backup).Note) },
+			check: func(t *testing.T, got any) {
+				assert.Equal(t, erigones.String{String: "", Valid: true}, got.(*erigones.Backup).Note)
+			},
 		},
 		{
 			name: "backup delete", method: http.MethodDelete, path: "/vm/web01.example.com/backup/daily-20131014_133701/",
@@ -341,7 +347,7 @@ func callCases() []callCase {
 			reply: reply{http.StatusGone, `{"status": "REVOKED", "result": null, "task_id": "` + taskID + `"}`},
 			body:  `{"dc": "lab"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Task(taskID, "lab").Cancel(ctx)
+				return c.Task(taskID, "lab").Cancel(ctx, nil)
 			},
 			check: func(t *testing.T, got any) {
 				r := got.(*erigones.TaskResult)

@@ -232,18 +232,24 @@ func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
 // async sends a call that may start a task and returns the task: pending
 // (201 PENDING), or already final when the server finished it at once.
 func (c *Client) async(ctx context.Context, r *core.Request, dc string) (*Task, error) {
+	t, _, err := c.asyncResp(ctx, r, dc)
+	return t, err
+}
+
+// asyncResp is async that also returns the answer.
+func (c *Client) asyncResp(ctx context.Context, r *core.Request, dc string) (*Task, *core.Response, error) {
 	env, resp, err := c.call(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, resp, err
 	}
 	if env.TaskID == "" && !env.Status.Final() {
-		return nil, c.core.DecodeError(resp, errors.New("pending answer without a task_id"))
+		return nil, resp, c.core.DecodeError(resp, errors.New("pending answer without a task_id"))
 	}
 	return &Task{
 		client: c,
 		dc:     dc,
 		first:  TaskResult{TaskID: env.TaskID, Status: env.Status, Result: env.Result},
-	}, nil
+	}, resp, nil
 }
 
 // Task returns a handle on a task started earlier (by this or another

@@ -77,7 +77,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 					assert.Equal(t, defs[vm], ds, "goroutine %d: definitions of %s", g, vm)
 				}
 				want := all[g%len(all)]
-				one, err := c.Backups.Get(ctx, want.Hostname, want.Name, &erigones.BackupGetOptions{DiskID: want.DiskID})
+				one, err := c.Backups.Get(ctx, want.Hostname, want.Name, &erigones.BackupGetOptions{DiskID: int(want.DiskID.Or(0))})
 				if assert.NoError(t, err, "goroutine %d: get %s", g, want.Name) {
 					assert.Equal(t, want.Name, one.Name)
 					assert.Equal(t, want.Status, one.Status)
@@ -97,13 +97,13 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 		for g, b := range backups[vms[0]] {
 			notes.Go(func() {
 				note := fmt.Sprintf("round %d goroutine %d", r, g)
-				got, err := c.Backups.UpdateNote(ctx, b.Hostname, b.Name, note, &erigones.BackupNoteOptions{DiskID: b.DiskID})
+				got, err := c.Backups.UpdateNote(ctx, b.Hostname, b.Name, note, &erigones.BackupNoteOptions{DiskID: int(b.DiskID.Or(0))})
 				if assert.NoError(t, err, "note on %s", b.Name) {
-					assert.Equal(t, note, got.Note)
+					assert.Equal(t, note, got.Note.Or(""))
 				}
-				again, err := c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.BackupGetOptions{DiskID: b.DiskID})
+				again, err := c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.BackupGetOptions{DiskID: int(b.DiskID.Or(0))})
 				if assert.NoError(t, err, "read back %s", b.Name) {
-					assert.Equal(t, note, again.Note)
+					assert.Equal(t, note, again.Note.Or(""))
 				}
 			})
 		}

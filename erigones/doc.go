@@ -27,7 +27,10 @@
 //	if err != nil {
 //		return err // *erigones.TaskFailedError, *erigones.TaskRevokedError, ctx's error …
 //	}
-//	name, _ := res.Output().DetailValue("name")
+//	b, err := c.Backups.Created(ctx, task) // the result does not name the backup
+//
+// (Backups.CreateAndWait does the three steps.) When a task fails,
+// Client.TaskLog shows what the server logged about it.
 //
 // Authentication is by API key (WithAPIKey, header ES-API-KEY) or by
 // username and password (WithLogin): the client logs in to a token, sends
@@ -36,8 +39,10 @@
 //
 // Errors: every failed answer is an *APIError (errors.As) with the status,
 // the server's messages and, for a 400 FAILURE, the field messages in
-// Fields; IsNotFound, IsConflict, IsLocked, IsTaskAlreadyRunning and the
-// other predicates test the common cases. Names no server accepts are
+// Fields; IsNotFound, IsConflict, IsLocked, IsTaskAlreadyRunning,
+// IsWorkerNotResponding and the other predicates test the common cases.
+// Optional values of objects are tolerant types (Int, Bool, String, Time)
+// that keep null and absent apart from zero and accept numbers sent as text. Names no server accepts are
 // refused before sending with a *ValidationError.
 //
 // Package erigonestest provides an in-memory fake server for tests.

@@ -45,6 +45,10 @@ type Int = codec.Int
 // backup's creation time.
 type Time = codec.Time
 
+// Bool is a boolean the server may send as true/false or as text ("true",
+// "1"), or not at all (Valid false), such as a definition's active flag.
+type Bool = codec.Bool
+
 // String is text that may be absent or null (Valid false), such as the VM
 // of a backup whose server was deleted.
 type String = codec.String
@@ -81,8 +85,11 @@ func IsAlreadyExists(err error) bool {
 func IsConflict(err error) bool { return core.IsConflict(err) }
 
 // IsTaskAlreadyRunning reports that the server refused to start a task
-// because another one runs for the same object: a 409 ("VM has pending
-// tasks") or a 423 "Task is already running".
+// because another one runs for the same object: a 400 FAILURE "Task did
+// not acquire lock" (the backup task lock of a VM disk is held; esdc-ce
+// que/tasks.py execute, answered by api/api_views.py as a 400), or a 409
+// "VM has pending tasks" (restore). Older fakes answered 423 "Task is
+// already running"; that is recognised too.
 func IsTaskAlreadyRunning(err error) bool {
 	e, ok := core.AsAPIError(err)
 	if !ok {
@@ -91,15 +98,49 @@ func IsTaskAlreadyRunning(err error) bool {
 	switch e.StatusCode {
 	case http.StatusConflict:
 		return true
+	case http.StatusBadRequest:
+		return hasMessage(e, "task did not acquire lock")
 	case http.StatusLocked:
-		return strings.Contains(strings.ToLower(e.Message), "already running")
+		return hasMessage(e, "already running")
 	}
 	return false
 }
 
-// IsLocked reports a 423: the node or VM is not operational, the VM is not
-// stopped or is locked, or a task is already running.
-func IsLocked(err error) bool { return core.HasStatus(err, http.StatusLocked) }
+// IsWorkerNotResponding reports a 400 FAILURE "Task queue worker (...) is
+// not responding!": the node that would run the task did not answer a
+// ping, so no task was started (esdc-ce que/tasks.py execute). Trying
+// again later may work.
+func IsWorkerNotResponding(err error) bool {
+	e, ok := core.AsAPIError(err)
+	return ok && e.StatusCode == http.StatusBadRequest && hasMessage(e, "task queue worker") && hasMessage(e, "not responding")
+}
+
+// IsLocked reports that the server could not start the work now: a 423
+// (the node or VM is not operational, the VM is not stopped or is locked),
+// or the 400 answers of a task that could not start because its lock is
+// held (IsTaskAlreadyRunning) or its worker does not respond
+// (IsWorkerNotResponding).
+func IsLocked(err error) bool {
+	if core.HasStatus(err, http.StatusLocked) {
+		return true
+	}
+	e, ok := core.AsAPIError(err)
+	return ok && e.StatusCode == http.StatusBadRequest && (IsTaskAlreadyRunning(err) || IsWorkerNotResponding(err))
+}
+
+// hasMessage reports whether one of the error's messages contains sub,
+// ignoring case.
+func hasMessage(e *APIError, sub string) bool {
+	if strings.Contains(strings.ToLower(e.Message), sub) {
+		return true
+	}
+	for _, m := range e.Messages {
+		if strings.Contains(strings.ToLower(m), sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // IsPreconditionFailed reports a 412: invalid input such as a disk_id out
 // of the hypervisor's range, invalid bkpnames or order_by.
@@ -207,8 +248,23 @@ func (e *ValidationError) Error() string {
 // what is specific to the Danube Cloud envelope: the task_id becomes the
 // request id, DRF's non_field_errors are plain messages (the core reads
 // field maps, including one under "detail"), and a task result's
-// "message" comes before its "detail".
+// "detail" comes before its "message".
 func parseAPIError(e *APIError, body []byte) {
+	// A bare field map may name a field "status" (the task log's filters,
+	// esdc-ce api/task/task_log.py), which the core reads as an envelope's.
+	var bare struct {
+		Status []string `json:"status"`
+	}
+	if codec.UnmarshalJSON(body, &bare) == nil && len(bare.Status) > 0 && e.Fields["status"] == nil {
+		if e.Fields == nil {
+			e.Fields = map[string][]string{}
+		}
+		e.Fields["status"] = bare.Status
+		for _, m := range bare.Status {
+			e.Messages = append(e.Messages, "status: "+m)
+		}
+		e.Message = strings.Join(e.Messages, "; ")
+	}
 	var env struct {
 		TaskID codec.String   `json:"task_id"`
 		Result jsontext.Value `json:"result"`
@@ -230,11 +286,15 @@ func parseAPIError(e *APIError, body []byte) {
 			}
 		}
 	}
+	// A failed task's result holds the command's stderr in "message" and
+	// the server's summary, "Got bad return code (N). Error: <msg>", in
+	// "detail" (esdc-ce que/exceptions.py TaskException, api/vm/backup/
+	// tasks.py): the summary comes first.
 	var res struct {
-		Message codec.String `json:"message"`
+		Detail codec.String `json:"detail"`
 	}
-	if len(env.Result) > 0 && env.Result.Kind() == '{' && codec.UnmarshalJSON(env.Result, &res) == nil && res.Message.Valid {
-		msg := strings.TrimSpace(res.Message.String)
+	if len(env.Result) > 0 && env.Result.Kind() == '{' && codec.UnmarshalJSON(env.Result, &res) == nil && res.Detail.Valid {
+		msg := strings.TrimSpace(res.Detail.String)
 		if i := slices.Index(e.Messages, msg); i > 0 {
 			e.Messages = slices.Insert(slices.Delete(e.Messages, i, i+1), 0, msg)
 		}

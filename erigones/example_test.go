@@ -33,7 +33,7 @@ func ExampleBackupsService_List() {
 		return
 	}
 	for _, b := range backups {
-		fmt.Printf("%s disk %d %s %s %d bytes\n", b.Name, b.DiskID, b.Status, b.Created.Time.Format(time.RFC3339), b.Size.Or(0))
+		fmt.Printf("%s disk %d %s %s %d bytes\n", b.Name, b.DiskID.Or(0), b.Status, b.Created.Time.Format(time.RFC3339), b.Size.Or(0))
 	}
 	names, err := c.Definitions.ListNames(ctx, erigonestest.FreshVM, nil)
 	if err != nil {
@@ -84,20 +84,49 @@ func ExampleBackupsService_Create() {
 		fmt.Println(err)
 		return
 	}
-	out := res.Output()
-	name, _ := out.DetailValue("name")
-	fmt.Println(res.Status, out.Message, name)
+	fmt.Println(res.Status, res.Output().Message)
 
-	b, err := c.Backups.Get(ctx, erigonestest.FreshVM, name, nil)
+	// The task's result does not name the backup; Created finds it.
+	b, err := c.Backups.Created(ctx, task)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(b.Status, b.Note)
+	fmt.Println(b.Name, b.Status, b.Note.Or(""))
 	fmt.Println(c.Logout(ctx))
 	// Output:
 	// started: PENDING
-	// SUCCESS Backup successfully created daily-20240301_120000
-	// ok before upgrade
+	// SUCCESS Backup successfully created
+	// daily-20240301_120000 ok before upgrade
 	// <nil>
+}
+
+func ExampleBackupsService_CreateAndWait() {
+	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return exampleNow }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()),
+		erigones.WithPollSchedule(10*time.Millisecond))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b, res, err := c.Backups.CreateAndWait(ctx, erigonestest.FreshVM, "hourly", &erigones.BackupCreateOptions{DiskID: 2})
+	var ambiguous *erigones.CreatedBackupError
+	switch {
+	case errors.As(err, &ambiguous):
+		fmt.Println("the task succeeded, but which backup is it?", ambiguous.Candidates)
+		return
+	case err != nil:
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Status, b.Name, b.DiskID.Or(0), b.Status)
+	// Output:
+	// SUCCESS hourly-20240301_120000 2 ok
 }

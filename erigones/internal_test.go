@@ -76,11 +76,14 @@ func TestDecodeEnvelope(t *testing.T) {
 
 func TestParseAPIError(t *testing.T) {
 	t.Parallel()
-	body := []byte(`{"status": "FAILURE", "result": {"detail": "name=x", "message": "Got bad return code (1)", "non_field_errors": ["limit reached"], "retention": ["too big"]}, "task_id": "t-1"}`)
+	// A failed task's result as esdc-ce que/exceptions.py TaskException
+	// leaves it: stderr in message, the summary in detail.
+	body := []byte(`{"status": "FAILURE", "result": {"message": "zfs: stream broken", "detail": "Got bad return code (1). Error: zfs: stream broken", "non_field_errors": ["limit reached"], "retention": ["too big"]}, "task_id": "t-1"}`)
 	e := core.NewAPIError(provider, http.MethodPost, "https://x/api/vm/", http.StatusBadRequest, nil, body)
 	parseAPIError(e, body)
 	assert.Equal(t, "t-1", e.RequestID)
-	assert.Equal(t, "Got bad return code (1)", e.Messages[0])
+	assert.Equal(t, "Got bad return code (1). Error: zfs: stream broken", e.Messages[0], "the summary first")
+	assert.Contains(t, e.Messages, "zfs: stream broken")
 	assert.Contains(t, e.Messages, "limit reached")
 	assert.Contains(t, e.Messages, "retention: too big")
 	assert.Equal(t, map[string][]string{"retention": {"too big"}}, e.Fields)

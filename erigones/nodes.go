@@ -27,7 +27,8 @@ func (s *NodesService) ListDefinitionNames(ctx context.Context, node string, opt
 
 // ListBackups returns the backups stored on a backup node, with all their
 // details including each backup's DC (GET /api/node/<node>/backup/?full=true).
-// Filter with DiskID, VM (original hostname) and Define.
+// Filter with DiskID, VM (original hostname) or WithoutVM (backups whose
+// VM is gone), and Define; OrderBy may use hostname.
 func (s *NodesService) ListBackups(ctx context.Context, node string, opts *BackupListOptions) ([]Backup, error) {
 	return s.client.backups(ctx, pathNodeBackups, node, opts, false)
 }
@@ -36,7 +37,7 @@ func (s *NodesService) ListBackups(ctx context.Context, node string, opts *Backu
 // node (GET /api/node/<node>/backup/).
 func (s *NodesService) ListBackupNames(ctx context.Context, node string, opts *BackupListOptions) ([]string, error) {
 	c := s.client
-	q, err := c.listQuery(opts, false, opts.dc(), false)
+	q, err := c.backupListQuery(opts, false, node, false)
 	if err != nil {
 		return nil, err
 	}

@@ -47,18 +47,18 @@ func TestWaitSuccess(t *testing.T) {
 	task := createTask(t, m, c)
 	m.answer(http.MethodGet, statusPath,
 		pending(taskID), startedReply(),
-		reply{http.StatusOK, `{"status": "SUCCESS", "result": {"message": "Backup successfully created", "returncode": 0, "detail": "name=daily-20240101_040000, disk_id=1"}, "task_id": "` + taskID + `"}`},
+		// api/vm/backup/tasks.py: detail holds only BACKUP_LOG_DETAIL keys.
+		reply{http.StatusOK, `{"status": "SUCCESS", "result": {"message": "Backup successfully created", "returncode": 0, "detail": "rc=0, time_elapsed=12, backup_snapshot_size=41843149"}, "task_id": "` + taskID + `"}`},
 	)
 	res, err := task.Wait(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, erigones.TaskSuccess, res.Status)
 	assert.Equal(t, 3, countPath(m, statusPath), "polls until SUCCESS, then stops")
-	name, ok := res.Output().DetailValue("name")
+	size, ok := res.Output().DetailValue("backup_snapshot_size")
 	require.True(t, ok)
-	assert.Equal(t, "daily-20240101_040000", name)
-	disk, ok := res.Output().DetailValue("disk_id")
-	require.True(t, ok)
-	assert.Equal(t, "1", disk)
+	assert.Equal(t, "41843149", size)
+	_, ok = res.Output().DetailValue("name")
+	assert.False(t, ok, "the server never names the backup in the result")
 	_, ok = res.Output().DetailValue("size")
 	assert.False(t, ok)
 	var raw map[string]any
@@ -86,8 +86,10 @@ func TestWaitFailure(t *testing.T) {
 	var failed *erigones.TaskFailedError
 	require.ErrorAs(t, err, &failed)
 	assert.Equal(t, taskID, failed.TaskID)
-	assert.Equal(t, "Got bad return code (1). Error: cannot receive incremental stream", failed.Messages[0], "message first, detail after")
-	assert.Contains(t, failed.Messages, "name=daily-20131014_133701, disk_id=1")
+	// esdc-ce que/exceptions.py, api/vm/backup/tasks.py: detail holds the
+	// summary, message the command's stderr.
+	assert.Equal(t, "Got bad return code (1). Error: cannot receive incremental stream: destination has been modified", failed.Messages[0], "detail first")
+	assert.Contains(t, failed.Messages, "cannot receive incremental stream: destination has been modified")
 	var apiErr *erigones.APIError
 	require.ErrorAs(t, err, &apiErr, "the 400 answer is reachable")
 	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
@@ -234,7 +236,7 @@ func TestTaskCancel(t *testing.T) {
 		m := newMock(t)
 		task := createTask(t, m, m.client())
 		m.answer(http.MethodPut, path, reply{http.StatusGone, `{"status": "REVOKED", "result": null, "task_id": "` + taskID + `"}`})
-		res, err := task.Cancel(context.Background())
+		res, err := task.Cancel(context.Background(), nil)
 		require.NoError(t, err)
 		assert.Equal(t, erigones.TaskRevoked, res.Status)
 		assert.JSONEq(t, `{"dc": "main"}`, string(m.requests()[1].Body), "cancel is DC-bound: the task's dc is sent")
@@ -243,7 +245,7 @@ func TestTaskCancel(t *testing.T) {
 		t.Parallel()
 		m := newMock(t)
 		m.answer(http.MethodPut, path, ok(`{"message": "done"}`))
-		res, err := m.client().Task(taskID, "").Cancel(context.Background())
+		res, err := m.client().Task(taskID, "").Cancel(context.Background(), nil)
 		require.NoError(t, err)
 		assert.Equal(t, erigones.TaskSuccess, res.Status)
 		assert.NoError(t, res.Err())
@@ -252,7 +254,7 @@ func TestTaskCancel(t *testing.T) {
 		t.Parallel()
 		m := newMock(t)
 		m.answer(http.MethodPut, path, detail(http.StatusNotAcceptable, "Task cannot be canceled"))
-		_, err := m.client().Task(taskID, "").Cancel(context.Background())
+		_, err := m.client().Task(taskID, "").Cancel(context.Background(), nil)
 		assert.True(t, erigones.IsNotAcceptable(err))
 		assert.False(t, erigones.IsAlreadyExists(err))
 	})

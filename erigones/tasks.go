@@ -26,6 +26,7 @@ type Task struct {
 	client *Client
 	dc     string
 	first  TaskResult
+	origin *createOrigin // set by Backups.Create, for Created
 }
 
 // ID returns the task id, such as "1e1d1-6f75849b-11b8-4bf1-8f66".
@@ -76,8 +77,13 @@ func (r *TaskResult) Decode(v any) error {
 	return codec.UnmarshalJSON(r.Result, v)
 }
 
-// TaskOutput is the result of a backup task: {"message": "Backup
-// successfully created", "returncode": 0, "detail": "name=…, disk_id=1"}.
+// TaskOutput is the result of a finished backup task: {"message":
+// "Backup successfully created", "returncode": 0, "detail": "rc=0,
+// time_elapsed=12, backup_snapshot_size=41843149"}. On success detail
+// holds only esbackup's msg, rc, time_elapsed, size and
+// backup_snapshot_size (esdc-ce api/vm/backup/tasks.py): it never names the
+// backup (use BackupsService.Created). On failure message is the command's
+// stderr and detail "Got bad return code (N). Error: …".
 type TaskOutput struct {
 	// Message says what happened.
 	Message string `json:"message"`
@@ -113,8 +119,8 @@ func (r *TaskResult) Output() TaskOutput {
 	return o
 }
 
-// DetailValue returns the value of key in Detail ("name=daily-20131014_133701,
-// disk_id=1" has name and disk_id), without surrounding quotes.
+// DetailValue returns the value of key in Detail ("rc=0, time_elapsed=12,
+// size=41843149" has rc, time_elapsed and size), without surrounding quotes.
 func (o TaskOutput) DetailValue(key string) (string, bool) {
 	for part := range strings.SplitSeq(o.Detail, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -230,17 +236,32 @@ func (t *Task) Done(ctx context.Context) (bool, error) {
 
 // cancelBody is the body of a cancel call.
 type cancelBody struct {
-	DC string `json:"dc,omitzero"`
+	Force bool   `json:"force,omitzero"`
+	DC    string `json:"dc,omitzero"`
 }
 
-// Cancel asks the server to revoke the task (PUT /api/task/<id>/cancel/)
-// and returns its state afterwards: REVOKED when the cancel took effect,
-// or SUCCESS or FAILURE when the task ended first. A task that is no
-// longer pending answers 406 (IsNotAcceptable).
-func (t *Task) Cancel(ctx context.Context) (*TaskResult, error) {
+// TaskCancelOptions are the parameters of Cancel. Nil means a plain cancel.
+type TaskCancelOptions struct {
+	// Force kills a running task's command with SIGKILL instead of SIGTERM
+	// (esdc-ce api/task/task_views.py task_cancel, api/task/utils.py
+	// cancel_task).
+	Force bool
+}
+
+// Cancel asks the server to revoke the task (PUT /api/task/<id>/cancel/,
+// with {"force": true} when opts.Force) and returns its state afterwards:
+// REVOKED when the cancel took effect, or SUCCESS or FAILURE when the task
+// ended first. A task that is not a running task of the user in the
+// task's datacenter answers 406 (IsNotAcceptable). The server waits a
+// second before it answers.
+func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult, error) {
+	body := cancelBody{DC: t.dc}
+	if opts != nil {
+		body.Force = opts.Force
+	}
 	return t.poll(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathTaskCancel, PathParams: []string{t.ID()},
-		Body: cancelBody{DC: t.dc},
+		Body: body,
 	})
 }
 

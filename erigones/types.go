@@ -137,28 +137,30 @@ type BackupDefinition struct {
 	DC String `json:"dc"`
 	// Name is the definition name (1–8 characters).
 	Name string `json:"name"`
-	// DiskID is the disk number, from 1.
-	DiskID int `json:"disk_id"`
+	// DiskID is the disk number, from 1 (a number or numeric text; absent
+	// when not sent).
+	DiskID Int `json:"disk_id"`
 	// Type is dataset or file (0 when the server does not report it).
 	Type BackupType `json:"type"`
 	// Node is the backup node's hostname (its color for non-admin users).
-	Node string `json:"node"`
+	Node String `json:"node"`
 	// Zpool is the storage pool used on the backup node.
-	Zpool string `json:"zpool"`
+	Zpool String `json:"zpool"`
 	// Desc is the description (up to 128 characters).
-	Desc string `json:"desc"`
+	Desc String `json:"desc"`
 	// Bwlimit is the transfer rate limit in bytes per second; absent (null) means no limit.
 	Bwlimit Int `json:"bwlimit"`
-	// Active says whether the schedule runs.
-	Active bool `json:"active"`
+	// Active says whether the schedule runs (absent when not sent).
+	Active Bool `json:"active"`
 	// Schedule is the UTC cron schedule, such as "0 4 * * *".
-	Schedule string `json:"schedule"`
-	// Retention is the number of backups kept.
-	Retention int `json:"retention"`
+	Schedule String `json:"schedule"`
+	// Retention is the number of backups kept (absent when not sent).
+	Retention Int `json:"retention"`
 	// Compression is the file backup compression.
 	Compression Compression `json:"compression"`
-	// Fsfreeze says whether the filesystem is frozen through the QEMU guest agent first.
-	Fsfreeze bool `json:"fsfreeze"`
+	// Fsfreeze says whether the filesystem is frozen through the QEMU guest
+	// agent first (absent when not sent).
+	Fsfreeze Bool `json:"fsfreeze"`
 	// Backups is the number of backups made from this definition; only with extended output.
 	Backups Int `json:"backups"`
 }
@@ -178,14 +180,15 @@ type Backup struct {
 	Define String `json:"define"`
 	// Name is the backup name, such as "daily-20131014_133701" (1–24 characters).
 	Name string `json:"name"`
-	// DiskID is the original disk number, from 1.
-	DiskID int `json:"disk_id"`
+	// DiskID is the original disk number, from 1 (a number or numeric
+	// text; absent when not sent).
+	DiskID Int `json:"disk_id"`
 	// Type is dataset or file (0 when the server does not report it).
 	Type BackupType `json:"type"`
 	// Node is the backup node's hostname (its color for non-admin users).
-	Node string `json:"node"`
+	Node String `json:"node"`
 	// Zpool is the storage pool on the backup node.
-	Zpool string `json:"zpool"`
+	Zpool String `json:"zpool"`
 	// Created is when the backup was started.
 	Created Time `json:"created"`
 	// Status is OK, pending, restore or lost.
@@ -194,10 +197,10 @@ type Backup struct {
 	Size Int `json:"size"`
 	// Time is how many seconds the backup took; absent while pending.
 	Time Int `json:"time"`
-	// FilePath is where the backup lies on the backup node.
-	FilePath string `json:"file_path"`
+	// FilePath is where the backup lies on the backup node ("" while pending).
+	FilePath String `json:"file_path"`
 	// Note is the user's comment (up to 128 characters).
-	Note string `json:"note"`
+	Note String `json:"note"`
 }
 
 // OK reports whether the backup is complete and restorable.

@@ -26,4 +26,7 @@ const (
 	pathTaskStatus = "/task/{task_id}/status/"
 	pathTaskDone   = "/task/{task_id}/done/"
 	pathTaskCancel = "/task/{task_id}/cancel/"
+	// api/task/urls.py: log/ is matched before the task id routes.
+	pathTaskDetails = "/task/{task_id}/"
+	pathTaskLog     = "/task/log/"
 )

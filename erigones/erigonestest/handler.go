@@ -208,6 +208,10 @@ func match(s []string) route {
 		return route{name: "node_vm_define_backup_list", methods: get, noDC: true, view: func(h *handler) { h.nodeDefs(s[1]) }}
 	case is("task"):
 		return route{name: "task_list", methods: get, view: (*handler).taskList}
+	case is("task", "log"): // before task_details, as in api/task/urls.py
+		return route{name: "api_task_log", methods: get, view: (*handler).taskLog}
+	case is("task", "#"):
+		return route{name: "api_task_details", methods: get, view: func(h *handler) { h.taskDetails(s[1]) }}
 	case is("task", "#", "status"), is("task", "#", "state"):
 		return route{name: "task_status", methods: get, noDC: true, view: func(h *handler) { h.taskStatus(s[1]) }}
 	case is("task", "#", "done"):

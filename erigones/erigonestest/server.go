@@ -5,9 +5,18 @@
 // authentication (login and logout at /api/accounts/login/ and
 // /api/accounts/logout/), virtual datacenters (dc), backup definitions and
 // backups, and asynchronous tasks at /api/task/<id>/status/, done/ and
-// cancel/. Creating, restoring and deleting backups run as tasks that stay
-// PENDING (then STARTED) until they have been polled a configurable number
-// of times, then end in SUCCESS, or in FAILURE when asked to.
+// cancel/, their details at /api/task/<id>/ and the task log at
+// /api/task/log/. Creating, restoring and deleting backups run as tasks
+// that stay PENDING (then STARTED) until they have been polled a
+// configurable number of times, then end in SUCCESS, or in FAILURE when
+// asked to.
+//
+// It follows the real server's source (GitHub erigones/esdc-ce; each
+// behaviour cites its file): a task that cannot take its lock or reach its
+// worker is a 400 FAILURE (que/tasks.py), task results name no backup
+// (api/vm/backup/tasks.py), backup views check only disk_id > 0 and read
+// an unknown VM, or the "hostname" parameter, as the backups' original
+// hostname (api/vm/backup/vm_backup_list.py, vm_backup.py).
 //
 // It is faithful enough for the official es command-line client: GET
 // parameters come from the query (a flag is true when its value is
@@ -287,9 +296,12 @@ func (s *Server) Calls() []Call {
 	return out
 }
 
-// FailNextTasks makes the next n tasks started end in FAILURE with message
-// (their effects are undone: a new backup disappears, a backup being
-// deleted or restored goes back to OK).
+// FailNextTasks makes the next n tasks started end in FAILURE, with
+// message as the command's stderr: the result's "message" is message and
+// its "detail" "Got bad return code (1). Error: <message>", as
+// api/vm/backup/tasks.py and que/exceptions.py leave them. Their effects
+// are undone: a new backup disappears, a backup being deleted or restored
+// goes back to OK.
 func (s *Server) FailNextTasks(n int, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -479,6 +491,20 @@ func (s *Server) AddVM(v VM) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.st.addVM(v)
+}
+
+// SetWorkerResponding makes the task queue worker of a backup node answer
+// pings or not. While it does not, every backup task for that node is
+// refused with 400 FAILURE "Task queue worker (backup@<node>) is not
+// responding!", as que/tasks.py execute answers.
+func (s *Server) SetWorkerResponding(hostname string, responding bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.node(hostname) == nil {
+		return fmt.Errorf("erigonestest: no node %q", hostname)
+	}
+	s.st.workersDown[hostname] = !responding
+	return nil
 }
 
 // SetVMStatus changes a VM's status (VMRunning, VMStopped, …).

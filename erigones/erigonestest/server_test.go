@@ -160,9 +160,9 @@ func TestDefinitionCRUD(t *testing.T) {
 	// Predefined names get a schedule and retention.
 	weekly, err := c.Definitions.Create(ctx, vm, "weekly", &erigones.DefinitionCreateRequest{Node: erigonestest.DemoBackupNode})
 	require.NoError(t, err)
-	assert.Equal(t, 12, weekly.Retention)
-	assert.NotEmpty(t, weekly.Schedule)
-	assert.True(t, weekly.Active)
+	assert.Equal(t, int64(12), weekly.Retention.Or(0))
+	assert.NotEmpty(t, weekly.Schedule.Or(""))
+	assert.True(t, weekly.Active.Or(false))
 
 	def, err := c.Definitions.Create(ctx, vm, "custom", &erigones.DefinitionCreateRequest{
 		Type: erigones.BackupTypeFile, Node: erigonestest.DemoBackupNode, Zpool: "backups", Schedule: "30  4 * * 6",
@@ -171,12 +171,12 @@ func TestDefinitionCRUD(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, erigones.BackupTypeFile, def.Type)
-	assert.Equal(t, "30 4 * * 6", def.Schedule)
-	assert.Equal(t, 0, def.Retention)
-	assert.False(t, def.Active)
+	assert.Equal(t, "30 4 * * 6", def.Schedule.Or(""))
+	assert.Equal(t, erigones.Int{Int64: 0, Valid: true}, def.Retention)
+	assert.False(t, def.Active.Or(true))
 	assert.Equal(t, erigones.CompressionBzip2, def.Compression)
 	assert.Equal(t, int64(4096), def.Bwlimit.Or(0))
-	assert.True(t, def.Fsfreeze)
+	assert.True(t, def.Fsfreeze.Or(false))
 	assert.Equal(t, erigonestest.DemoDC, def.DC.Or(""))
 
 	def, err = c.Definitions.Update(ctx, vm, "custom", &erigones.DefinitionUpdateRequest{
@@ -184,9 +184,9 @@ func TestDefinitionCRUD(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.False(t, def.Bwlimit.Valid)
-	assert.Equal(t, 5, def.Retention)
-	assert.Equal(t, "", def.Desc)
-	assert.True(t, def.Active)
+	assert.Equal(t, int64(5), def.Retention.Or(0))
+	assert.Equal(t, erigones.String{String: "", Valid: true}, def.Desc)
+	assert.True(t, def.Active.Or(false))
 	assert.Equal(t, erigones.BackupTypeFile, def.Type)
 
 	_, err = c.Definitions.Update(ctx, vm, "custom", &erigones.DefinitionUpdateRequest{Compression: erigones.Ptr(erigones.Compression(9))})
@@ -236,11 +236,13 @@ func TestBackupLifecycle(t *testing.T) {
 	// Same definition and second: the name exists.
 	_, err = c.Backups.Create(ctx, vm, "daily", nil)
 	assert.True(t, erigones.IsAlreadyExists(err), "%v", err)
-	// A second later the lock of the running task refuses it.
+	// A second later the lock of the running task refuses it: 400
+	// "Task did not acquire lock" (que/tasks.py execute, api/api_views.py).
 	clk.add(time.Second)
 	_, err = c.Backups.Create(ctx, vm, "daily", nil)
 	assert.True(t, erigones.IsTaskAlreadyRunning(err), "%v", err)
 	assert.True(t, erigones.IsLocked(err))
+	assert.True(t, erigones.IsBadRequest(err))
 
 	st, err := task.Status(ctx)
 	require.NoError(t, err)
@@ -251,9 +253,13 @@ func TestBackupLifecycle(t *testing.T) {
 
 	res, err := task.Wait(ctx)
 	require.NoError(t, err)
-	name, _ := res.Output().DetailValue("name")
-	assert.Equal(t, "daily-20240301_120000", name)
+	_, named := res.Output().DetailValue("name")
+	assert.False(t, named, "api/vm/backup/tasks.py: the result never names the backup")
 	assert.Equal(t, "Backup successfully created", res.Output().Message)
+	created, err := c.Backups.Created(ctx, task)
+	require.NoError(t, err)
+	name := created.Name
+	assert.Equal(t, "daily-20240301_120000", name)
 	done, err = task.Done(ctx)
 	require.NoError(t, err)
 	assert.True(t, done)
@@ -262,12 +268,12 @@ func TestBackupLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, erigones.BackupStatusOK, b.Status)
 	assert.True(t, b.Size.Valid)
-	assert.Equal(t, "manual", b.Note)
-	assert.Contains(t, b.FilePath, "@is-")
+	assert.Equal(t, "manual", b.Note.Or(""))
+	assert.Contains(t, b.FilePath.Or(""), "@is-")
 
 	b, err = c.Backups.UpdateNote(ctx, vm, name, "kept", nil)
 	require.NoError(t, err)
-	assert.Equal(t, "kept", b.Note)
+	assert.Equal(t, "kept", b.Note.Or(""))
 	_, err = c.Backups.UpdateNote(ctx, vm, name, string(make([]byte, 129)), nil)
 	var apiErr *erigones.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -289,7 +295,9 @@ func TestTaskFailureOnDemand(t *testing.T) {
 	res, err := task.Wait(ctx)
 	var failed *erigones.TaskFailedError
 	require.ErrorAs(t, err, &failed)
+	// que/exceptions.py TaskException: the summary in detail, stderr in message.
 	assert.Equal(t, "Got bad return code (1). Error: zfs send failed", failed.Messages[0])
+	assert.Equal(t, "zfs send failed", res.Output().Message)
 	assert.Equal(t, erigones.TaskFailure, res.Status)
 	_, err = c.Backups.Get(ctx, erigonestest.FreshVM, "daily-20240301_120000", nil)
 	assert.True(t, erigones.IsNotFound(err), "a failed backup is removed")
@@ -309,21 +317,21 @@ func TestCancel(t *testing.T) {
 	srv, c, _ := start(t, erigonestest.WithTaskPolls(100))
 	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", nil)
 	require.NoError(t, err)
-	res, err := task.Cancel(ctx)
+	res, err := task.Cancel(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, erigones.TaskRevoked, res.Status)
 	_, err = task.Wait(ctx)
 	assert.True(t, erigones.IsTaskRevoked(err), "%v", err)
 	_, err = c.Backups.Get(ctx, erigonestest.FreshVM, "daily-20240301_120000", nil)
 	assert.True(t, erigones.IsNotFound(err))
-	_, err = task.Cancel(ctx)
+	_, err = task.Cancel(ctx, nil)
 	assert.True(t, erigones.IsNotAcceptable(err))
 	assert.Empty(t, srv.PendingTasks())
 
 	// Another datacenter cannot cancel it.
 	task, err = c.Backups.Create(ctx, erigonestest.StaleVM, "daily", nil)
 	require.NoError(t, err)
-	_, err = c.Task(task.ID(), erigonestest.LabDC).Cancel(ctx)
+	_, err = c.Task(task.ID(), erigonestest.LabDC).Cancel(ctx, nil)
 	assert.True(t, erigones.IsNotAcceptable(err))
 	srv.FinishTasks()
 	res, err = task.Status(ctx)

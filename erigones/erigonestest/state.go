@@ -21,14 +21,18 @@ type state struct {
 	taskOrder []string
 	failQueue []string
 
+	workersDown map[string]bool // backup nodes whose task queue worker does not answer
+
 	tokens map[string]time.Time // token → created
 	logins int
+
+	log []logRec
 
 	calls []Call
 }
 
 func newState() *state {
-	return &state{tasks: map[string]*taskRec{}, tokens: map[string]time.Time{}}
+	return &state{tasks: map[string]*taskRec{}, tokens: map[string]time.Time{}, workersDown: map[string]bool{}}
 }
 
 type dcRec struct {

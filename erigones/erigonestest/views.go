@@ -506,29 +506,55 @@ func (h *handler) defFields(d *defRec, errs fieldErrors, create bool) {
 	}
 }
 
-// vmBackups returns the backups of a VM, or of a deleted VM's hostname.
+// vmBackups returns the backups a per-VM backup view sees, as
+// api/vm/backup/vm_backup_list.py _init_vm and vm_backup.py VmBackup
+// choose them: those of the VM when hostname_or_uuid names one in the
+// request's datacenter, else (or when the "hostname" parameter is present,
+// whatever its value) every backup whose original hostname is
+// hostname_or_uuid — deleted VMs' backups included. An unknown VM is no
+// error: its list is empty.
 func (h *handler) vmBackups(host string) (*vmRec, []*bkpRec) {
-	v := h.st.vm(h.dc.name, host)
+	var v *vmRec
+	if !h.p.has("hostname") {
+		v = h.st.vm(h.dc.name, host)
+	}
 	var out []*bkpRec
 	for _, b := range h.st.bkps {
 		if b.dc != h.dc.name {
 			continue
 		}
-		if (v != nil && b.vm == v) || (v == nil && b.vm == nil && b.vmHostname == host) {
+		if (v != nil && b.vm == v) || (v == nil && b.vmHostname == host) {
 			out = append(out, b)
 		}
 	}
 	return v, out
 }
 
+// bkpDiskID reads disk_id for a backup view as api/vm/snapshot/utils.py
+// filter_disk_id(None, ...) does: only an integer above 0 is checked
+// ("Invalid disk_id", 412); a disk the VM does not have simply matches no
+// backup. absent gives def (0: no filter).
+func (h *handler) bkpDiskID(def int) (int, bool) {
+	n, present, ok := h.p.integer("disk_id")
+	if !present || h.p.isNull("disk_id") { // data.get('disk_id', default) is None
+
+		return def, true
+	}
+	if !ok || n < 1 {
+		h.detail(http.StatusPreconditionFailed, "Invalid disk_id")
+		return 0, false
+	}
+	return n, true
+}
+
 // bkpList is /api/vm/<vm>/backup/: GET lists, DELETE removes several.
 func (h *handler) bkpList(host string) {
-	v, bkps := h.vmBackups(host)
+	_, bkps := h.vmBackups(host)
 	if h.r.Method == http.MethodDelete {
-		h.deleteMany(v, host, bkps)
+		h.deleteMany(bkps)
 		return
 	}
-	disk, ok := h.diskID(v, 0, "disk_id")
+	disk, ok := h.bkpDiskID(0)
 	if !ok {
 		return
 	}
@@ -536,21 +562,40 @@ func (h *handler) bkpList(host string) {
 	bkps = slices.DeleteFunc(bkps, func(b *bkpRec) bool {
 		return (disk != 0 && b.diskID != disk) || (define != "" && (b.define == nil || b.define.name != define))
 	})
-	h.backups(bkps, bkpOrderFields(false), false)
+	// VmBackupList.order_by_field_map has hostname for per-VM lists too.
+	h.backups(bkps, bkpOrderFields(true), false)
 }
 
 // lockKey is the real server's lock for backup tasks of one VM disk.
 func lockKey(uuid string, disk int) string { return fmt.Sprintf("vm_backup vm:%s disk:%d", uuid, disk) }
 
-// deleteMany is DELETE /api/vm/<vm>/backup/ with bkpnames.
-func (h *handler) deleteMany(v *vmRec, host string, bkps []*bkpRec) {
+// Task log messages of backup tasks (api/vm/messages.py).
+const (
+	logBkpCreate  = "Create backup of server's disk"
+	logBkpRestore = "Restore backup of server's disk"
+	logBkpDelete  = "Delete backup of server's disk"
+	logBkpsDelete = "Delete backups of server's disk"
+)
+
+// taskObject is what a backup task runs for: its VM, or the backup node
+// when the VM is gone (vm_backup.py delete, vm_backup_list.py delete).
+func taskObject(vm *vmRec, node string) (typ, name string) {
+	if vm != nil {
+		return "vm", vm.Hostname
+	}
+	return "node", node
+}
+
+// deleteMany is DELETE /api/vm/<vm>/backup/ with bkpnames, in the order of
+// api/vm/backup/vm_backup_list.py delete and utils.py get_backups.
+func (h *handler) deleteMany(bkps []*bkpRec) {
+	disk, ok := h.bkpDiskID(1)
+	if !ok {
+		return
+	}
 	names, ok := h.p.strings("bkpnames")
 	if !ok {
 		h.detail(http.StatusPreconditionFailed, "Invalid bkpnames")
-		return
-	}
-	disk, ok := h.diskID(v, 1, "disk_id")
-	if !ok {
 		return
 	}
 	bkps = slices.DeleteFunc(bkps, func(b *bkpRec) bool { return b.diskID != disk || !slices.Contains(names, b.name) })
@@ -559,30 +604,39 @@ func (h *handler) deleteMany(v *vmRec, host string, bkps []*bkpRec) {
 		return
 	}
 	for _, b := range bkps {
-		if b.node != bkps[0].node {
+		if b.node != bkps[0].node || b.vm != bkps[0].vm {
 			h.detail(http.StatusPreconditionFailed, "Invalid bkpnames")
 			return
 		}
 	}
-	if v != nil && !operational(v) {
+	vm := bkps[0].vm // the backups' VM, not the one the URL named
+	if vm != nil && !operational(vm) {
 		h.detail(http.StatusLocked, "VM is not operational")
 		return
 	}
+	objType, objName := taskObject(vm, bkps[0].node)
 	var lost []*bkpRec
-	bkps = slices.DeleteFunc(bkps, func(b *bkpRec) bool {
+	for _, b := range bkps {
 		if b.status == bkpLost {
 			lost = append(lost, b)
-			return true
 		}
-		return false
-	})
+	}
 	if len(lost) > 0 {
 		if !h.nodeOnline(lost[0].node) {
 			return
 		}
+		lostNames := make([]string, len(lost))
+		for i, b := range lost {
+			lostNames[i] = b.name
+		}
 		h.removeBackups(lost)
+		// Only the OK backups go on (vm_backup_list.py: bkps.filter(status=OK)).
+		bkps = slices.DeleteFunc(bkps, func(b *bkpRec) bool { return b.status != bkpOK })
+		id := h.s.taskID('d', h.dcID())
+		h.s.logEntry(id, h.dc.name, stateSuccess, logBkpsDelete, objType, objName,
+			fmt.Sprintf("hostname='%s', bkpnames='%s', disk_id=%d", lost[0].vmHostname, strings.Join(lostNames, ","), disk))
 		if len(bkps) == 0 {
-			h.success(http.StatusOK, map[string]string{"message": "Backups successfully deleted from DB"})
+			h.envelope(http.StatusOK, stateSuccess, map[string]string{"message": "Backups successfully deleted from DB"}, id)
 			return
 		}
 	}
@@ -596,8 +650,7 @@ func (h *handler) deleteMany(v *vmRec, host string, bkps []*bkpRec) {
 		return
 	}
 	lock := lockKey(bkps[0].vmUUID, disk)
-	if h.s.lockHeld(lock) {
-		h.detail(http.StatusLocked, "Task is already running")
+	if !h.startable(bkps[0].node, lock) {
 		return
 	}
 	bkpNames := make([]string, len(bkps))
@@ -605,16 +658,31 @@ func (h *handler) deleteMany(v *vmRec, host string, bkps []*bkpRec) {
 		b.status = bkpPending
 		bkpNames[i] = b.name
 	}
-	detail := fmt.Sprintf("hostname='%s', bkpnames='%s', disk_id=%d", host, strings.Join(bkpNames, ","), disk)
-	t := h.s.startTask(h.dc, v, lock, detail, func() string {
+	info := taskInfo{
+		msg:    logBkpsDelete,
+		detail: fmt.Sprintf("hostname='%s', bkpnames='%s', disk_id=%d", bkps[0].vmHostname, strings.Join(bkpNames, ","), disk),
+		apiview: map[string]any{"view": "vm_backup_list", "method": h.r.Method, "hostname": realHostname(bkps[0]),
+			"disk_id": disk, "bkpnames": bkpNames, "vm": vm != nil},
+		objectType: objType, objectName: objName,
+	}
+	t := h.s.startTask(h.dc, vm, lock, info, func() (string, string) {
 		h.s.st.removeBackups(bkps)
-		return "Backups successfully deleted"
+		return "Backups successfully deleted", "rc=0, time_elapsed=2"
 	}, func() {
 		for _, b := range bkps {
 			b.status = bkpOK
 		}
 	})
 	h.envelope(http.StatusCreated, statePending, nil, t.id)
+}
+
+// realHostname is the VM's current hostname, else the original one
+// (vms/models/backup.py vm_hostname_real).
+func realHostname(b *bkpRec) string {
+	if b.vm != nil {
+		return b.vm.Hostname
+	}
+	return b.vmHostname
 }
 
 func (h *handler) removeBackups(bkps []*bkpRec) { h.st.removeBackups(bkps) }
@@ -638,8 +706,8 @@ func (h *handler) bkp(host, name string) {
 		h.createBackup(host, name)
 		return
 	}
-	v, bkps := h.vmBackups(host)
-	disk, ok := h.diskID(v, 1, "disk_id")
+	_, bkps := h.vmBackups(host)
+	disk, ok := h.bkpDiskID(1)
 	if !ok {
 		return
 	}
@@ -665,7 +733,7 @@ func (h *handler) bkp(host, name string) {
 		}
 		h.restore(b, disk)
 	case http.MethodDelete:
-		h.deleteBackup(v, b)
+		h.deleteBackup(b)
 	}
 }
 
@@ -703,8 +771,7 @@ func (h *handler) createBackup(host, defName string) {
 		return
 	}
 	lock := lockKey(v.UUID, disk)
-	if h.s.lockHeld(lock) {
-		h.detail(http.StatusLocked, "Task is already running")
+	if !h.startable(d.node, lock) {
 		return
 	}
 	b := &bkpRec{
@@ -714,13 +781,27 @@ func (h *handler) createBackup(host, defName string) {
 	}
 	h.st.bkps = append(h.st.bkps, b)
 	st := h.st
-	t := h.s.startTask(h.dc, v, lock, fmt.Sprintf("name=%s, disk_id=%d", name, disk), func() string {
+	// vm_backup.py _apiview and _detail: the name of the new backup is in
+	// the task's apiview (GET /api/task/<id>/ while it runs) and in the
+	// PENDING task log entry, never in the task result.
+	info := taskInfo{
+		msg:    logBkpCreate,
+		detail: fmt.Sprintf("hostname='%s', bkpname='%s', disk_id=%d, fsfreeze=%t", v.Hostname, name, disk, d.fsfreeze),
+		apiview: map[string]any{"view": "vm_backup", "method": h.r.Method, "hostname": v.Hostname, "disk_id": disk,
+			"bkpname": name, "vm": true},
+		objectType: "vm", objectName: v.Hostname,
+	}
+	t := h.s.startTask(h.dc, v, lock, info, func() (string, string) {
 		size := int64(b.diskSize)*1024*1024/10 + int64(b.id)*4096
 		secs := 30 + int64(b.id)
 		b.size, b.time, b.status = &size, &secs, bkpOK
 		b.filePath = backupPath(b)
 		st.applyRetention(b.define)
-		return "Backup successfully created"
+		sizeKey := "backup_snapshot_size" // esbackup ds_backup; file_backup says size
+		if b.typ == 2 {
+			sizeKey = "size"
+		}
+		return "Backup successfully created", fmt.Sprintf("rc=0, time_elapsed=%d, %s=%d", secs, sizeKey, size)
 	}, func() {
 		st.removeBackups([]*bkpRec{b})
 	})
@@ -774,7 +855,7 @@ func (h *handler) restore(b *bkpRec, disk int) {
 		h.failure(errs)
 		return
 	}
-	_ = force // the fake keeps no snapshots that force would delete
+	// The fake keeps no snapshots that force would delete; force is only shown.
 	if b.status != bkpOK {
 		h.detail(http.StatusExpectationFailed, "VM backup status is not OK")
 		return
@@ -807,25 +888,41 @@ func (h *handler) restore(b *bkpRec, disk int) {
 		return
 	}
 	lock := lockKey(tv.UUID, tdisk)
-	if h.s.lockHeld(lock) {
-		h.detail(http.StatusLocked, "Task is already running")
+	if !h.startable(b.node, lock) {
 		return
 	}
 	b.status = bkpRestore
 	tv.Status = VMNotReady
-	detail := fmt.Sprintf("hostname='%s', bkpname='%s', disk_id=%d, target_hostname='%s', target_disk_id=%d",
-		b.vmHostname, b.name, disk, tv.Hostname, tdisk)
-	t := h.s.startTask(h.dc, tv, lock, detail, func() string {
+	info := taskInfo{
+		msg: logBkpRestore,
+		detail: fmt.Sprintf("hostname='%s', bkpname='%s', disk_id=%d, target_hostname='%s', target_disk_id=%d",
+			b.vmHostname, b.name, disk, tv.Hostname, tdisk),
+		apiview: map[string]any{"view": "vm_backup", "method": h.r.Method, "hostname": realHostname(b), "disk_id": disk,
+			"bkpname": b.name, "vm": b.vm != nil, "target_hostname": tv.Hostname, "target_disk_id": tdisk,
+			"force": force, "source_hostname": sourceHostname(b)},
+		objectType: "vm", objectName: tv.Hostname,
+	}
+	t := h.s.startTask(h.dc, tv, lock, info, func() (string, string) {
 		b.status, tv.Status = bkpOK, VMStopped
-		return "Backup successfully restored"
+		return "Backup successfully restored", "rc=0, time_elapsed=45"
 	}, func() {
 		b.status, tv.Status = bkpOK, VMStopped
 	})
 	h.envelope(http.StatusCreated, statePending, nil, t.id)
 }
 
-// deleteBackup is DELETE /api/vm/<vm>/backup/<name>/.
-func (h *handler) deleteBackup(v *vmRec, b *bkpRec) {
+// sourceHostname is the restored backup's VM, "" when it is gone.
+func sourceHostname(b *bkpRec) string {
+	if b.vm != nil {
+		return b.vm.Hostname
+	}
+	return ""
+}
+
+// deleteBackup is DELETE /api/vm/<vm>/backup/<name>/ (vm_backup.py delete:
+// the VM checked is the backup's own, nil when it was deleted).
+func (h *handler) deleteBackup(b *bkpRec) {
+	v := b.vm
 	if b.status != bkpOK && b.status != bkpLost {
 		h.detail(http.StatusExpectationFailed, "VM backup status is not OK")
 		return
@@ -837,22 +934,30 @@ func (h *handler) deleteBackup(v *vmRec, b *bkpRec) {
 		h.detail(http.StatusLocked, "VM is not operational")
 		return
 	}
+	objType, objName := taskObject(v, b.node)
+	detail := fmt.Sprintf("hostname='%s', bkpname='%s', disk_id=%d", b.vmHostname, b.name, b.diskID)
 	if b.status == bkpLost {
 		h.removeBackups([]*bkpRec{b})
-		h.success(http.StatusOK, map[string]string{"message": "Backup successfully deleted from DB"})
+		id := h.s.taskID('d', h.dcID())
+		h.s.logEntry(id, h.dc.name, stateSuccess, logBkpDelete, objType, objName, detail)
+		h.envelope(http.StatusOK, stateSuccess, map[string]string{"message": "Backup successfully deleted from DB"}, id)
 		return
 	}
 	lock := lockKey(b.vmUUID, b.diskID)
-	if h.s.lockHeld(lock) {
-		h.detail(http.StatusLocked, "Task is already running")
+	if !h.startable(b.node, lock) {
 		return
 	}
 	b.status = bkpPending
 	st := h.st
-	detail := fmt.Sprintf("hostname='%s', bkpname='%s', disk_id=%d", b.vmHostname, b.name, b.diskID)
-	t := h.s.startTask(h.dc, v, lock, detail, func() string {
+	info := taskInfo{
+		msg: logBkpDelete, detail: detail,
+		apiview: map[string]any{"view": "vm_backup", "method": h.r.Method, "hostname": realHostname(b),
+			"disk_id": b.diskID, "bkpname": b.name, "vm": v != nil},
+		objectType: objType, objectName: objName,
+	}
+	t := h.s.startTask(h.dc, v, lock, info, func() (string, string) {
 		st.removeBackups([]*bkpRec{b})
-		return "Backup successfully deleted"
+		return "Backup successfully deleted", "rc=0, time_elapsed=1"
 	}, func() {
 		b.status = bkpOK
 	})
@@ -887,7 +992,7 @@ func (h *handler) nodeBackups(hostname string) {
 	if h.nodeOr404(hostname) == nil {
 		return
 	}
-	disk, ok := h.diskID(nil, 0, "disk_id")
+	disk, ok := h.bkpDiskID(0)
 	if !ok {
 		return
 	}

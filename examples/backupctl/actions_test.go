@@ -77,7 +77,7 @@ func TestErigonesActions(t *testing.T) {
 	b, err := c.Backups.Get(ctx, erigonestest.FreshVM, "daily-20240301_120000", nil)
 	require.NoError(t, err)
 	assert.True(t, b.OK())
-	assert.Equal(t, "by backupctl", b.Note)
+	assert.Equal(t, "by backupctl", b.Note.Or(""))
 	assert.Empty(t, f.erigones.PendingTasks())
 
 	// restore into the stopped VM, as JSON: the final task result.

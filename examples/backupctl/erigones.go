@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/backupsdk/backupsdk/erigones"
@@ -129,7 +128,7 @@ func (e *erigonesSource) inventory(ctx context.Context, now time.Time) ([]item, 
 	}
 	items := make([]item, 0, len(backups))
 	for _, b := range backups {
-		name := "disk " + strconv.Itoa(b.DiskID)
+		name := "disk " + intText(b.DiskID.Get())
 		if d, ok := b.Define.Get(); ok && d != "" {
 			name += ", " + d
 		}
@@ -157,10 +156,10 @@ func (e *erigonesSource) protected(ctx context.Context, now time.Time) ([]protec
 	if err != nil {
 		return nil, err
 	}
-	key := func(host string, disk int) string { return host + "\x00" + strconv.Itoa(disk) }
-	owner := func(host string, disk int) string { return host + " disk " + strconv.Itoa(disk) }
+	key := func(host string, disk erigones.Int) string { return host + "\x00" + intText(disk.Get()) }
+	owner := func(host string, disk erigones.Int) string { return host + " disk " + intText(disk.Get()) }
 	slices.SortFunc(defs, func(a, b erigones.BackupDefinition) int {
-		return cmp.Or(cmp.Compare(a.Hostname, b.Hostname), cmp.Compare(a.DiskID, b.DiskID))
+		return cmp.Or(cmp.Compare(a.Hostname, b.Hostname), cmp.Compare(a.DiskID.Or(0), b.DiskID.Or(0)))
 	})
 	var t things
 	var vms []string
@@ -290,8 +289,9 @@ func erigonesDefinitionsSetup(fs *flag.FlagSet) action {
 				if d.Type != 0 {
 					typ = d.Type.String()
 				}
-				t.row(d.Hostname, strconv.Itoa(d.DiskID), d.Name, typ, d.Schedule, strconv.Itoa(d.Retention),
-					boolText(d.Active, true), d.Node, d.Zpool, d.Compression.String(), d.Desc)
+				active, activeOK := d.Active.Get()
+				t.row(d.Hostname, intText(d.DiskID.Get()), d.Name, typ, d.Schedule.Or(""), intText(d.Retention.Get()),
+					boolText(active, activeOK), d.Node.Or(""), d.Zpool.Or(""), d.Compression.String(), d.Desc.Or(""))
 			}
 		})
 	}
@@ -339,8 +339,8 @@ func erigonesBackupsSetup(fs *flag.FlagSet) action {
 			for _, b := range backups {
 				size, ok := b.Size.Get()
 				took, tookOK := b.Duration()
-				cells := []string{b.Hostname, b.Name, strconv.Itoa(b.DiskID), b.Define.Or(""), b.Status.String(),
-					timeText(b.Created.Get()), humanSize(sizeOf(size, ok, 1)), durationText(took, tookOK), b.Node, b.Note}
+				cells := []string{b.Hostname, b.Name, intText(b.DiskID.Get()), b.Define.Or(""), b.Status.String(),
+					timeText(b.Created.Get()), humanSize(sizeOf(size, ok, 1)), durationText(took, tookOK), b.Node.Or(""), b.Note.Or("")}
 				if *node != "" {
 					cells = append(cells, b.DC.Or(""))
 				}
@@ -396,14 +396,36 @@ func erigonesCreateSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.finishTask(ctx, task, *tf.noWait, func(res *erigones.TaskResult) string {
-			name, ok := res.Output().DetailValue("name")
-			if !ok {
-				name = "(name not reported)"
+		// The task's result does not name the backup (esdc-ce
+		// api/vm/backup/tasks.py); Created finds it in the list once the
+		// task succeeded.
+		var created *erigones.Backup
+		var createdErr error
+		find := func() {
+			if created == nil && createdErr == nil {
+				created, createdErr = c.Backups.Created(ctx, task)
 			}
-			return fmt.Sprintf("created backup %s of %s disk %d", name, *vm, *tf.disk)
+		}
+		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
+			if find(); createdErr != nil {
+				return fmt.Sprintf("created a backup of %s disk %d, but cannot tell which: %v", *vm, *tf.disk, createdErr)
+			}
+			return fmt.Sprintf("created backup %s of %s disk %d", created.Name, *vm, *tf.disk)
+		}, func(res *erigones.TaskResult) any {
+			if !res.Status.Final() {
+				return res
+			}
+			find()
+			return createdOutput{TaskResult: res, Backup: created}
 		})
 	}
+}
+
+// createdOutput is the JSON of "erigones backup create": the task's final
+// result and the backup it made (null when Created could not tell it).
+type createdOutput struct {
+	*erigones.TaskResult `json:",inline"`
+	Backup               *erigones.Backup `json:"backup"`
 }
 
 // erigonesRestoreSetup defines the flags of "erigones backup restore" and
@@ -448,7 +470,7 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 		}
 		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("restored backup %s onto %s disk %d", *name, *target, *targetDisk)
-		})
+		}, nil)
 	}
 }
 
@@ -479,15 +501,16 @@ func erigonesDeleteSetup(fs *flag.FlagSet) action {
 		}
 		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("deleted backup %s of %s disk %d", *name, *vm, *tf.disk)
-		})
+		}, nil)
 	}
 }
 
 // finishTask waits for an Erigones task unless noWait, then reports it: with
 // -o json an array of one task result (the API's {"task_id", "status",
-// "result"}), else done's sentence and the task id. A failed or revoked
-// task is an error.
-func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bool, done func(*erigones.TaskResult) string) error {
+// "result"}) or of what out makes of it, else done's sentence and the task
+// id. A failed or revoked task is an error.
+func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bool, done func(*erigones.TaskResult) string,
+	out func(*erigones.TaskResult) any) error {
 	res := task.Initial()
 	if !noWait {
 		var err error
@@ -496,6 +519,9 @@ func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bo
 		}
 	}
 	if s.format == formatJSON {
+		if out != nil {
+			return writeJSON(s.stdout, []any{out(res)})
+		}
 		return writeJSON(s.stdout, []*erigones.TaskResult{res})
 	}
 	var line string

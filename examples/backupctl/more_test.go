@@ -93,12 +93,20 @@ func TestMoreActionOutputs(t *testing.T) {
 	r := f.run(t, "-o", "json", "erigones", "backup", "create", "-vm", erigonestest.FreshVM, "-define", "hourly", "-disk", "2")
 	requireOK(t, r)
 	assertGolden(t, "erigones-create.json", r.stdout)
-	var res []erigones.TaskResult
+	// The task result names no backup (esdc-ce api/vm/backup/tasks.py
+	// BACKUP_LOG_DETAIL); backupctl adds the backup Created found.
+	var res []struct {
+		erigones.TaskResult `json:",inline"`
+		Backup              *erigones.Backup `json:"backup"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
 	require.Len(t, res, 1)
-	name, ok := res[0].Output().DetailValue("name")
-	require.True(t, ok)
-	assert.Equal(t, "hourly-20240301_120000", name)
+	assert.Equal(t, erigones.TaskSuccess, res[0].Status)
+	_, named := res[0].Output().DetailValue("name")
+	assert.False(t, named)
+	require.NotNil(t, res[0].Backup)
+	assert.Equal(t, "hourly-20240301_120000", res[0].Backup.Name)
+	assert.Equal(t, int64(2), res[0].Backup.DiskID.Or(0))
 
 	r = f.run(t, "erigones", "backup", "restore", "-vm", erigonestest.StaleVM, "-name", "daily-20240224_100000", "-force", "-yes")
 	requireOK(t, r)
