@@ -129,6 +129,7 @@ func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*Vau
 		Count  Int     `json:"count"`
 	}
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathVaults,
 		PathParams: []string{s.client.projectID},
@@ -166,6 +167,7 @@ func (s *VaultsService) Get(ctx context.Context, vaultID string) (*Vault, error)
 		Vault *Vault `json:"vault"`
 	}
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathVault,
 		PathParams: []string{s.client.projectID, vaultID},

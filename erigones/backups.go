@@ -58,7 +58,7 @@ func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupL
 	if err != nil {
 		return nil, err
 	}
-	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
+	return c.names(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
 }
 
 func (c *Client) backups(ctx context.Context, path, host string, opts *BackupListOptions, dcBound bool) ([]Backup, error) {
@@ -67,7 +67,7 @@ func (c *Client) backups(ctx context.Context, path, host string, opts *BackupLis
 		return nil, err
 	}
 	var out []Backup
-	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: []string{host}, Query: q}, &out); err != nil {
+	if err := c.sync(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: path, PathParams: []string{host}, Query: q}, &out); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -114,6 +114,10 @@ type BackupCreateOptions struct {
 // 404 VM or definition not found, 406 backup already exists, 412 invalid
 // disk_id, 417 DC backup size limit reached, 423 node or VM not
 // operational or a backup task already running, 428 VM not installed.
+//
+// It is sent once: after a 5xx answer or a broken connection the backup
+// may have started, so list the VM's backups (List) and running tasks
+// (Client.ListTasks) before trying again.
 func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Task, error) {
 	if err := ValidateDefinitionName(definition); err != nil {
 		return nil, err
@@ -126,6 +130,7 @@ func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodPost, Path: pathVMBackup, PathParams: []string{vm, definition}, Body: body,
+		Kind: core.Write,
 	}, body.DC)
 }
 
@@ -152,6 +157,10 @@ type BackupRestoreOptions struct {
 // 404, 409 VM has pending tasks, 412 invalid disk_id or target_disk_id, 417
 // backup not OK or VM has snapshots, 423 VM not stopped or locked, 428
 // brand, disk size or free space mismatch.
+//
+// It is sent once: after a 5xx answer or a broken connection the restore
+// may have started, so look at the running tasks (Client.ListTasks) and
+// the backup's status (Get; 3 is RESTORE) before trying again.
 func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *BackupRestoreOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -164,7 +173,7 @@ func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *Bac
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }
 
@@ -184,7 +193,8 @@ type noteBody struct {
 
 // UpdateNote replaces a backup's note ("" clears it) and returns the backup
 // (PUT /api/vm/<vm>/backup/<name>/ with a note, which the server treats as
-// a note change, not a restore; synchronous).
+// a note change, not a restore; synchronous). It is sent once: after a 5xx
+// answer or a broken connection, Get the backup to see which note it has.
 func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *BackupNoteOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -198,6 +208,7 @@ func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, 
 	var out Backup
 	if err := c.sync(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
+		Kind: core.Write,
 	}, &out); err != nil {
 		return nil, err
 	}
@@ -215,7 +226,9 @@ type BackupDeleteOptions struct {
 // Delete removes a backup (DELETE /api/vm/<vm>/backup/<name>/, parameters
 // in a JSON body). A lost backup is removed from the database at once (the
 // Task is already final); others are deleted by a task. A backup that is
-// pending or being restored is refused with 417.
+// pending or being restored is refused with 417. It is sent once: after a
+// 5xx answer or a broken connection, Get the backup to see whether it is
+// still there.
 func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *BackupDeleteOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -228,7 +241,7 @@ func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *Back
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }
 
@@ -241,7 +254,8 @@ type deleteManyBody struct {
 // DeleteMany removes several backups of one VM disk in one task (DELETE
 // /api/vm/<vm>/backup/ with {"bkpnames": [...]} in a JSON body). Names not
 // found are ignored by the server unless none is found (404); all found
-// backups must be OK (417).
+// backups must be OK (417). It is sent once: after a 5xx answer or a broken
+// connection, list the VM's backups (ListNames) to see which remain.
 func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []string, opts *BackupDeleteOptions) (*Task, error) {
 	if len(names) == 0 {
 		return nil, errors.New("erigones: DeleteMany: no backup names")
@@ -259,6 +273,6 @@ func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []stri
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMBackups, PathParams: []string{vm}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }

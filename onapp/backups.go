@@ -52,7 +52,7 @@ func (s *BackupsService) ListByDisk(ctx context.Context, diskID int64) ([]Backup
 // Get returns one backup (GET /backups/:id). An unknown id is an *APIError
 // for which IsNotFound is true.
 func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, error) {
-	resp, err := s.client.send(ctx, "Backups.Get", http.MethodGet, routeBackup, nil, core.ByMethod, id("backup", backupID))
+	resp, err := s.client.send(ctx, "Backups.Get", http.MethodGet, routeBackup, nil, core.Read, id("backup", backupID))
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +64,8 @@ func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, erro
 // the new backup, which is scheduled, not built: Built is false until the
 // backup transaction has run. opts may be nil.
 //
-// The call is never sent twice: after a 5xx answer or a broken connection
-// it returns the error, and the caller should list the disk's backups
+// It is sent once: after a 5xx answer or a broken connection it returns
+// the error, and the caller should list the disk's backups (ListByDisk)
 // before trying again, so as not to take a second backup.
 func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*Backup, error) {
 	return s.client.create(ctx, "Backups.CreateNormal", routeDiskBackups, opts, id("disk", diskID))
@@ -75,22 +75,26 @@ func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *C
 // (POST /virtual_machines/:id/backups), with an optional note. The answer
 // is the new, scheduled backup (201, Built false). opts may be nil.
 //
-// Like CreateNormal, the call is never sent twice once it may have reached
-// the server.
+// It is sent once: after a 5xx answer or a broken connection, list the
+// server's backups (ListIncremental) before trying again.
 func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*Backup, error) {
 	return s.client.create(ctx, "Backups.CreateIncremental", routeVMBackups, opts, id("virtual server", vmID))
 }
 
 // Restore schedules the restore of a backup onto the server or disk it was
 // taken of (POST /backups/:id/restore). The control panel answers 201: the
-// restore is queued, not done. The call is never sent twice once it may
-// have reached the server.
+// restore is queued, not done.
+//
+// It is sent once: after a 5xx answer or a connection that broke before
+// the answer's status arrived the restore may or may not be queued, so
+// check the backup's server (its transactions, or Backups.Get) before
+// calling Restore again.
 //
 // A success answer whose body cannot be read still counts as scheduled
 // (Backup is then nil): the restore was accepted, and reporting an error
 // would invite a second one.
 func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreResult, error) {
-	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.NotIdempotent, id("backup", backupID))
+	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.Write, id("backup", backupID))
 	if err != nil {
 		return nil, err
 	}
@@ -113,27 +117,28 @@ func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreR
 }
 
 // Delete deletes a backup (DELETE /backups/:id; the control panel answers
-// 204). Like creates, it is never sent twice once it may have reached the
-// server: after a 5xx answer or a broken connection, Get the backup to see
-// whether it is gone.
+// 204). It is sent once: after a 5xx answer or a broken connection, Get the
+// backup to see whether it is gone.
 func (s *BackupsService) Delete(ctx context.Context, backupID int64) error {
-	_, err := s.client.send(ctx, "Backups.Delete", http.MethodDelete, routeBackup, nil, core.NotIdempotent, id("backup", backupID))
+	_, err := s.client.send(ctx, "Backups.Delete", http.MethodDelete, routeBackup, nil, core.Write, id("backup", backupID))
 	return err
 }
 
 // EditNote replaces a backup's note (PUT /backups/:id with
 // {"backup":{"note":…}}; the control panel answers 204). An empty note
-// clears it.
+// clears it. It is sent once: after a 5xx answer or a broken connection,
+// Get the backup to see which note it has.
 func (s *BackupsService) EditNote(ctx context.Context, backupID int64, note string) error {
 	body := s.client.wrap(&noteBody{Note: note})
-	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.ByMethod, id("backup", backupID))
+	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.Write, id("backup", backupID))
 	return err
 }
 
 // ConvertToTemplate turns a built backup into an image template
 // (POST /backups/:id/convert with {"backup":{"label":…}}) and returns the
-// new template. opts.Label is required. The call is never sent twice once
-// it may have reached the server.
+// new template. opts.Label is required. It is sent once: after a 5xx
+// answer or a broken connection, look for a template with the label in
+// the control panel before trying again, so as not to make a second one.
 func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ImageTemplate, error) {
 	const op = "Backups.ConvertToTemplate"
 	if strings.TrimSpace(opts.Label) == "" {
@@ -143,7 +148,7 @@ func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, 
 		return nil, fmt.Errorf("%s: %s: minimum sizes must not be negative", providerName, op)
 	}
 	body := s.client.wrap(&convertBody{Label: opts.Label, MinDiskSize: opts.MinDiskSize, MinMemorySize: opts.MinMemorySize})
-	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.NotIdempotent, id("backup", backupID))
+	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.Write, id("backup", backupID))
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +164,7 @@ type pathID struct {
 func id(what string, v int64) pathID { return pathID{what, v} }
 
 // send performs one call. Path parameters are checked before any I/O.
-func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, idem core.Idempotency, ids ...pathID) (*core.Response, error) {
+func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, kind core.Kind, ids ...pathID) (*core.Response, error) {
 	params := make([]string, len(ids))
 	for i, p := range ids {
 		if p.value <= 0 {
@@ -168,17 +173,17 @@ func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, id
 		params[i] = strconv.FormatInt(p.value, 10)
 	}
 	return c.core.Do(ctx, &core.Request{
-		Method:      method,
-		Path:        c.route(tmpl),
-		PathParams:  params,
-		Body:        body,
-		Format:      c.format,
-		Idempotency: idem,
+		Method:     method,
+		Path:       c.route(tmpl),
+		PathParams: params,
+		Body:       body,
+		Format:     c.format,
+		Kind:       kind,
 	}, nil)
 }
 
 func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID) ([]Backup, error) {
-	resp, err := c.send(ctx, op, http.MethodGet, tmpl, nil, core.ByMethod, ids...)
+	resp, err := c.send(ctx, op, http.MethodGet, tmpl, nil, core.Read, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +195,7 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 	if opts != nil && opts.Note != "" {
 		body = c.wrap(&createBody{Note: opts.Note})
 	}
-	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.NotIdempotent, ids...)
+	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.Write, ids...)
 	if err != nil {
 		return nil, err
 	}

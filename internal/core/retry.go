@@ -16,11 +16,12 @@ import (
 
 // RetryPolicy says how often and how patiently a call is repeated.
 //
-// A call is repeated on a 429 whatever its method (the server did no work);
-// on 500, 502, 503 and 504, and on a connection error, only when it is
-// idempotent; a non-idempotent call is repeated after a connection error only
-// when the connection was never made (the request cannot have reached the
-// server). Every other status is final. Retry-After, in seconds or as an
+// Reads are repeated after a 429, a 500, 502, 503 or 504, or a connection
+// error. A call that creates, restores, deletes or otherwise changes state
+// is sent once: it is repeated only when the server certainly did no work
+// (a 429 answer, or a connection that could not be made), never after a 5xx
+// answer or a connection that broke once the request may have reached the
+// server. Every other status is final. Retry-After, in seconds or as an
 // HTTP date, is honored up to MaxWait.
 type RetryPolicy struct {
 	// MaxRetries is how many times a call may be repeated after the first
