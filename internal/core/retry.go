@@ -132,14 +132,18 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		if s > int64(24*time.Hour/time.Second) {
-			s = int64(24 * time.Hour / time.Second)
-		}
+	const longest = 24 * time.Hour
+	switch s, err := strconv.ParseInt(v, 10, 64); {
+	case err == nil && s < 0:
+		return 0, false
+	case err == nil && s > int64(longest/time.Second):
+		return longest, true
+	case err == nil:
 		return time.Duration(s) * time.Second, true
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// More seconds than int64 holds is still "later", not "now": wait
+		// the longest (which the caller caps at MaxWait).
+		return longest, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := t.Sub(now)
