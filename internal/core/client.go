@@ -338,6 +338,9 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 				// (outside this loop) helps, resending the same token does not.
 				retry = false
 			}
+			if retry && err == nil && attempts <= c.retry.MaxRetries {
+				drainForRetry(resp)
+			}
 			if err != nil && c.log != nil {
 				c.debug(ctx, "request failed", slog.String("method", r.Method), slog.String("path", path),
 					slog.Int("attempt", attempts), slog.String("error", redactError(err)), slog.Bool("will_retry", retry))

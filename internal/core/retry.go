@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -153,4 +154,21 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// maxRetryDrain bounds how much of a retried answer's body is read so that
+// its connection can carry the next attempt. go-retryablehttp reads only
+// 4 KiB, so an error page larger than that cost a new connection (and TLS
+// handshake) per retry.
+const maxRetryDrain = 256 << 10
+
+// drainForRetry reads the body of an answer that is about to be retried,
+// up to maxRetryDrain, so that go-retryablehttp's own drain finds it at its
+// end and the connection is reused. The last answer is never drained: its
+// body makes the final *APIError.
+func drainForRetry(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxRetryDrain))
 }
