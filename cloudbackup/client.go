@@ -132,7 +132,9 @@ func WithAKSK(accessKey, secretKey string) Option {
 }
 
 // WithTokenRenewal sets how long before its expiry a WithPassword token is
-// renewed (default 5 minutes).
+// renewed (default 5 minutes). A token that lives less than twice that is
+// renewed half-way through its life instead, so that a short-lived token
+// costs one login per half-life, not one per call.
 func WithTokenRenewal(before time.Duration) Option {
 	return func(o *options) error {
 		if before <= 0 {
