@@ -90,12 +90,19 @@ func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts
 // check the backup's server (its transactions, or Backups.Get) before
 // calling Restore again.
 //
-// A success answer whose body cannot be read still counts as scheduled
-// (Backup is then nil): the restore was accepted, and reporting an error
-// would invite a second one.
+// A success status whose body cannot be read still counts as scheduled:
+// the restore was accepted, and reporting an error would invite a second
+// one. A body that is cut off (the connection closed part-way, or the
+// document ends early) or is not a backup gives a RestoreResult with
+// Scheduled true, a nil Backup, and the reason in BodyErr.
 func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreResult, error) {
 	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.Write, id("backup", backupID))
 	if err != nil {
+		var te *core.TransportError
+		if resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && errors.As(err, &te) {
+			// The status arrived; only reading the body failed.
+			return &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err}, nil
+		}
 		return nil, err
 	}
 	res := &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode}
@@ -108,6 +115,7 @@ func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreR
 		if errors.As(err, &apiErr) {
 			return nil, err
 		}
+		res.BodyErr = err
 		return res, nil
 	}
 	if b.ID.Valid {
