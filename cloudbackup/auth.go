@@ -70,10 +70,10 @@ func (l *iamLogin) login(ctx context.Context) (core.Secret, time.Time, error) {
 		Method: http.MethodPost,
 		Path:   pathIAMTokens,
 		// nocatalog leaves out the service catalog, most of the answer.
-		Query:       url.Values{"nocatalog": {"true"}},
-		Body:        &body,
-		NoAuth:      true,
-		Idempotency: core.Idempotent, // a second login does no harm
+		Query:  url.Values{"nocatalog": {"true"}},
+		Body:   &body,
+		NoAuth: true,
+		Kind:   core.Read, // a second login does no harm
 	}, &out)
 	if err != nil {
 		return core.Secret{}, time.Time{}, fmt.Errorf("IAM login: %w", err)

@@ -131,6 +131,7 @@ func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, pag
 	}
 	page.hasList, page.hasCount = false, false
 	resp, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathBackups,
 		PathParams: []string{s.client.projectID},
@@ -256,6 +257,7 @@ type backupRoot struct {
 func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, error) {
 	var root backupRoot
 	_, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathBackup,
 		PathParams: []string{s.client.projectID, backupID},
@@ -270,9 +272,12 @@ func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, err
 }
 
 // Delete deletes a backup (204 No Content). The deletion runs in the
-// background; the backup shows status deleting until it is gone.
+// background; the backup shows status deleting until it is gone. It is
+// sent once: after a 5xx answer or a broken connection, Get the backup to
+// see whether it is deleting or gone (404).
 func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
 	_, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Write,
 		Method:     http.MethodDelete,
 		Path:       pathBackup,
 		PathParams: []string{s.client.projectID, backupID},
@@ -350,8 +355,10 @@ type restoreRoot struct {
 
 // Restore restores a backup to a server or disk (202 Accepted). The
 // restore runs in the background; follow it with the JobID when the server
-// returns one, or with OperationLogs.List (OperationTypeRestore). A restore
-// is never sent twice: after a connection error the caller decides.
+// returns one, or with OperationLogs.List (OperationTypeRestore). It is
+// sent once: after a 5xx answer or a broken connection the restore may have
+// started, so list the restore tasks (OperationLogs.List with
+// OperationTypeRestore) before trying again.
 func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *RestoreOptions) (*RestoreResult, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("%s: restore %s: %w", providerName, backupID, err)
@@ -360,6 +367,7 @@ func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *Res
 		JobID String `json:"job_id"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Write,
 		Method:     http.MethodPost,
 		Path:       pathBackupRestore,
 		PathParams: []string{s.client.projectID, backupID},

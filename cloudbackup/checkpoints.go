@@ -99,8 +99,10 @@ type checkpointRoot struct {
 // Create backs up the resources of a vault now: it creates a checkpoint
 // (nil opts: every resource, server defaults). The backups run in the
 // background; follow them with Get (the checkpoint turns available) or
-// with OperationLogs (OperationTypeBackup). It is never sent twice: after
-// a connection error the caller decides.
+// with OperationLogs (OperationTypeBackup). It is sent once: after a 5xx
+// answer or a broken connection the backup may have started, so list the
+// backup tasks (OperationLogs.List with OperationTypeBackup) or the vault's
+// backups before trying again.
 func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *CreateCheckpointOptions) (*Checkpoint, error) {
 	if vaultID == "" {
 		return nil, fmt.Errorf("%s: create checkpoint: %w", providerName, errors.New("vault ID is empty"))
@@ -113,6 +115,7 @@ func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *C
 	}
 	var root checkpointRoot
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Write,
 		Method:     http.MethodPost,
 		Path:       pathCheckpoints,
 		PathParams: []string{s.client.projectID},
@@ -130,6 +133,7 @@ func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *C
 func (s *CheckpointsService) Get(ctx context.Context, checkpointID string) (*Checkpoint, error) {
 	var root checkpointRoot
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathCheckpoint,
 		PathParams: []string{s.client.projectID, checkpointID},

@@ -132,7 +132,9 @@ func WithAKSK(accessKey, secretKey string) Option {
 }
 
 // WithTokenRenewal sets how long before its expiry a WithPassword token is
-// renewed (default 5 minutes).
+// renewed (default 5 minutes). A token that lives less than twice that is
+// renewed half-way through its life instead, so that a short-lived token
+// costs one login per half-life, not one per call.
 func WithTokenRenewal(before time.Duration) Option {
 	return func(o *options) error {
 		if before <= 0 {
@@ -156,10 +158,16 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithRetryPolicy replaces DefaultRetryPolicy. Reads and deletes are
-// repeated after 5xx answers and connection errors; restores and
-// checkpoint creations are never sent again once they may have reached the
-// server; any call is repeated after a 429.
+// WithRetryPolicy replaces DefaultRetryPolicy.
+//
+// Reads are repeated after a 429, a 500, 502, 503 or 504, or a connection
+// error. A call that creates, restores, deletes or otherwise changes state
+// is sent once: it is repeated only when the server certainly did no work
+// (a 429 answer, or a connection that could not be made), never after a 5xx
+// answer or a connection that broke once the request may have reached the
+// server. Here the writes are Backups.Delete, Backups.Restore and
+// Checkpoints.Create; the IAM login is a read. Each write says so in its
+// documentation.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
 		return o.SetRetryPolicy(p)

@@ -7,8 +7,9 @@
 // credentials: a ready IAM token (WithToken), an IAM user's password that
 // the client exchanges for a token, caches, and renews before it expires or
 // when it is rejected (WithPassword), or an access key pair that signs
-// every request (WithAKSK, SDK-HMAC-SHA256). Reads and deletes are retried
-// on 5xx answers and connection errors, everything on 429 (APIGW.0308);
+// every request (WithAKSK, SDK-HMAC-SHA256). Reads are retried on 5xx
+// answers and connection errors; deletes, restores and checkpoints are sent
+// once (see WithRetryPolicy); everything is retried on 429 (APIGW.0308);
 // failures come back as *APIError with the API's error_code, error_msg and
 // request id.
 //

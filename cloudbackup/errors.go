@@ -24,9 +24,8 @@ type DecodeError = core.DecodeError
 // refused or reset, timeout, unreadable body) after the retries allowed.
 type TransportError = core.TransportError
 
-// RetryPolicy says how often and how patiently calls are repeated: reads
-// and deletes after 5xx answers and connection errors, every call after a
-// 429 (APIGW.0308 throttling), honoring Retry-After up to MaxWait.
+// RetryPolicy says how often and how patiently calls are repeated (a 429,
+// APIGW.0308 throttling, is repeated for every call); see WithRetryPolicy.
 type RetryPolicy = core.RetryPolicy
 
 // DefaultRetryPolicy is 4 retries, waiting from 500 ms up to 30 s.

@@ -94,6 +94,7 @@ func (s *OperationLogsService) Get(ctx context.Context, operationLogID string) (
 		OperationLog *OperationLog `json:"operation_log"`
 	}
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathOperationLog,
 		PathParams: []string{s.client.projectID, operationLogID},
@@ -165,6 +166,7 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 		Count         Int                  `json:"count"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathOperationLogs,
 		PathParams: []string{s.client.projectID},

@@ -145,6 +145,7 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 		Count  Int           `json:"count"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathVaults,
 		PathParams: []string{s.client.projectID},
@@ -195,6 +196,7 @@ func (s *VaultsService) Get(ctx context.Context, vaultID string) (*Vault, error)
 		Vault *Vault `json:"vault"`
 	}
 	if _, err := s.client.core.Do(ctx, &core.Request{
+		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathVault,
 		PathParams: []string{s.client.projectID, vaultID},

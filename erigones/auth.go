@@ -28,6 +28,7 @@ type loginAnswer struct {
 func (c *Client) loginToken(ctx context.Context) (core.Secret, time.Time, error) {
 	var out loginAnswer
 	resp, err := c.core.Do(ctx, &core.Request{
+		Kind:   core.Read, // a second login only replaces the token of the first
 		Method: http.MethodPost,
 		Path:   pathLogin,
 		Body:   loginBody{Username: c.username, Password: c.password.Reveal()},
@@ -85,8 +86,13 @@ func (c *Client) Login(ctx context.Context) error {
 // Logout ends the token session (GET /api/accounts/logout/) and forgets the
 // token. Without a token (API key authentication, or not logged in yet) it
 // does nothing. A token the server no longer accepts counts as logged out.
-// A client made WithLogin logs in again on its next call.
+// A client made WithLogin logs in again on its next call. It is sent once:
+// after a 5xx answer or a broken connection the token is kept, and the
+// session ends on its own when the token expires.
 func (c *Client) Logout(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("%s: %w", provider, core.ErrNilContext)
+	}
 	if c.token == nil {
 		return nil
 	}
@@ -96,6 +102,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	}
 	// Send the token by hand: a rejected token must not trigger a login.
 	_, err := c.core.Do(ctx, &core.Request{
+		Kind:   core.Write,
 		Method: http.MethodGet,
 		Path:   pathLogout,
 		Header: http.Header{"Authorization": {"Token " + tok.Reveal()}},

@@ -74,7 +74,7 @@ func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupL
 	if err != nil {
 		return nil, err
 	}
-	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
+	return c.names(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathVMBackups, PathParams: []string{vm}, Query: q})
 }
 
 // backupListQuery is listQuery with the backup lists' own parameters: vm
@@ -105,7 +105,7 @@ func (c *Client) backups(ctx context.Context, path, host string, opts *BackupLis
 		return nil, err
 	}
 	var out []Backup
-	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: []string{host}, Query: q}, &out); err != nil {
+	if err := c.sync(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: path, PathParams: []string{host}, Query: q}, &out); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -178,6 +178,10 @@ type BackupCreateOptions struct {
 // installed, and 400 when another backup task of the disk holds its lock
 // (IsTaskAlreadyRunning) or the backup node's worker does not answer
 // (IsWorkerNotResponding); IsLocked covers the 423 and both 400s.
+//
+// It is sent once: after a 5xx answer or a broken connection the backup
+// may have started, so list the VM's backups (List) and running tasks
+// (Client.ListTasks) before trying again.
 func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Task, error) {
 	if err := ValidateDefinitionName(definition); err != nil {
 		return nil, err
@@ -191,6 +195,7 @@ func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts
 	sent := time.Now()
 	task, resp, err := c.asyncResp(ctx, &core.Request{
 		Method: http.MethodPost, Path: pathVMBackup, PathParams: []string{vm, definition}, Body: body,
+		Kind: core.Write,
 	}, body.DC)
 	if err != nil {
 		return nil, err
@@ -225,6 +230,10 @@ type BackupRestoreOptions struct {
 // 404, 409 VM has pending tasks, 412 invalid disk_id or target_disk_id, 417
 // backup not OK or VM has snapshots, 423 VM not stopped or locked, 428
 // brand, disk size or free space mismatch.
+//
+// It is sent once: after a 5xx answer or a broken connection the restore
+// may have started, so look at the running tasks (Client.ListTasks) and
+// the backup's status (Get; 3 is RESTORE) before trying again.
 func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *BackupRestoreOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -241,7 +250,7 @@ func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *Bac
 	body.Hostname = originalHostname(body.OriginalHostname, vm)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }
 
@@ -265,7 +274,8 @@ type noteBody struct {
 
 // UpdateNote replaces a backup's note ("" clears it) and returns the backup
 // (PUT /api/vm/<vm>/backup/<name>/ with a note, which the server treats as
-// a note change, not a restore; synchronous).
+// a note change, not a restore; synchronous). It is sent once: after a 5xx
+// answer or a broken connection, Get the backup to see which note it has.
 func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *BackupNoteOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -280,6 +290,7 @@ func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, 
 	var out Backup
 	if err := c.sync(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
+		Kind: core.Write,
 	}, &out); err != nil {
 		return nil, err
 	}
@@ -300,7 +311,9 @@ type BackupDeleteOptions struct {
 // Delete removes a backup (DELETE /api/vm/<vm>/backup/<name>/, parameters
 // in a JSON body). A lost backup is removed from the database at once (the
 // Task is already final); others are deleted by a task. A backup that is
-// pending or being restored is refused with 417.
+// pending or being restored is refused with 417. It is sent once: after a
+// 5xx answer or a broken connection, Get the backup to see whether it is
+// still there.
 func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *BackupDeleteOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
@@ -317,7 +330,7 @@ func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *Back
 	body.Hostname = originalHostname(body.OriginalHostname, vm)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMBackup, PathParams: []string{vm, name}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }
 
@@ -331,7 +344,8 @@ type deleteManyBody struct {
 // DeleteMany removes several backups of one VM disk in one task (DELETE
 // /api/vm/<vm>/backup/ with {"bkpnames": [...]} in a JSON body). Names not
 // found are ignored by the server unless none is found (404); all found
-// backups must be OK (417).
+// backups must be OK (417). It is sent once: after a 5xx answer or a broken
+// connection, list the VM's backups (ListNames) to see which remain.
 func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []string, opts *BackupDeleteOptions) (*Task, error) {
 	if len(names) == 0 {
 		return nil, errors.New("erigones: DeleteMany: no backup names")
@@ -350,6 +364,6 @@ func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []stri
 	body.DC = c.pickDC(body.DC)
 	return c.async(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMBackups, PathParams: []string{vm}, Body: body,
-		Idempotency: core.NotIdempotent,
+		Kind: core.Write,
 	}, body.DC)
 }

@@ -163,7 +163,7 @@ func getObject[T any](ctx context.Context, c *Client, path string, params []stri
 		return nil, err
 	}
 	var out T
-	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: params, Query: c.withDC(q, dc)}, &out); err != nil {
+	if err := c.sync(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: path, PathParams: params, Query: c.withDC(q, dc)}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -272,7 +272,7 @@ func (c *Client) ListTasks(ctx context.Context, opts *TaskListOptions) ([]string
 	if opts != nil {
 		dc = opts.DC
 	}
-	r := &core.Request{Method: http.MethodGet, Path: pathTasks, Query: c.withDC(nil, dc)}
+	r := &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathTasks, Query: c.withDC(nil, dc)}
 	resp, err := c.core.Do(ctx, r, nil)
 	if err != nil {
 		return nil, err

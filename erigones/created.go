@@ -118,6 +118,9 @@ func (e *CreatedBackupError) Unwrap() error { return e.Err }
 // backups started in the same few seconds, or a server clock that the
 // Date header does not show, make it ambiguous.
 func (s *BackupsService) Created(ctx context.Context, task *Task) (*Backup, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%s: Created: %w", provider, core.ErrNilContext)
+	}
 	if task == nil || task.origin == nil {
 		return nil, fmt.Errorf("%s: Created: the task was not started by Backups.Create", provider)
 	}
@@ -172,7 +175,8 @@ func (o *createOrigin) fits(b *Backup) bool {
 // Task.Wait does, and returns the new backup as Created finds it, with
 // the task's final result. When the task fails the error is the
 // *TaskFailedError and the Backup nil; when ctx ends first, ctx's error
-// (the backup goes on being made on the server).
+// (the backup goes on being made on the server). The create call is sent
+// once, as Create's is; waiting and finding the backup only read.
 func (s *BackupsService) CreateAndWait(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Backup, *TaskResult, error) {
 	task, err := s.Create(ctx, vm, definition, opts)
 	if err != nil {

@@ -95,7 +95,7 @@ func (s *DefinitionsService) list(ctx context.Context, path string, params []str
 		return nil, err
 	}
 	var out []BackupDefinition
-	if err := c.sync(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: params, Query: q}, &out); err != nil {
+	if err := c.sync(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: path, PathParams: params, Query: q}, &out); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -110,7 +110,7 @@ func (s *DefinitionsService) names(ctx context.Context, path string, params []st
 	if err != nil {
 		return nil, err
 	}
-	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: path, PathParams: params, Query: q})
+	return c.names(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: path, PathParams: params, Query: q})
 }
 
 // names runs a list call without full output.
@@ -186,7 +186,9 @@ type DefinitionCreateRequest struct {
 // /api/vm/<vm>/define/backup/<name>/) and returns it as stored. The name
 // must be 1–8 characters of ^[A-Za-z0-9][A-Za-z0-9._-]*$ (else a
 // *ValidationError, nothing is sent). Invalid fields are a 400 with
-// APIError.Fields; an existing definition a 406 (IsAlreadyExists).
+// APIError.Fields; an existing definition a 406 (IsAlreadyExists). It is
+// sent once: after a 5xx answer or a broken connection, Get the definition
+// to see whether it was made.
 func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *DefinitionCreateRequest) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
@@ -200,6 +202,7 @@ func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *D
 	var out BackupDefinition
 	if err := c.sync(ctx, &core.Request{
 		Method: http.MethodPost, Path: pathVMDefinition, PathParams: []string{vm, name}, Body: body,
+		Kind: core.Write,
 	}, &out); err != nil {
 		return nil, err
 	}
@@ -251,7 +254,8 @@ type definitionUpdateBody struct {
 }
 
 // Update changes a backup definition (PUT /api/vm/<vm>/define/backup/<name>/)
-// and returns it as stored.
+// and returns it as stored. It is sent once: after a 5xx answer or a broken
+// connection, Get the definition to see what it holds.
 func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *DefinitionUpdateRequest) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
@@ -275,6 +279,7 @@ func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *D
 	var out BackupDefinition
 	if err := c.sync(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathVMDefinition, PathParams: []string{vm, name}, Body: body,
+		Kind: core.Write,
 	}, &out); err != nil {
 		return nil, err
 	}
@@ -291,7 +296,8 @@ type DefinitionDeleteOptions struct {
 
 // Delete removes a backup definition (DELETE
 // /api/vm/<vm>/define/backup/<name>/, parameters in a JSON body). Its
-// backups stay, with a null Define.
+// backups stay, with a null Define. It is sent once: after a 5xx answer or
+// a broken connection, Get the definition to see whether it is gone (404).
 func (s *DefinitionsService) Delete(ctx context.Context, vm, name string, opts *DefinitionDeleteOptions) error {
 	if err := ValidateDefinitionName(name); err != nil {
 		return err
@@ -304,5 +310,6 @@ func (s *DefinitionsService) Delete(ctx context.Context, vm, name string, opts *
 	body.DC = c.pickDC(body.DC)
 	return c.sync(ctx, &core.Request{
 		Method: http.MethodDelete, Path: pathVMDefinition, PathParams: []string{vm, name}, Body: body,
+		Kind: core.Write,
 	}, nil)
 }

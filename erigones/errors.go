@@ -29,9 +29,8 @@ type DecodeError = core.DecodeError
 // refused, reset, timed out, body unreadable), after the retries ran out.
 type TransportError = core.TransportError
 
-// RetryPolicy says how often and how patiently a call is repeated. Reads,
-// PUT and DELETE are repeated on 5xx and connection errors; POST only on 429
-// or when the connection was never made.
+// RetryPolicy says how often and how patiently calls are repeated; see
+// WithRetryPolicy.
 type RetryPolicy = core.RetryPolicy
 
 // DefaultRetryPolicy is 4 retries, waiting from 500 ms up to 30 s.

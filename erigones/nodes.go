@@ -41,5 +41,5 @@ func (s *NodesService) ListBackupNames(ctx context.Context, node string, opts *B
 	if err != nil {
 		return nil, err
 	}
-	return c.names(ctx, &core.Request{Method: http.MethodGet, Path: pathNodeBackups, PathParams: []string{node}, Query: q})
+	return c.names(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathNodeBackups, PathParams: []string{node}, Query: q})
 }

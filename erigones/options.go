@@ -48,6 +48,15 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy.
+//
+// Reads are repeated after a 429, a 500, 502, 503 or 504, or a connection
+// error. A call that creates, restores, deletes or otherwise changes state
+// is sent once: it is repeated only when the server certainly did no work
+// (a 429 answer, or a connection that could not be made), never after a 5xx
+// answer or a connection that broke once the request may have reached the
+// server. Here the writes are the creates, restores, updates and deletes of
+// backups and definitions, Task.Cancel and Logout; each says so in its
+// documentation.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
 		return o.SetRetryPolicy(p)

@@ -56,7 +56,7 @@ func (t *Task) Details(ctx context.Context) (*TaskDetails, error) {
 		return nil, fmt.Errorf("%s: task has no id", provider)
 	}
 	c := t.client
-	r := &core.Request{Method: http.MethodGet, Path: pathTaskDetails, PathParams: []string{t.ID()}, Query: c.withDC(nil, t.dc)}
+	r := &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathTaskDetails, PathParams: []string{t.ID()}, Query: c.withDC(nil, t.dc)}
 	resp, err := c.core.Do(ctx, r, nil)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (c *Client) TaskLog(ctx context.Context, opts *TaskLogOptions) (*TaskLog, e
 	if !o.DateTo.IsZero() {
 		q.Set("date_to", o.DateTo.UTC().Format(time.DateOnly))
 	}
-	r := &core.Request{Method: http.MethodGet, Path: pathTaskLog, Query: c.withDC(q, o.DC)}
+	r := &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathTaskLog, Query: c.withDC(q, o.DC)}
 	resp, err := c.core.Do(ctx, r, nil)
 	if err != nil {
 		return nil, err

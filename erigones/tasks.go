@@ -155,7 +155,7 @@ func (r *TaskResult) failure(apiErr *APIError) *TaskFailedError {
 // error: the returned TaskResult says so and its Err gives the typed error.
 // An unknown task id stays PENDING (the server cannot tell it from a queued one).
 func (t *Task) Status(ctx context.Context) (*TaskResult, error) {
-	return t.poll(ctx, &core.Request{Method: http.MethodGet, Path: pathTaskStatus, PathParams: []string{t.ID()}})
+	return t.poll(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathTaskStatus, PathParams: []string{t.ID()}})
 }
 
 // poll sends a task status or cancel call; both answer with the status
@@ -212,7 +212,7 @@ func (t *Task) Done(ctx context.Context) (bool, error) {
 	var out struct {
 		Done codec.Bool `json:"done"`
 	}
-	r := &core.Request{Method: http.MethodGet, Path: pathTaskDone, PathParams: []string{t.ID()}}
+	r := &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathTaskDone, PathParams: []string{t.ID()}}
 	resp, err := t.client.core.Do(ctx, r, nil)
 	if err != nil {
 		apiErr, ok := core.AsAPIError(err)
@@ -253,7 +253,8 @@ type TaskCancelOptions struct {
 // REVOKED when the cancel took effect, or SUCCESS or FAILURE when the task
 // ended first. A task that is not a running task of the user in the
 // task's datacenter answers 406 (IsNotAcceptable). The server waits a
-// second before it answers.
+// second before it answers. It is sent once: after a 5xx answer or a
+// broken connection, ask Status.
 func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult, error) {
 	body := cancelBody{DC: t.dc}
 	if opts != nil {
@@ -261,7 +262,7 @@ func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult
 	}
 	return t.poll(ctx, &core.Request{
 		Method: http.MethodPut, Path: pathTaskCancel, PathParams: []string{t.ID()},
-		Body: body,
+		Body: body, Kind: core.Write,
 	})
 }
 
@@ -273,6 +274,9 @@ func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult
 // ctx ends first it returns ctx's error (the task goes on running on the
 // server). Errors of the polls themselves end the wait.
 func (t *Task) Wait(ctx context.Context) (*TaskResult, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%s: waiting for task %s: %w", provider, t.ID(), core.ErrNilContext)
+	}
 	if t.first.Status.Final() {
 		r := t.Initial()
 		return r, r.Err()

@@ -52,7 +52,7 @@ func (s *BackupsService) ListByDisk(ctx context.Context, diskID int64) ([]Backup
 // Get returns one backup (GET /backups/:id). An unknown id is an *APIError
 // for which IsNotFound is true.
 func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, error) {
-	resp, err := s.client.send(ctx, "Backups.Get", http.MethodGet, routeBackup, nil, core.ByMethod, id("backup", backupID))
+	resp, err := s.client.send(ctx, "Backups.Get", http.MethodGet, routeBackup, nil, core.Read, id("backup", backupID))
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +64,8 @@ func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, erro
 // the new backup, which is scheduled, not built: Built is false until the
 // backup transaction has run. opts may be nil.
 //
-// The call is never sent twice: after a 5xx answer or a broken connection
-// it returns the error, and the caller should list the disk's backups
+// It is sent once: after a 5xx answer or a broken connection it returns
+// the error, and the caller should list the disk's backups (ListByDisk)
 // before trying again, so as not to take a second backup.
 func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*Backup, error) {
 	return s.client.create(ctx, "Backups.CreateNormal", routeDiskBackups, opts, id("disk", diskID))
@@ -75,23 +75,34 @@ func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *C
 // (POST /virtual_machines/:id/backups), with an optional note. The answer
 // is the new, scheduled backup (201, Built false). opts may be nil.
 //
-// Like CreateNormal, the call is never sent twice once it may have reached
-// the server.
+// It is sent once: after a 5xx answer or a broken connection, list the
+// server's backups (ListIncremental) before trying again.
 func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*Backup, error) {
 	return s.client.create(ctx, "Backups.CreateIncremental", routeVMBackups, opts, id("virtual server", vmID))
 }
 
 // Restore schedules the restore of a backup onto the server or disk it was
 // taken of (POST /backups/:id/restore). The control panel answers 201: the
-// restore is queued, not done. The call is never sent twice once it may
-// have reached the server.
+// restore is queued, not done.
 //
-// A success answer whose body cannot be read still counts as scheduled
-// (Backup is then nil): the restore was accepted, and reporting an error
-// would invite a second one.
+// It is sent once: after a 5xx answer or a connection that broke before
+// the answer's status arrived the restore may or may not be queued, so
+// check the backup's server (its transactions, or Backups.Get) before
+// calling Restore again.
+//
+// A success status whose body cannot be read still counts as scheduled:
+// the restore was accepted, and reporting an error would invite a second
+// one. A body that is cut off (the connection closed part-way, or the
+// document ends early) or is not a backup gives a RestoreResult with
+// Scheduled true, a nil Backup, and the reason in BodyErr.
 func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreResult, error) {
-	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.NotIdempotent, id("backup", backupID))
+	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.Write, id("backup", backupID))
 	if err != nil {
+		var te *core.TransportError
+		if resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && errors.As(err, &te) {
+			// The status arrived; only reading the body failed.
+			return &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err}, nil
+		}
 		return nil, err
 	}
 	res := &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode}
@@ -104,6 +115,7 @@ func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreR
 		if errors.As(err, &apiErr) {
 			return nil, err
 		}
+		res.BodyErr = err
 		return res, nil
 	}
 	if b.ID.Valid {
@@ -113,27 +125,28 @@ func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreR
 }
 
 // Delete deletes a backup (DELETE /backups/:id; the control panel answers
-// 204). Like creates, it is never sent twice once it may have reached the
-// server: after a 5xx answer or a broken connection, Get the backup to see
-// whether it is gone.
+// 204). It is sent once: after a 5xx answer or a broken connection, Get the
+// backup to see whether it is gone.
 func (s *BackupsService) Delete(ctx context.Context, backupID int64) error {
-	_, err := s.client.send(ctx, "Backups.Delete", http.MethodDelete, routeBackup, nil, core.NotIdempotent, id("backup", backupID))
+	_, err := s.client.send(ctx, "Backups.Delete", http.MethodDelete, routeBackup, nil, core.Write, id("backup", backupID))
 	return err
 }
 
 // EditNote replaces a backup's note (PUT /backups/:id with
 // {"backup":{"note":…}}; the control panel answers 204). An empty note
-// clears it.
+// clears it. It is sent once: after a 5xx answer or a broken connection,
+// Get the backup to see which note it has.
 func (s *BackupsService) EditNote(ctx context.Context, backupID int64, note string) error {
 	body := s.client.wrap(&noteBody{Note: note})
-	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.ByMethod, id("backup", backupID))
+	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.Write, id("backup", backupID))
 	return err
 }
 
 // ConvertToTemplate turns a built backup into an image template
 // (POST /backups/:id/convert with {"backup":{"label":…}}) and returns the
-// new template. opts.Label is required. The call is never sent twice once
-// it may have reached the server.
+// new template. opts.Label is required. It is sent once: after a 5xx
+// answer or a broken connection, look for a template with the label in
+// the control panel before trying again, so as not to make a second one.
 func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ImageTemplate, error) {
 	const op = "Backups.ConvertToTemplate"
 	if strings.TrimSpace(opts.Label) == "" {
@@ -143,7 +156,7 @@ func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, 
 		return nil, fmt.Errorf("%s: %s: minimum sizes must not be negative", providerName, op)
 	}
 	body := s.client.wrap(&convertBody{Label: opts.Label, MinDiskSize: opts.MinDiskSize, MinMemorySize: opts.MinMemorySize})
-	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.NotIdempotent, id("backup", backupID))
+	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.Write, id("backup", backupID))
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +172,7 @@ type pathID struct {
 func id(what string, v int64) pathID { return pathID{what, v} }
 
 // send performs one call. Path parameters are checked before any I/O.
-func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, idem core.Idempotency, ids ...pathID) (*core.Response, error) {
+func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, kind core.Kind, ids ...pathID) (*core.Response, error) {
 	params := make([]string, len(ids))
 	for i, p := range ids {
 		if p.value <= 0 {
@@ -168,17 +181,17 @@ func (c *Client) send(ctx context.Context, op, method, tmpl string, body any, id
 		params[i] = strconv.FormatInt(p.value, 10)
 	}
 	return c.core.Do(ctx, &core.Request{
-		Method:      method,
-		Path:        c.route(tmpl),
-		PathParams:  params,
-		Body:        body,
-		Format:      c.format,
-		Idempotency: idem,
+		Method:     method,
+		Path:       c.route(tmpl),
+		PathParams: params,
+		Body:       body,
+		Format:     c.format,
+		Kind:       kind,
 	}, nil)
 }
 
 func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID) ([]Backup, error) {
-	resp, err := c.send(ctx, op, http.MethodGet, tmpl, nil, core.ByMethod, ids...)
+	resp, err := c.send(ctx, op, http.MethodGet, tmpl, nil, core.Read, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +203,7 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 	if opts != nil && opts.Note != "" {
 		body = c.wrap(&createBody{Note: opts.Note})
 	}
-	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.NotIdempotent, ids...)
+	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.Write, ids...)
 	if err != nil {
 		return nil, err
 	}

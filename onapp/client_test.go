@@ -383,7 +383,7 @@ func TestNeverResent(t *testing.T) {
 	t.Parallel()
 	for _, tc := range callCases(t) {
 		switch tc.method {
-		case http.MethodPost, http.MethodDelete:
+		case http.MethodPost, http.MethodDelete, http.MethodPut: // every write: creates, restores, conversions, deletes, note edits
 			t.Run(tc.name+"/503", func(t *testing.T) {
 				t.Parallel()
 				c, mt := newMockClient(t, onapp.JSON)

@@ -49,10 +49,9 @@
 //
 // Every failed call returns an *APIError (errors.As) with the status and all
 // messages of the body, whatever its shape; IsNotFound, IsUnauthorized and
-// IsValidation classify it. Reads and note edits are retried after 5xx
-// answers and broken connections; creates, restores, conversions and
-// deletes are never sent a second time once they may have reached the
-// server, since a duplicate backup is real damage.
+// IsValidation classify it. Reads are retried after 5xx answers and broken
+// connections; creates, restores, conversions, deletes and note edits are
+// sent once (see WithRetryPolicy), since a duplicate backup is real damage.
 //
 // Package onapptest provides an in-memory OnApp server for tests and demos.
 package onapp

@@ -210,6 +210,11 @@ type RestoreResult struct {
 	StatusCode int `json:"status_code"`
 	// Backup is the backup being restored, when the answer carried it.
 	Backup *Backup `json:"backup,omitzero"`
+	// BodyErr is why the body of the success answer could not be read or
+	// decoded (a connection that closed part-way, a cut-off or foreign
+	// document); nil when it was read whole. The restore is scheduled
+	// all the same: do not send it again.
+	BodyErr error `json:"-"`
 }
 
 // VirtualMachine is one virtual server of the control panel, with the

@@ -19,7 +19,7 @@ type VirtualMachinesService service
 
 // List returns the virtual servers (GET /virtual_machines).
 func (s *VirtualMachinesService) List(ctx context.Context) ([]VirtualMachine, error) {
-	resp, err := s.client.send(ctx, "VirtualMachines.List", http.MethodGet, routeVirtualMachines, nil, core.ByMethod)
+	resp, err := s.client.send(ctx, "VirtualMachines.List", http.MethodGet, routeVirtualMachines, nil, core.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (s *VirtualMachinesService) List(ctx context.Context) ([]VirtualMachine, er
 // Get returns one virtual server (GET /virtual_machines/:id). An unknown
 // id is an *APIError for which IsNotFound is true.
 func (s *VirtualMachinesService) Get(ctx context.Context, vmID int64) (*VirtualMachine, error) {
-	resp, err := s.client.send(ctx, "VirtualMachines.Get", http.MethodGet, routeVirtualMachine, nil, core.ByMethod, id("virtual server", vmID))
+	resp, err := s.client.send(ctx, "VirtualMachines.Get", http.MethodGet, routeVirtualMachine, nil, core.Read, id("virtual server", vmID))
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ type DisksService service
 // which IsNotFound is true; a server without disks gives an empty, non-nil
 // slice.
 func (s *DisksService) ListByVM(ctx context.Context, vmID int64) ([]Disk, error) {
-	resp, err := s.client.send(ctx, "Disks.ListByVM", http.MethodGet, routeVMDisks, nil, core.ByMethod, id("virtual server", vmID))
+	resp, err := s.client.send(ctx, "Disks.ListByVM", http.MethodGet, routeVMDisks, nil, core.Read, id("virtual server", vmID))
 	if err != nil {
 		return nil, err
 	}

@@ -182,10 +182,10 @@ func (s *BackupsService) Query(ctx context.Context, q *BackupsQuery) ([]Backup, 
 	// inside it (see fastDecodeBackups); any other goes the general way.
 	var fast []Backup
 	resp, err := c.doClean(ctx, &core.Request{
-		Method:      http.MethodPost,
-		Path:        pathBackupsQuery,
-		Body:        body,
-		Idempotency: core.Idempotent,
+		Kind:   core.Read,
+		Method: http.MethodPost,
+		Path:   pathBackupsQuery,
+		Body:   body,
 	}, func(body []byte) (ok bool) {
 		fast, ok = fastDecodeBackups(body)
 		return ok
@@ -225,6 +225,7 @@ func (s *BackupsService) Get(ctx context.Context, id int64, opts *BackupOptions)
 	}
 	c := s.client
 	resp, err := c.do(ctx, &core.Request{
+		Kind:   core.Read,
 		Method: http.MethodGet,
 		Path:   backupPath(id),
 		Query:  query,
@@ -254,7 +255,9 @@ func (s *BackupsService) Get(ctx context.Context, id int64, opts *BackupOptions)
 }
 
 // Delete deletes the backups with the given ids
-// (DELETE /api/backups/<id1,id2,…>/?sid=).
+// (DELETE /api/backups/<id1,id2,…>/?sid=). It is sent once: after a 5xx
+// answer or a broken connection some or all may be gone, so Get (or Query
+// with BackupIDs) to see which remain before trying again.
 func (s *BackupsService) Delete(ctx context.Context, ids []int64, opts *BackupOptions) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%s: no backup ids to delete", providerName)
@@ -269,6 +272,7 @@ func (s *BackupsService) Delete(ctx context.Context, ids []int64, opts *BackupOp
 		return fmt.Errorf("%s: %w", providerName, err)
 	}
 	_, err = s.client.do(ctx, &core.Request{
+		Kind:   core.Write,
 		Method: http.MethodDelete,
 		Path:   backupPath(ids...),
 		Query:  query,
@@ -303,6 +307,7 @@ func (s *BackupsService) Status(ctx context.Context, opts *StatusOptions) ([]Sta
 	}
 	c := s.client
 	resp, err := c.do(ctx, &core.Request{
+		Kind:   core.Read,
 		Method: http.MethodGet,
 		Path:   pathBackupStatus,
 		Query:  query,
@@ -325,7 +330,7 @@ type SystemsService service
 // those it manages or replicates to.
 func (s *SystemsService) List(ctx context.Context) ([]System, error) {
 	c := s.client
-	resp, err := c.do(ctx, &core.Request{Method: http.MethodGet, Path: pathSystems})
+	resp, err := c.do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: pathSystems})
 	if err != nil {
 		return nil, err
 	}

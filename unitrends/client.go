@@ -120,9 +120,16 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithRetryPolicy replaces DefaultRetryPolicy. Reads (the backups query
-// included, although it is a POST), deletes and logins are repeated after
-// 5xx answers and connection errors; a logout is not.
+// WithRetryPolicy replaces DefaultRetryPolicy.
+//
+// Reads are repeated after a 429, a 500, 502, 503 or 504, or a connection
+// error. A call that creates, restores, deletes or otherwise changes state
+// is sent once: it is repeated only when the server certainly did no work
+// (a 429 answer, or a connection that could not be made), never after a 5xx
+// answer or a connection that broke once the request may have reached the
+// server. Here the writes are Backups.Delete and Logout; the backups query
+// and the login are reads, although they are POSTs. Each write says so in
+// its documentation.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
 		return o.SetRetryPolicy(p)
@@ -224,7 +231,7 @@ func (c *Client) SessionToken() (Secret, bool) { return c.auth.Token() }
 // first real call. Calls log in on their own; Login is never required.
 func (c *Client) Login(ctx context.Context) error {
 	if ctx == nil {
-		return fmt.Errorf("%s: nil context", providerName)
+		return fmt.Errorf("%s: %w", providerName, core.ErrNilContext)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.core.BaseURL(), nil)
 	if err != nil {
@@ -248,7 +255,12 @@ func (c *Client) Login(ctx context.Context) error {
 // token) and forgets the token; a later call logs in again (with
 // WithCredentials) or fails (with WithToken alone). Without a session it
 // does nothing. A session the appliance already expired counts as ended.
+// It is sent once: after a 5xx answer or a broken connection the token is
+// kept, and the session ends on its own at the appliance's idle timeout.
 func (c *Client) Logout(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("%s: %w", providerName, core.ErrNilContext)
+	}
 	tok, ok := c.auth.Token()
 	if !ok {
 		return nil
@@ -256,6 +268,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	h := http.Header{}
 	h.Set(headerAuthToken, tok.Reveal())
 	_, err := c.do(ctx, &core.Request{
+		Kind:   core.Write,
 		Method: http.MethodPost,
 		Path:   pathLogout,
 		Body:   logoutRequest{Cookie: tok.Reveal()},
@@ -295,11 +308,11 @@ func (c *Client) login(ctx context.Context) (core.Secret, time.Time, error) {
 		return core.Secret{}, time.Time{}, fmt.Errorf("%s: encoding login: %w", providerName, err)
 	}
 	resp, err := c.do(ctx, &core.Request{
-		Method:      http.MethodPost,
-		Path:        pathLogin,
-		Body:        body,
-		NoAuth:      true,
-		Idempotency: core.Idempotent, // a repeated login only opens a spare session
+		Method: http.MethodPost,
+		Path:   pathLogin,
+		Body:   body,
+		NoAuth: true,
+		Kind:   core.Read, // a repeated login only opens a spare session
 	})
 	if err != nil {
 		return core.Secret{}, time.Time{}, err
@@ -328,7 +341,7 @@ func (c *Client) do(ctx context.Context, r *core.Request) (*core.Response, error
 // searched for one again.
 func (c *Client) doClean(ctx context.Context, r *core.Request, clean func(body []byte) bool) (*core.Response, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("%s: nil context", providerName)
+		return nil, fmt.Errorf("%s: %w", providerName, core.ErrNilContext)
 	}
 	st := &callState{}
 	ctx = context.WithValue(ctx, callStateKey{}, st)

@@ -74,6 +74,7 @@ type TokenAuth struct {
 	mu      sync.Mutex
 	token   Secret
 	expires time.Time
+	issued  time.Time // when the token was obtained: its lifetime is expires-issued
 	flight  *loginFlight
 }
 
@@ -94,7 +95,11 @@ type TokenAuthConfig struct {
 	// Expired reports whether an error means the token is no longer valid;
 	// nil means a 401.
 	Expired func(*APIError) bool
-	// RenewBefore renews this long before a known expiry (default 5 minutes).
+	// RenewBefore renews this long before a known expiry (default 5
+	// minutes), but never earlier than half-way through the token's
+	// lifetime (from the login's return to its expiry): a token that lives
+	// less than 2*RenewBefore is renewed once per half-life, not before
+	// every call.
 	RenewBefore time.Duration
 	// Now replaces time.Now in tests.
 	Now func() time.Time
@@ -123,10 +128,11 @@ func NewTokenAuth(cfg TokenAuthConfig) *TokenAuth {
 	return a
 }
 
-// SetToken installs a ready token (with its expiry, or zero for none).
+// SetToken installs a ready token (with its expiry, or zero for none). Its
+// lifetime, which bounds the renewal margin, counts from now.
 func (a *TokenAuth) SetToken(token Secret, expires time.Time) {
 	a.mu.Lock()
-	a.token, a.expires = token, expires
+	a.token, a.expires, a.issued = token, expires, a.now()
 	a.mu.Unlock()
 }
 
@@ -180,8 +186,7 @@ func (a *TokenAuth) Renew(ctx context.Context, req *http.Request) error {
 // rejected: it is replaced even if it has not expired.
 func (a *TokenAuth) get(ctx context.Context, stale string) (Secret, error) {
 	a.mu.Lock()
-	fresh := a.token.IsSet() && (a.expires.IsZero() || a.now().Add(a.early).Before(a.expires))
-	if fresh && (stale == "" || a.token.Reveal() != stale) {
+	if a.fresh() && (stale == "" || a.token.Reveal() != stale) {
 		tok := a.token
 		a.mu.Unlock()
 		return tok, nil
@@ -210,6 +215,25 @@ func (a *TokenAuth) get(ctx context.Context, stale string) (Secret, error) {
 	}
 }
 
+// fresh reports whether the held token may be sent without renewing it
+// first. The renewal margin is RenewBefore, capped at half the token's
+// lifetime: with a fixed margin longer than the lifetime every call would
+// log in, and each login would replace the token concurrent calls carry.
+// a.mu must be held.
+func (a *TokenAuth) fresh() bool {
+	if !a.token.IsSet() {
+		return false
+	}
+	if a.expires.IsZero() {
+		return true
+	}
+	margin := a.early
+	if life := a.expires.Sub(a.issued); margin > life/2 {
+		margin = max(life/2, 0)
+	}
+	return a.now().Add(margin).Before(a.expires)
+}
+
 // run performs one shared login. It is detached from the caller's
 // cancellation (other callers wait on it too) but bounded in time.
 func (a *TokenAuth) run(ctx context.Context, f *loginFlight) {
@@ -221,7 +245,7 @@ func (a *TokenAuth) run(ctx context.Context, f *loginFlight) {
 	}
 	a.mu.Lock()
 	if err == nil {
-		a.token, a.expires = tok, exp
+		a.token, a.expires, a.issued = tok, exp, a.now()
 	}
 	f.token, f.err = tok, err
 	a.flight = nil

@@ -66,7 +66,7 @@ func tokenClient(t *testing.T, url string) (*core.Client, *core.TokenAuth) {
 			var out struct {
 				Token string `json:"auth_token"`
 			}
-			_, err := c.Do(ctx, &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true,
+			_, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true,
 				Body: map[string]string{"username": "admin", "password": "pw"}}, &out)
 			return core.NewSecret(out.Token), time.Time{}, err
 		},
@@ -80,7 +80,7 @@ func TestTokenLoginIsSharedByConcurrentCallers(t *testing.T) {
 	ts := newTokenServer(t)
 	c, _ := tokenClient(t, ts.URL)
 	call := func() error {
-		_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/api/backups"}, nil)
+		_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/api/backups"}, nil)
 		return err
 	}
 	for _, err := range concurrently(20, call) {
@@ -112,7 +112,7 @@ func TestSecondRejectionAfterReloginIsReturned(t *testing.T) {
 	ts := newTokenServer(t)
 	c, _ := tokenClient(t, ts.URL)
 	ts.rejectAll.Store(true)
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/api/backups"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/api/backups"}, nil)
 	require.True(t, core.IsUnauthorized(err), err)
 	assert.Equal(t, int64(2), ts.logins.Load(), "the first login, then one renewal, then the error: no loop")
 	assert.Contains(t, err.Error(), "Your session has expired")
@@ -169,7 +169,7 @@ func TestLoginFailureIsReturned(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c, _ := tokenClient(t, srv.URL)
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	ae, ok := core.AsAPIError(err)
 	require.True(t, ok, err)
 	assert.Equal(t, 400, ae.StatusCode)
@@ -202,7 +202,7 @@ func TestAuthAppliedAfreshOnEveryAttempt(t *testing.T) {
 	t.Cleanup(srv.Close)
 	s := &signer{}
 	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.Auth = s })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/checkpoints", Body: []byte(`{"a":1}`)}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Write, Method: http.MethodPost, Path: "/checkpoints", Body: []byte(`{"a":1}`)}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"1/7", "2/7", "3/7"}, dates, "each attempt is signed anew, with the body")
 }
@@ -248,7 +248,7 @@ func TestNoSecretInLogsErrorsOrPrintedValues(t *testing.T) {
 		c, err := core.New(cfg)
 		require.NoError(t, err)
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
-			_, err := c.Do(context.Background(), &core.Request{Method: m, Path: "/backups/{id}", PathParams: []string{"7"},
+			_, err := c.Do(context.Background(), &core.Request{Kind: core.Write, Method: m, Path: "/backups/{id}", PathParams: []string{"7"},
 				Query: map[string][]string{"sid_token": {secrets[4]}, "limit": {"10"}}, Body: map[string]string{"note": "n"}}, nil)
 			if err != nil {
 				printed.WriteString(err.Error())
@@ -260,7 +260,7 @@ func TestNoSecretInLogsErrorsOrPrintedValues(t *testing.T) {
 	}
 	// A transport error quotes the URL in net/http's *url.Error.
 	c := newClient(t, refusedURL(t), func(cfg *core.Config) { cfg.Logger = logger })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x", Query: map[string][]string{"token": {secrets[2]}}}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x", Query: map[string][]string{"token": {secrets[2]}}}, nil)
 	require.Error(t, err)
 	printed.WriteString(err.Error())
 	// Base URL errors, redirects, undecodable and failed logins.
@@ -342,9 +342,9 @@ func TestSilentByDefault(t *testing.T) {
 	}()
 
 	srv, _ := countingServer(t, behaviour{status: 503})
-	_, err = newClient(t, srv.URL).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err = newClient(t, srv.URL).Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	require.Error(t, err)
-	_, err = newClient(t, refusedURL(t)).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err = newClient(t, refusedURL(t)).Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	require.Error(t, err)
 
 	require.NoError(t, w.Close())
@@ -390,7 +390,7 @@ func TestExpiredSessionAs5xxIsRenewedNotRetried(t *testing.T) {
 			var out struct {
 				Token string `json:"auth_token"`
 			}
-			_, err := c.Do(ctx, &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true}, &out)
+			_, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true}, &out)
 			return core.NewSecret(out.Token), time.Time{}, err
 		},
 	})
@@ -399,7 +399,7 @@ func TestExpiredSessionAs5xxIsRenewedNotRetried(t *testing.T) {
 	var out struct {
 		OK bool `json:"ok"`
 	}
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/api/backups"}, &out)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/api/backups"}, &out)
 	require.NoError(t, err)
 	assert.True(t, out.OK)
 	assert.Equal(t, int64(2), dataCalls.Load(), "the expired answer is not retried with the same token")
@@ -419,7 +419,7 @@ func TestExpiredSessionAs5xxIsRenewedNotRetried(t *testing.T) {
 	}))
 	t.Cleanup(srv2.Close)
 	c2 := newClient(t, srv2.URL, func(cfg *core.Config) { cfg.Auth = auth })
-	_, err = c2.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err = c2.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), plain.Load(), "an ordinary 500 is retried")
 }

@@ -101,7 +101,7 @@ func BenchmarkListPage(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var page benchPage
-			if _, err := c.Do(ctx, &core.Request{Method: http.MethodGet, Path: "/v3/{project}/backups", PathParams: []string{"p1"}}, &page); err != nil {
+			if _, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/v3/{project}/backups", PathParams: []string{"p1"}}, &page); err != nil {
 				b.Fatal(err)
 			}
 			if len(page.Backups) != 1000 {
@@ -120,7 +120,7 @@ func BenchmarkListPage(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var page benchPage
-			if _, err := c.Do(ctx, &core.Request{Method: http.MethodGet, Path: "/v3/p1/backups", Query: q}, &page); err != nil {
+			if _, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/v3/p1/backups", Query: q}, &page); err != nil {
 				b.Fatal(err)
 			}
 			if len(page.Backups) != 1000 {

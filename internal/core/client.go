@@ -192,7 +192,10 @@ type Response struct {
 // returned whenever one arrived.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("%s: nil context", c.provider)
+		return nil, fmt.Errorf("%s: %w", c.provider, ErrNilContext)
+	}
+	if r.Kind != Read && r.Kind != Write {
+		return nil, fmt.Errorf("%s: %s %s: %w", c.provider, r.Method, r.Path, ErrUndeclaredKind)
 	}
 	path, err := ExpandPath(r.Path, r.PathParams...)
 	if err != nil {
@@ -331,7 +334,7 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 	}
 
 	path := req.URL.Path
-	idempotent := r.idempotent()
+	idempotent := r.Kind == Read
 	last := req.Request
 	attempts := 0
 	rc := &retryablehttp.Client{
@@ -347,6 +350,9 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 				// Some servers report an expired session as a 5xx: renewing
 				// (outside this loop) helps, resending the same token does not.
 				retry = false
+			}
+			if retry && err == nil && attempts <= c.retry.MaxRetries {
+				drainForRetry(resp)
 			}
 			if err != nil && c.log != nil {
 				c.debug(ctx, "request failed", slog.String("method", r.Method), slog.String("path", path),

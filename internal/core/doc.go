@@ -1,7 +1,8 @@
 // Package core is the request executor every backupsdk provider package
 // builds on: base URL and path escaping, query and body encoding, the
 // retrying transport (go-retryablehttp with a policy that never resends a
-// non-idempotent call that may have reached the server), credentials that
+// write, as every Request declares itself, that may have reached the
+// server), credentials that
 // decorate each attempt and renew once, response decoding into typed values,
 // the one *APIError type, lazy pagination as iter.Seq2, and redacted secrets.
 //

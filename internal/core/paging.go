@@ -137,7 +137,7 @@ func Walk[T any, C comparable](ctx context.Context, p Paging[T], start C, fetch 
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
-			yield(zero, fmt.Errorf("%s: listing %s: nil context", p.Provider, p.List))
+			yield(zero, fmt.Errorf("%s: listing %s: %w", p.Provider, p.List, ErrNilContext))
 			return
 		}
 		w := walker[T, C]{p: p, cursor: start}

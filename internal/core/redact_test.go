@@ -85,8 +85,8 @@ func TestUndecodableLoginAnswersWithholdTheBody(t *testing.T) {
 		{"xml", "application/xml", `<login><auth_token>` + tok + `</auth_token><expires>` + tok + `</expires></login>`, core.XML},
 	} {
 		for _, r := range []*core.Request{
-			{Method: http.MethodPost, Path: "/login", NoAuth: true},
-			{Method: http.MethodPost, Path: "/tokens", Sensitive: true},
+			{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true},
+			{Kind: core.Read, Method: http.MethodPost, Path: "/tokens", Sensitive: true},
 		} {
 			t.Run(tc.name+r.Path, func(t *testing.T) {
 				t.Parallel()
@@ -123,7 +123,7 @@ func TestOrdinaryDecodeErrorsKeepTheSnippet(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, loginServer(t, http.StatusOK, "application/json", `{"expires":"soon"}`))
 	var out tokenAnswer
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, &out)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, &out)
 	var de *core.DecodeError
 	require.ErrorAs(t, err, &de)
 	assert.False(t, de.Withheld)
@@ -152,7 +152,7 @@ func TestLoginErrorsRedactCredentialFields(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := newClient(t, loginServer(t, http.StatusUnauthorized, tc.ct, tc.body))
-			_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true}, nil)
+			_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true}, nil)
 			apiErr, ok := core.AsAPIError(err)
 			require.True(t, ok, "%v", err)
 			all := fmt.Sprintf("%v|%+v|%s|%s|%q|%v", err, err, apiErr.Body, apiErr.Message, apiErr.Messages, apiErr.Fields)
@@ -167,7 +167,7 @@ func TestLoginErrorsRedactCredentialFields(t *testing.T) {
 	}
 	// Ordinary calls keep their error bodies as they are.
 	c := newClient(t, loginServer(t, http.StatusBadRequest, "application/json", `{"token":"not-a-secret"}`))
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	apiErr, ok := core.AsAPIError(err)
 	require.True(t, ok)
 	assert.Equal(t, `{"token":"not-a-secret"}`, apiErr.Body)
@@ -201,7 +201,7 @@ func moreErrorPaths(t *testing.T, logger *slog.Logger) string {
 			cfg.HTTPClient, cfg.Logger = hc, logger
 			cfg.Auth = core.HeaderAuth{Name: "X-Auth-Token", Value: core.NewSecret(secrets[2])}
 		})
-		_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true,
+		_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true,
 			Body: map[string]string{"password": secrets[0]}}, nil)
 		show(err)
 	}
@@ -211,11 +211,11 @@ func moreErrorPaths(t *testing.T, logger *slog.Logger) string {
 	} {
 		c := newClient(t, loginServer(t, http.StatusCreated, "application/json", body), func(cfg *core.Config) { cfg.Logger = logger })
 		var out tokenAnswer
-		_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true}, &out)
+		_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true}, &out)
 		show(err)
 	}
 	c := newClient(t, loginServer(t, http.StatusUnauthorized, "application/json", `{"detail":"no","token":"`+secrets[2]+`"}`), func(cfg *core.Config) { cfg.Logger = logger })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true}, nil)
 	show(err)
 	apiErr, _ := core.AsAPIError(err)
 	fmt.Fprintf(&printed, "%s %q %v\n", apiErr.Body, apiErr.Messages, apiErr.Fields)

@@ -109,12 +109,12 @@ func assertRedirectError(t *testing.T, err error, status int, location string) {
 }
 
 func loginRequest() *core.Request {
-	return &core.Request{Method: http.MethodPost, Path: "/login", NoAuth: true,
+	return &core.Request{Kind: core.Read, Method: http.MethodPost, Path: "/login", NoAuth: true,
 		Body: map[string]string{"username": "admin", "password": loginPassword}}
 }
 
 func readRequest() *core.Request {
-	return &core.Request{Method: http.MethodGet, Path: "/backups",
+	return &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/backups",
 		Header: http.Header{"X-Logout-Token": {"header-secret"}}}
 }
 
@@ -212,14 +212,14 @@ func TestRedirectOnTheSameHostKeepsCredentials(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.HTTPClient = &http.Client{}; cfg.Auth = credentialAuth{} })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/old", Body: []byte(`{"a":1}`)}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Write, Method: http.MethodPost, Path: "/old", Body: []byte(`{"a":1}`)}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "cred-ES-API-KEY", got.Get("ES-API-KEY"))
 	assert.Equal(t, `{"a":1}`, body, "a 307 on the same host re-sends the body")
 
 	// The SDK's own client does not follow even that.
 	c = newClient(t, srv.URL, func(cfg *core.Config) { cfg.Auth = credentialAuth{} })
-	_, err = c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/old"}, nil)
+	_, err = c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/old"}, nil)
 	assertRedirectError(t, err, http.StatusTemporaryRedirect, srv.URL+"/new")
 	assert.NotContains(t, err.Error(), "another host")
 }
@@ -277,7 +277,7 @@ func TestRedirectGuardBoundsHops(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p := core.RetryPolicy{}
 	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.HTTPClient = &http.Client{}; cfg.Retry = &p })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/loop"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/loop"}, nil)
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "stopped after 10 redirects"), "%v", err)
 	mu.Lock()

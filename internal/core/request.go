@@ -34,20 +34,44 @@ func (f Format) mediaType() string {
 	return "application/json"
 }
 
-// Idempotency says whether a call may be sent again after it may have
-// reached the server.
-type Idempotency int
+// Kind says what a call does to the server's state, and so whether it may
+// be sent again after it may have reached the server. Every Request
+// declares one where the call is made: the zero Kind is refused by Do
+// before any I/O, so that no call's retry safety is guessed from its HTTP
+// method.
+type Kind int
 
 const (
-	// ByMethod treats GET, HEAD, PUT, DELETE and OPTIONS as idempotent and
-	// POST and PATCH as not.
-	ByMethod Idempotency = iota
-	// Idempotent marks a call as safe to resend whatever its method, such as
-	// a read sent as POST.
-	Idempotent
-	// NotIdempotent marks a call as unsafe to resend whatever its method.
-	NotIdempotent
+	// Read marks a call that changes nothing on the server: a GET, or a
+	// query or a login sent as POST. It is repeated after a 429, a 500, 502,
+	// 503 or 504, or a connection error.
+	Read Kind = iota + 1
+	// Write marks a call that creates, restores, deletes or otherwise
+	// changes state. It is sent once: it is repeated only when the server
+	// certainly did no work (a 429 answer, or a connection that could not be
+	// made), never after a 5xx answer or a connection that broke once the
+	// request may have reached the server.
+	Write
 )
+
+// String returns "read", "write" or "undeclared".
+func (k Kind) String() string {
+	switch k {
+	case Read:
+		return "read"
+	case Write:
+		return "write"
+	}
+	return "undeclared"
+}
+
+// ErrUndeclaredKind is wrapped by the error Do returns, before any I/O, for
+// a Request whose Kind is neither Read nor Write.
+var ErrUndeclaredKind = errors.New("request declares neither core.Read nor core.Write")
+
+// ErrNilContext is wrapped by the error of every call given a nil
+// context.Context.
+var ErrNilContext = errors.New("nil context")
 
 // Request describes one API call. Path is relative to the client's base URL
 // and may hold {name} placeholders that PathParams fill in order, each
@@ -63,8 +87,8 @@ type Request struct {
 	Format Format
 	// Header adds headers to the request (after the defaults, before auth).
 	Header http.Header
-	// Idempotency overrides the method's default retry safety.
-	Idempotency Idempotency
+	// Kind declares the call a Read or a Write; it is required.
+	Kind Kind
 	// NoAuth sends the request without credentials (a login call).
 	NoAuth bool
 	// Sensitive marks a call whose answer may hold credentials (a login, a
@@ -72,20 +96,6 @@ type Request struct {
 	// redact credential fields. NoAuth calls (logins, logouts that send the
 	// token themselves) are always treated as Sensitive.
 	Sensitive bool
-}
-
-func (r *Request) idempotent() bool {
-	switch r.Idempotency {
-	case Idempotent:
-		return true
-	case NotIdempotent:
-		return false
-	}
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
 }
 
 // ErrInvalidPathParam is wrapped by errors for path parameters that would

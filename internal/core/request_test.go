@@ -69,11 +69,11 @@ func TestEscapedPathsReachTheServer(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv.URL+"/api/v1/")
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/vm/{host}/backup/", PathParams: []string{"a/../b?x=1"}}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/vm/{host}/backup/", PathParams: []string{"a/../b?x=1"}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "/api/v1/vm/a%2F..%2Fb%3Fx=1/backup/?", got.Load())
 
-	_, err = c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/vm/{host}/", PathParams: []string{".."}}, nil)
+	_, err = c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/vm/{host}/", PathParams: []string{".."}}, nil)
 	require.ErrorIs(t, err, core.ErrInvalidPathParam)
 	assert.Contains(t, err.Error(), "test: GET /vm/{host}/")
 }
@@ -139,7 +139,7 @@ func TestRequestShapeOverHTTPMock(t *testing.T) {
 		ID string `json:"id"`
 	}
 	resp, err := c.Do(context.Background(), &core.Request{
-		Method: http.MethodPost, Path: "/things/{id}", PathParams: []string{"a/b"},
+		Kind: core.Write, Method: http.MethodPost, Path: "/things/{id}", PathParams: []string{"a/b"},
 		Query: map[string][]string{"dc": {"main"}}, Body: map[string]any{"note": "hi"},
 		Header: http.Header{"X-Call": {"2"}},
 	}, &out)
@@ -174,7 +174,7 @@ func TestXMLRequestAndResponse(t *testing.T) {
 		Note    string   `xml:"note,omitempty"`
 	}
 	var out backup
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/backups.xml", Format: core.XML, Body: backup{Note: "n"}}, &out)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Write, Method: http.MethodPost, Path: "/backups.xml", Format: core.XML, Body: backup{Note: "n"}}, &out)
 	require.NoError(t, err)
 	assert.Equal(t, 5, out.ID)
 	assert.Equal(t, "application/xml; charset=utf-8", ct)
@@ -291,7 +291,7 @@ func TestUndecodableBodies(t *testing.T) {
 					ID int `json:"id"`
 				} `json:"backups"`
 			}
-			_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/backups"}, &out)
+			_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/backups"}, &out)
 			var de *core.DecodeError
 			require.ErrorAs(t, err, &de)
 			assert.Equal(t, 200, de.StatusCode)
@@ -313,7 +313,7 @@ func TestHTMLErrorPageBecomesAPIError(t *testing.T) {
 		_, _ = io.WriteString(w, "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>nginx</p></body></html>")
 	}))
 	t.Cleanup(srv.Close)
-	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, &struct{}{})
+	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, &struct{}{})
 	assert.True(t, core.IsNotFound(err))
 	ae, _ := core.AsAPIError(err)
 	require.NotNil(t, ae)
@@ -328,7 +328,7 @@ func TestOversizedBodyIsAnError(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.MaxResponseBytes = 1000 })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	var te *core.TransportError
 	require.ErrorAs(t, err, &te)
 	assert.Contains(t, err.Error(), "exceeds 1000 bytes")
@@ -364,7 +364,7 @@ func TestConnectionReuse(t *testing.T) {
 	notFound := 0
 	for range 200 {
 		var out map[string]any
-		_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, &out)
+		_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, &out)
 		if err != nil {
 			require.True(t, core.IsNotFound(err), err)
 			notFound++
@@ -372,9 +372,9 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	// Exhausted retries make go-retryablehttp close idle connections of the
 	// client it is given; the caller's pool must survive that.
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/busy"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/busy"}, nil)
 	require.True(t, core.HasStatus(err, 503))
-	_, err = c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err = c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	require.NoError(t, err)
 
 	assert.Equal(t, 100, notFound)

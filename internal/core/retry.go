@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -16,11 +17,12 @@ import (
 
 // RetryPolicy says how often and how patiently a call is repeated.
 //
-// A call is repeated on a 429 whatever its method (the server did no work);
-// on 500, 502, 503 and 504, and on a connection error, only when it is
-// idempotent; a non-idempotent call is repeated after a connection error only
-// when the connection was never made (the request cannot have reached the
-// server). Every other status is final. Retry-After, in seconds or as an
+// Reads are repeated after a 429, a 500, 502, 503 or 504, or a connection
+// error. A call that creates, restores, deletes or otherwise changes state
+// is sent once: it is repeated only when the server certainly did no work
+// (a 429 answer, or a connection that could not be made), never after a 5xx
+// answer or a connection that broke once the request may have reached the
+// server. Every other status is final. Retry-After, in seconds or as an
 // HTTP date, is honored up to MaxWait.
 type RetryPolicy struct {
 	// MaxRetries is how many times a call may be repeated after the first
@@ -131,14 +133,18 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		if s > int64(24*time.Hour/time.Second) {
-			s = int64(24 * time.Hour / time.Second)
-		}
+	const longest = 24 * time.Hour
+	switch s, err := strconv.ParseInt(v, 10, 64); {
+	case err == nil && s < 0:
+		return 0, false
+	case err == nil && s > int64(longest/time.Second):
+		return longest, true
+	case err == nil:
 		return time.Duration(s) * time.Second, true
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// More seconds than int64 holds is still "later", not "now": wait
+		// the longest (which the caller caps at MaxWait).
+		return longest, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := t.Sub(now)
@@ -148,4 +154,21 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// maxRetryDrain bounds how much of a retried answer's body is read so that
+// its connection can carry the next attempt. go-retryablehttp reads only
+// 4 KiB, so an error page larger than that cost a new connection (and TLS
+// handshake) per retry.
+const maxRetryDrain = 256 << 10
+
+// drainForRetry reads the body of an answer that is about to be retried,
+// up to maxRetryDrain, so that go-retryablehttp's own drain finds it at its
+// end and the connection is reused. The last answer is never drained: its
+// body makes the final *APIError.
+func drainForRetry(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxRetryDrain))
 }

@@ -79,37 +79,41 @@ func TestRetryTable(t *testing.T) {
 	rows := []struct {
 		name     string
 		method   string
-		idem     core.Idempotency
+		kind     core.Kind
 		b        behaviour
 		refused  bool
 		attempts int // attempts the client makes
 	}{
-		{"GET 503 retried", http.MethodGet, core.ByMethod, behaviour{status: 503}, false, all},
-		{"GET 500 retried", http.MethodGet, core.ByMethod, behaviour{status: 500}, false, all},
-		{"GET 502 retried", http.MethodGet, core.ByMethod, behaviour{status: 502}, false, all},
-		{"GET 504 retried", http.MethodGet, core.ByMethod, behaviour{status: 504}, false, all},
-		{"HEAD 503 retried", http.MethodHead, core.ByMethod, behaviour{status: 503}, false, all},
-		{"PUT 503 retried", http.MethodPut, core.ByMethod, behaviour{status: 503}, false, all},
-		{"DELETE 502 retried", http.MethodDelete, core.ByMethod, behaviour{status: 502}, false, all},
-		{"OPTIONS 500 retried", http.MethodOptions, core.ByMethod, behaviour{status: 500}, false, all},
-		{"GET 429 retried", http.MethodGet, core.ByMethod, behaviour{status: 429}, false, all},
-		{"POST 429 retried", http.MethodPost, core.ByMethod, behaviour{status: 429}, false, all},
-		{"POST 503 not retried", http.MethodPost, core.ByMethod, behaviour{status: 503}, false, 1},
-		{"POST 500 not retried", http.MethodPost, core.ByMethod, behaviour{status: 500}, false, 1},
-		{"PATCH 502 not retried", http.MethodPatch, core.ByMethod, behaviour{status: 502}, false, 1},
-		{"POST read 503 retried", http.MethodPost, core.Idempotent, behaviour{status: 503}, false, all},
-		{"GET marked unsafe 503 not retried", http.MethodGet, core.NotIdempotent, behaviour{status: 503}, false, 1},
-		{"GET 501 final", http.MethodGet, core.ByMethod, behaviour{status: 501}, false, 1},
-		{"GET 404 final", http.MethodGet, core.ByMethod, behaviour{status: 404}, false, 1},
-		{"GET 400 final", http.MethodGet, core.ByMethod, behaviour{status: 400}, false, 1},
-		{"GET 401 final", http.MethodGet, core.ByMethod, behaviour{status: 401}, false, 1},
-		{"GET 409 final", http.MethodGet, core.ByMethod, behaviour{status: 409}, false, 1},
-		{"GET reset retried", http.MethodGet, core.ByMethod, behaviour{reset: true}, false, all},
-		{"DELETE reset retried", http.MethodDelete, core.ByMethod, behaviour{reset: true}, false, all},
-		{"POST reset never resent", http.MethodPost, core.ByMethod, behaviour{reset: true}, false, 1},
-		{"POST read reset retried", http.MethodPost, core.Idempotent, behaviour{reset: true}, false, all},
-		{"GET refused retried", http.MethodGet, core.ByMethod, behaviour{}, true, all},
-		{"POST refused retried (never reached the server)", http.MethodPost, core.ByMethod, behaviour{}, true, all},
+		{"GET read 503 retried", http.MethodGet, core.Read, behaviour{status: 503}, false, all},
+		{"GET read 500 retried", http.MethodGet, core.Read, behaviour{status: 500}, false, all},
+		{"GET read 502 retried", http.MethodGet, core.Read, behaviour{status: 502}, false, all},
+		{"GET read 504 retried", http.MethodGet, core.Read, behaviour{status: 504}, false, all},
+		{"HEAD read 503 retried", http.MethodHead, core.Read, behaviour{status: 503}, false, all},
+		{"OPTIONS read 500 retried", http.MethodOptions, core.Read, behaviour{status: 500}, false, all},
+		{"POST read 503 retried", http.MethodPost, core.Read, behaviour{status: 503}, false, all},
+		{"GET read 429 retried", http.MethodGet, core.Read, behaviour{status: 429}, false, all},
+		{"POST write 429 retried", http.MethodPost, core.Write, behaviour{status: 429}, false, all},
+		{"DELETE write 429 retried", http.MethodDelete, core.Write, behaviour{status: 429}, false, all},
+		{"POST write 503 not retried", http.MethodPost, core.Write, behaviour{status: 503}, false, 1},
+		{"POST write 500 not retried", http.MethodPost, core.Write, behaviour{status: 500}, false, 1},
+		{"PATCH write 502 not retried", http.MethodPatch, core.Write, behaviour{status: 502}, false, 1},
+		{"PUT write 503 not retried", http.MethodPut, core.Write, behaviour{status: 503}, false, 1},
+		{"DELETE write 502 not retried", http.MethodDelete, core.Write, behaviour{status: 502}, false, 1},
+		{"DELETE write 504 not retried", http.MethodDelete, core.Write, behaviour{status: 504}, false, 1},
+		{"GET write 503 not retried", http.MethodGet, core.Write, behaviour{status: 503}, false, 1},
+		{"GET read 501 final", http.MethodGet, core.Read, behaviour{status: 501}, false, 1},
+		{"GET read 404 final", http.MethodGet, core.Read, behaviour{status: 404}, false, 1},
+		{"GET read 400 final", http.MethodGet, core.Read, behaviour{status: 400}, false, 1},
+		{"GET read 401 final", http.MethodGet, core.Read, behaviour{status: 401}, false, 1},
+		{"GET read 409 final", http.MethodGet, core.Read, behaviour{status: 409}, false, 1},
+		{"GET read reset retried", http.MethodGet, core.Read, behaviour{reset: true}, false, all},
+		{"POST read reset retried", http.MethodPost, core.Read, behaviour{reset: true}, false, all},
+		{"DELETE write reset never resent", http.MethodDelete, core.Write, behaviour{reset: true}, false, 1},
+		{"PUT write reset never resent", http.MethodPut, core.Write, behaviour{reset: true}, false, 1},
+		{"POST write reset never resent", http.MethodPost, core.Write, behaviour{reset: true}, false, 1},
+		{"GET read refused retried", http.MethodGet, core.Read, behaviour{}, true, all},
+		{"POST write refused retried (never reached the server)", http.MethodPost, core.Write, behaviour{}, true, all},
+		{"DELETE write refused retried (never reached the server)", http.MethodDelete, core.Write, behaviour{}, true, all},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -130,7 +134,7 @@ func TestRetryTable(t *testing.T) {
 			if row.method == http.MethodPost || row.method == http.MethodPut || row.method == http.MethodPatch {
 				body = map[string]string{"note": "x"}
 			}
-			_, err := c.Do(context.Background(), &core.Request{Method: row.method, Path: "/things", Body: body, Idempotency: row.idem}, nil)
+			_, err := c.Do(context.Background(), &core.Request{Method: row.method, Path: "/things", Body: body, Kind: row.kind}, nil)
 			require.Error(t, err)
 
 			switch {
@@ -169,7 +173,7 @@ func TestRetrySucceedsAfterTransientFailures(t *testing.T) {
 	var out struct {
 		ID int `json:"id"`
 	}
-	resp, err := c.Do(context.Background(), &core.Request{Method: http.MethodPut, Path: "/things/{id}", PathParams: []string{"7"}, Body: map[string]int{"size": 1}}, &out)
+	resp, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodPut, Path: "/things/{id}", PathParams: []string{"7"}, Body: map[string]int{"size": 1}}, &out)
 	require.NoError(t, err)
 	assert.Equal(t, 7, out.ID)
 	assert.Equal(t, 3, resp.Attempts)
@@ -185,7 +189,7 @@ func TestExhaustedRetriesReturnTheAPIError(t *testing.T) {
 		_, _ = io.WriteString(w, `{"error_code":"APIGW.0101","error_msg":"down for maintenance"}`)
 	}))
 	t.Cleanup(srv.Close)
-	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/backups"}, nil)
+	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/backups"}, nil)
 	var ae *core.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 503, ae.StatusCode)
@@ -220,7 +224,7 @@ func TestRetryAfterSecondsIsHonored(t *testing.T) {
 		cfg.Retry = &core.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 10 * time.Second}
 	})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &core.Request{Method: http.MethodPost, Path: "/x"}, nil)
+	resp, err := c.Do(context.Background(), &core.Request{Kind: core.Write, Method: http.MethodPost, Path: "/x"}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, resp.Attempts)
 	assert.GreaterOrEqual(t, time.Since(start), 950*time.Millisecond, "waited for Retry-After: 1")
@@ -233,7 +237,7 @@ func TestRetryAfterDateIsHonored(t *testing.T) {
 		cfg.Retry = &core.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 10 * time.Second}
 	})
 	start := time.Now()
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	require.NoError(t, err)
 	// HTTP dates have whole seconds: the wait is between 1 and 2 seconds.
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "waited until the Retry-After date")
@@ -253,7 +257,7 @@ func TestRetryAfterIsCappedByMaxWait(t *testing.T) {
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			resp, err := c.Do(ctx, &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+			resp, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 			require.NoError(t, err, "a one-hour Retry-After must not outlast MaxWait")
 			assert.Equal(t, 2, resp.Attempts)
 		})
@@ -285,7 +289,7 @@ func TestCancelDuringBackoffStopsAtOnce(t *testing.T) {
 			ctx, cancel := tc.ctx()
 			defer cancel()
 			start := time.Now()
-			_, err := c.Do(ctx, &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+			_, err := c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			assert.Less(t, time.Since(start), 10*time.Second, "no minute-long wait")
@@ -299,7 +303,7 @@ func TestCancelledBeforeSendSendsNothing(t *testing.T) {
 	srv, hits := countingServer(t, behaviour{status: 200})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := newClient(t, srv.URL).Do(ctx, &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := newClient(t, srv.URL).Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, int64(0), hits.Load())
 }
@@ -308,7 +312,7 @@ func TestNoRetriesPolicy(t *testing.T) {
 	t.Parallel()
 	srv, hits := countingServer(t, behaviour{status: 503})
 	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.Retry = &core.RetryPolicy{} })
-	_, err := c.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	assert.True(t, core.HasStatus(err, 503))
 	assert.Equal(t, int64(1), hits.Load())
 }
@@ -335,7 +339,7 @@ func TestTLSUnknownAuthorityIsNotRetried(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, nil)
+	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
 	var te *core.TransportError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 1, te.Attempts, "a certificate error cannot be fixed by retrying")
