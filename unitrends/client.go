@@ -81,14 +81,15 @@ func WithCredentials(user, password string) Option {
 // expires.
 func WithToken(token string) Option {
 	return func(o *options) error {
-		token = strings.TrimSpace(token)
-		if token == "" {
+		// A local copy: an Option may be applied by many NewClient calls at once.
+		t := strings.TrimSpace(token)
+		if t == "" {
 			return errors.New("WithToken: token is empty")
 		}
-		if strings.ContainsAny(token, "\r\n") {
+		if strings.ContainsAny(t, "\r\n") {
 			return errors.New("WithToken: token must not contain line breaks")
 		}
-		o.token = token
+		o.token = t
 		return nil
 	}
 }
