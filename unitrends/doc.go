@@ -14,7 +14,8 @@
 //
 // Answers vary across appliance versions, and Backup reads all of them:
 // lists under "backups", "data" or bare; durations as "00:00:28" or
-// seconds; statuses as words in several spellings or integers; "n/a" for
+// seconds; statuses as the documented words (an integer status, which no
+// document explains, is kept as an unknown code, see BackupStatus); "n/a" for
 // no value; start times in the appliance's own zone (WithTimeZone). Members
 // it does not know are kept in Backup.Extra.
 //

@@ -40,7 +40,9 @@ type Backup struct {
 	Duration Duration `json:"duration"`
 	// Complete says whether the backup is complete.
 	Complete Bool `json:"complete"`
-	// Status is the backup's outcome: None, Success, Warning or Failure.
+	// Status is the backup's outcome: None, Success, Warning or Failure,
+	// or, for a value no source documents (an integer among them), the
+	// value as sent, for which Status.Known is false.
 	Status BackupStatus `json:"status"`
 	// SizeMB is the size of the backup (or vaulted backup) in MB.
 	SizeMB Int `json:"size"`
@@ -489,12 +491,24 @@ func clip(s string) string {
 	return s
 }
 
-// BackupStatus is a backup's outcome. Appliances spell it in several ways
-// ("Success" or "Successful", "Failure" or "Failed") or send an integer;
-// decoding maps each spelling to one of the constants below. Integers are
-// read in the order of the documented list: 0 None, 1 Success, 2 Warning,
-// 3 Failure. A value outside these is kept as sent (Known reports false);
-// an absent one ("", "n/a", null) is "".
+// BackupStatus is a backup's outcome. Only the spellings a source
+// documents are mapped to the constants below:
+//
+//   - "None", "Success", "Warning", "Failure": the post_backups page of the
+//     Unitrends API wiki (github.com/Unitrends/unitrends-api-doc), whose
+//     sample sends "Success";
+//   - "Successful" and "Failed": the notes on real appliances
+//     (shared/notes/unitrends.md), the backup statuses of Unitrends' MSP
+//     public API (Successful, Warning, Failed, InProgress, Unknown) and the
+//     community PowerShell toolkit (agonzalezm/unitrends-pstoolkit), which
+//     tests for 'Success' and 'Failed'.
+//
+// Any case is accepted. Some appliances send an integer instead; no source
+// says which number means what, so an integer is never guessed at: it is
+// kept as sent ("3"), and Known reports false, as for any other word
+// ("Queued", "InProgress"). A caller who judges backups must treat an
+// unknown status as neither a success nor a failure. An absent one ("",
+// "n/a", null) is "".
 type BackupStatus string
 
 // The documented backup statuses.
@@ -505,7 +519,8 @@ const (
 	BackupStatusFailure BackupStatus = "Failure"
 )
 
-// ParseBackupStatus maps any spelling appliances use to a BackupStatus.
+// ParseBackupStatus maps a documented spelling to its BackupStatus; other
+// text is kept as sent (trimmed), see BackupStatus.
 func ParseBackupStatus(s string) BackupStatus {
 	var buf [32]byte
 	if st, ok := backupStatusOf(foldStatus(buf[:0], s)); ok {
@@ -514,21 +529,29 @@ func ParseBackupStatus(s string) BackupStatus {
 	return BackupStatus(strings.TrimSpace(s))
 }
 
-// backupStatusOf maps a folded spelling (see foldStatus) to its status.
+// backupStatusOf maps a folded spelling (see foldStatus) to its status:
+// only the spellings BackupStatus names.
 func backupStatusOf(folded []byte) (BackupStatus, bool) {
 	switch string(folded) {
 	case "":
 		return "", true
-	case "none", "0":
+	case "none":
 		return BackupStatusNone, true
-	case "success", "successful", "succeeded", "ok", "1":
+	case "success", "successful":
 		return BackupStatusSuccess, true
-	case "warning", "warnings", "successwithwarnings", "completedwithwarnings", "2":
+	case "warning":
 		return BackupStatusWarning, true
-	case "failure", "failed", "fail", "error", "3":
+	case "failure", "failed":
 		return BackupStatusFailure, true
 	}
 	return "", false
+}
+
+// Code returns the integer an appliance sent as the status, which no
+// source maps to an outcome; ok is false for a word or an absent status.
+func (s BackupStatus) Code() (code int64, ok bool) {
+	n, err := strconv.ParseInt(string(s), 10, 64)
+	return n, err == nil
 }
 
 // Known reports whether s is one of the documented statuses.

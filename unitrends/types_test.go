@@ -60,15 +60,33 @@ func TestStatuses(t *testing.T) {
 	backup := map[string]unitrends.BackupStatus{
 		`"Success"`: unitrends.BackupStatusSuccess, `"Successful"`: unitrends.BackupStatusSuccess, `"success"`: unitrends.BackupStatusSuccess,
 		`"Warning"`: unitrends.BackupStatusWarning, `"Failed"`: unitrends.BackupStatusFailure, `"Failure"`: unitrends.BackupStatusFailure,
-		`"None"`: unitrends.BackupStatusNone, `0`: unitrends.BackupStatusNone, `1`: unitrends.BackupStatusSuccess,
-		`2`: unitrends.BackupStatusWarning, `3`: unitrends.BackupStatusFailure, `"3"`: unitrends.BackupStatusFailure,
-		`"N/A"`: "", `null`: "", `""`: "", `7`: "7", `"Queued"`: "Queued",
+		`"None"`: unitrends.BackupStatusNone, `"FAILED"`: unitrends.BackupStatusFailure,
+		`"N/A"`: "", `null`: "", `""`: "", `"Queued"`: "Queued",
+		// Words no source documents stay unknown rather than guessed.
+		`"InProgress"`: "InProgress", `"ok"`: "ok", `"error"`: "error", `"succeeded"`: "succeeded",
 	}
 	for in, want := range backup {
 		var s unitrends.BackupStatus
 		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
 		assert.Equal(t, want, s, in)
-		assert.Equal(t, want != "" && !strings.ContainsAny(string(want), "7Q"), s.Known(), in)
+		assert.Equal(t, want.Known(), s.Known(), in)
+		_, isCode := s.Code()
+		assert.False(t, isCode, in)
+	}
+	for _, want := range []unitrends.BackupStatus{unitrends.BackupStatusNone, unitrends.BackupStatusSuccess, unitrends.BackupStatusWarning, unitrends.BackupStatusFailure} {
+		assert.True(t, want.Known(), want)
+	}
+	for _, s := range []unitrends.BackupStatus{"Queued", "InProgress", "ok", "error", "succeeded", "1", ""} {
+		assert.False(t, s.Known(), s)
+	}
+	ints := map[string]int64{`0`: 0, `1`: 1, `2`: 2, `3`: 3, `"3"`: 3, `7`: 7}
+	for in, code := range ints {
+		var s unitrends.BackupStatus
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.False(t, s.Known(), "integer status %s is documented nowhere: unknown, not guessed", in)
+		got, ok := s.Code()
+		assert.True(t, ok, in)
+		assert.Equal(t, code, got, in)
 	}
 	repl := map[string]unitrends.ReplicationStatus{
 		`"Not Applicable"`: unitrends.ReplicationNotApplicable, `"Needed"`: unitrends.ReplicationNeeded,

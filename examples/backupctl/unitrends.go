@@ -16,7 +16,10 @@ import (
 //	Success → ok (running when the appliance says it is not complete yet)
 //	Warning → warning (finished, restorable, with warnings)
 //	Failure → failed
-//	None, absent or an unknown word → unknown
+//	None, absent, an unknown word or an integer → unknown
+//
+// No source says what the integers some appliances send mean, so they are
+// never counted as a success (or a failure).
 func unitrendsStatus(b *unitrends.Backup) status {
 	switch b.Status {
 	case unitrends.BackupStatusSuccess:
@@ -30,6 +33,15 @@ func unitrendsStatus(b *unitrends.Backup) status {
 		return statusFailed
 	}
 	return statusUnknown
+}
+
+// unitrendsStatusText is a status as the table shows it: an integer no
+// source explains is shown as an unknown code, not as if it were a word.
+func unitrendsStatusText(st unitrends.BackupStatus) string {
+	if code, ok := st.Code(); ok {
+		return fmt.Sprintf("unknown (code %d)", code)
+	}
+	return string(st)
 }
 
 // unitrendsStarted is when a backup started: the epoch start_time newer
@@ -293,7 +305,7 @@ func unitrendsBackupsSetup(fs *flag.FlagSet) action {
 			t.header("ID", "CLIENT", "INSTANCE", "TYPE", "STATUS", "STARTED", "TOOK", "SIZE", "FILES", "REPLICATION", "STORAGE")
 			for _, b := range backups {
 				size, ok := b.SizeMB.Get()
-				t.row(intText(b.ID.Get()), b.ClientName, b.InstanceName.Or(""), b.Type, string(b.Status),
+				t.row(intText(b.ID.Get()), b.ClientName, b.InstanceName.Or(""), b.Type, unitrendsStatusText(b.Status),
 					timeText(unitrendsStarted(&b)), durationText(b.Duration.Get()), humanSize(sizeOf(size, ok, 1<<20)),
 					intText(b.Files.Get()), string(b.ReplicationStatus), b.Storage.Or(""))
 			}

@@ -209,9 +209,9 @@ func TestDialects(t *testing.T) {
 	want, err := c.Backups.Query(bg(t), nil)
 	require.NoError(t, err)
 	dialects := map[string]unitrendstest.Dialect{
-		"data, int durations and statuses": {List: unitrendstest.ListData, IntDurations: true, IntStatuses: true},
-		"bare, alternative spellings":      {List: unitrendstest.ListBare, AltSpellings: true, SampleTemplateSpelling: true},
-		"seconds and epochs":               {SecondsInTimes: true, EpochTimes: true},
+		"data, int durations":         {List: unitrendstest.ListData, IntDurations: true},
+		"bare, alternative spellings": {List: unitrendstest.ListBare, AltSpellings: true, SampleTemplateSpelling: true},
+		"seconds and epochs":          {SecondsInTimes: true, EpochTimes: true},
 	}
 	for name, d := range dialects {
 		srv.SetDialect(d)
@@ -246,8 +246,8 @@ func TestDialects(t *testing.T) {
 	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09 pm","duration":"00:00:28","complete":true,"status":"Failure"`)
 	assert.Contains(t, body, `"vmware_template":false`)
 	assert.Contains(t, body, `"replication_status":"N/A"`)
-	body = raw(unitrendstest.Dialect{IntDurations: true, IntStatuses: true, SecondsInTimes: true, EpochTimes: true, SampleTemplateSpelling: true, AltSpellings: true})
-	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09:00 pm","duration":28,"complete":true,"status":3`)
+	body = raw(unitrendstest.Dialect{IntDurations: true, SecondsInTimes: true, EpochTimes: true, SampleTemplateSpelling: true, AltSpellings: true})
+	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09:00 pm","duration":28,"complete":true,"status":"Failed"`)
 	assert.Contains(t, body, `"vm_ware_template":false`)
 	assert.Contains(t, body, fmt.Sprintf(`"start_time":%d`, now.Truncate(time.Minute).Add(-27*time.Hour).Unix()))
 	srv.SetDialect(unitrendstest.Dialect{AltSpellings: true})
@@ -456,4 +456,28 @@ func TestLastQuery(t *testing.T) {
 	assert.JSONEq(t, `{"type": ["Full"], "start_day": "03/14/2024"}`, string(srv.LastQuery()))
 	assert.Equal(t, 1, srv.Calls("POST /api/backups"))
 	assert.Equal(t, 1, srv.Calls("POST /api/login"))
+}
+
+// An integer status is sent as it is, and the client keeps it unknown with
+// its code: no document says what 3 means, so neither the fake nor the
+// client may call it a failure (or a success).
+func TestIntegerStatusIsNeverGuessed(t *testing.T) {
+	t.Parallel()
+	srv, c := start(t, unitrendstest.WithoutDemoData())
+	sys := srv.AddSystem(unitrendstest.System{Name: "s1"})
+	cl, err := srv.AddClient(unitrendstest.Client{Name: "c1", SystemID: sys})
+	require.NoError(t, err)
+	code := 1
+	id, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: now.Add(-time.Hour), Status: "Failure", StatusCode: &code})
+	require.NoError(t, err)
+
+	_, body := rawCall(t, srv, http.MethodPost, "/api/backups", fmt.Sprintf(`{"backup_ids": [%d]}`, id))
+	assert.Contains(t, body, `"status":1,`)
+	b, err := c.Backups.Get(bg(t), id, nil)
+	require.NoError(t, err)
+	assert.False(t, b.Status.Known(), "status %q", b.Status)
+	assert.NotEqual(t, unitrends.BackupStatusSuccess, b.Status)
+	got, ok := b.Status.Code()
+	assert.True(t, ok)
+	assert.Equal(t, int64(1), got)
 }
