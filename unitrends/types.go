@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +22,8 @@ import (
 // the tolerant types whose Valid is false then. Members this type does not
 // know are kept in Extra. Both spellings of the template flag,
 // "vmware_template" (the field table) and "vm_ware_template" (the sample),
-// land in VMwareTemplate.
+// land in VMwareTemplate; when both are sent and disagree, the second
+// spelling is kept in Extra.
 type Backup struct {
 	// ID is the backup id; absent for rows without a backup (a protected
 	// client that has none yet shows as a row with status None).
@@ -104,8 +107,11 @@ type Backup struct {
 	// Destination names the replication target (sync types).
 	Destination String `json:"destination"`
 	// VMwareTemplate says the backup is of a VMware template, not a VM.
-	// The appliance spells it vmware_template or vm_ware_template.
-	VMwareTemplate Bool `json:"vmware_template"`
+	// The field table spells it vmware_template, the documented sample
+	// vm_ware_template; either is read. When an answer sends both with
+	// different values, VMwareTemplate holds vmware_template and the other
+	// spelling stays in Extra, as sent: neither is dropped.
+	VMwareTemplate Bool `json:"vmware_template,case:strict"`
 	// Certified says the backup was certified as a valid recovery point.
 	Certified Bool `json:"certified"`
 	// Storage is where the backup is kept (may be empty if it failed).
@@ -140,8 +146,44 @@ func (b *Backup) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*b = Backup(p)
-	b.dropPlaceholders()
+	b.afterDecode()
 	return nil
+}
+
+// afterDecode applies what the codec cannot express: placeholders dropped,
+// the template flag's spellings merged. Both decoding paths call it.
+func (b *Backup) afterDecode() {
+	b.dropPlaceholders()
+	b.mergeTemplateSpellings()
+}
+
+// mergeTemplateSpellings moves the template flag sent under another
+// spelling ("vm_ware_template", or another case) from Extra into
+// VMwareTemplate when that is absent, or when both say the same; a
+// different value stays in Extra, so that neither is lost.
+func (b *Backup) mergeTemplateSpellings() {
+	if len(b.Extra) == 0 {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
+		raw := b.Extra[name]
+		if foldName(name) != "vmwaretemplate" {
+			continue
+		}
+		var v Bool
+		if codec.UnmarshalJSON(raw, &v) != nil {
+			continue // not a flag: kept as sent
+		}
+		if !b.VMwareTemplate.Valid {
+			b.VMwareTemplate = v
+		} else if v != b.VMwareTemplate {
+			continue
+		}
+		delete(b.Extra, name)
+	}
+	if len(b.Extra) == 0 {
+		b.Extra = nil
+	}
 }
 
 func (b *Backup) dropPlaceholders() {

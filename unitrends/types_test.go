@@ -280,3 +280,46 @@ func TestNewClientValidation(t *testing.T) {
 }
 
 func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// The field table spells the template flag vmware_template, the documented
+// sample vm_ware_template. An answer with both that disagree keeps both:
+// the table's in VMwareTemplate, the other in Extra. Every list shape (the
+// one-pass and the general decoder) and a single backup agree.
+func TestTemplateSpellingsBothKept(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		item      string
+		want      unitrends.Bool
+		wantExtra map[string]string
+	}{
+		{`{"id": 1, "vm_ware_template": true}`, unitrends.Bool{Bool: true, Valid: true}, nil},
+		{`{"id": 1, "vmware_template": true}`, unitrends.Bool{Bool: true, Valid: true}, nil},
+		{`{"id": 1, "vmware_template": false, "vm_ware_template": false}`, unitrends.Bool{Valid: true}, nil},
+		{`{"id": 1, "vmware_template": false, "vm_ware_template": true}`, unitrends.Bool{Valid: true},
+			map[string]string{"vm_ware_template": "true"}},
+		{`{"id": 1, "vm_ware_template": true, "vmware_template": false}`, unitrends.Bool{Valid: true},
+			map[string]string{"vm_ware_template": "true"}},
+		{`{"id": 1, "vm_ware_template": "n/a", "vmware_template": true}`, unitrends.Bool{Bool: true, Valid: true},
+			map[string]string{"vm_ware_template": `"n/a"`}},
+		{`{"id": 1, "vm_ware_template": {"x": 1}}`, unitrends.Bool{},
+			map[string]string{"vm_ware_template": `{"x": 1}`}},
+	}
+	for _, tc := range cases {
+		for _, body := range []string{`{"backups": [` + tc.item + `]}`, `{"data": [` + tc.item + `]}`, `[` + tc.item + `]`} {
+			list, err := unitrends.DecodeBackups([]byte(body), time.UTC)
+			require.NoError(t, err, body)
+			require.Len(t, list, 1, body)
+			b := list[0]
+			assert.Equal(t, tc.want, b.VMwareTemplate, body)
+			extra := map[string]string{}
+			for k, v := range b.Extra {
+				extra[k] = string(v)
+			}
+			if tc.wantExtra == nil {
+				assert.Empty(t, extra, body)
+			} else {
+				assert.Equal(t, tc.wantExtra, extra, body)
+			}
+		}
+	}
+}
