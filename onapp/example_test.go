@@ -102,11 +102,18 @@ func ExampleBackupsService_CreateIncremental() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := c.Backups.CreateIncremental(context.Background(), onapptest.DemoVMNever,
+	res, err := c.Backups.CreateIncremental(context.Background(), onapptest.DemoVMNever,
 		&onapp.CreateBackupOptions{Note: "before the upgrade"})
 	if err != nil {
 		// Never retried by the client: check the list before trying again.
 		log.Fatal(err)
+	}
+	b := res.Backup
+	if b == nil {
+		// Scheduled, but the answer had no body: list the server's
+		// incremental backups to find it, never create again.
+		fmt.Println("scheduled, id not known yet")
+		return
 	}
 	fmt.Println("scheduled backup", b.ID.Int64, "of", b.TargetType, b.TargetID.Int64)
 	fmt.Println("built:", b.IsBuilt(), "built_at present:", b.BuiltAt.Valid)
@@ -125,9 +132,14 @@ func ExampleBackupsService_CreateNormal() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := c.Backups.CreateNormal(context.Background(), onapptest.DemoDiskNever, nil)
+	res, err := c.Backups.CreateNormal(context.Background(), onapptest.DemoDiskNever, nil)
 	if err != nil {
 		log.Fatal(err)
+	}
+	b := res.Backup
+	if b == nil {
+		fmt.Println("scheduled, id not known yet")
+		return
 	}
 	fmt.Println("scheduled", b.BackupType, "backup", b.ID.Int64, "of disk", b.DiskID.Int64, "built:", b.IsBuilt())
 	// Output:

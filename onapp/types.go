@@ -200,6 +200,38 @@ type ConvertOptions struct {
 	MinMemorySize int `json:"min_memory_size,omitzero"`
 }
 
+// CreateResult is the control panel's answer to CreateNormal or
+// CreateIncremental: the backup is scheduled (a transaction is queued), not
+// built.
+//
+// Backup is nil when the control panel answered 201 without a body, as it
+// answers a restore: the backup was scheduled, but its id is not known yet.
+// Do not create again to learn it. To find the new backup, list the
+// target's backups (Backups.ListByDisk for a normal backup,
+// Backups.ListIncremental for an incremental one), newest first by
+// CreatedAt, and take the newest one created since the call that is not
+// built yet (Built false); a note given in CreateBackupOptions tells it
+// apart from a scheduled backup started at the same time.
+type CreateResult struct {
+	// Scheduled is true when the control panel accepted the backup.
+	Scheduled bool `json:"scheduled"`
+	// StatusCode is the success status the control panel answered with
+	// (201 Created).
+	StatusCode int `json:"status_code"`
+	// Backup is the new backup as the answer described it; nil when the
+	// answer had no body.
+	Backup *Backup `json:"backup,omitzero"`
+}
+
+// ID returns the new backup's id, and false when the answer did not tell
+// it (see CreateResult).
+func (r *CreateResult) ID() (int64, bool) {
+	if r == nil || r.Backup == nil {
+		return 0, false
+	}
+	return r.Backup.ID.Get()
+}
+
 // RestoreResult is the control panel's answer to a restore: the restore is
 // scheduled (a transaction is queued), not done.
 type RestoreResult struct {

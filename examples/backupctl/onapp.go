@@ -401,18 +401,30 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 		if *note != "" {
 			opts = &onapp.CreateBackupOptions{Note: *note}
 		}
-		var b *onapp.Backup
-		what := ""
+		var res *onapp.CreateResult
+		what, find := "", ""
 		if *vmID != 0 {
-			b, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
+			res, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
 			what = fmt.Sprintf("an incremental backup of virtual server %d", *vmID)
+			find = fmt.Sprintf("onapp backups -vm %d -kind incremental", *vmID)
 		} else {
-			b, err = c.Backups.CreateNormal(ctx, *diskID, opts)
+			res, err = c.Backups.CreateNormal(ctx, *diskID, opts)
 			what = fmt.Sprintf("a normal backup of disk %d", *diskID)
+			find = fmt.Sprintf("onapp backups -kind normal, disk %d", *diskID)
 		}
 		if err != nil {
 			return err
 		}
+		if res.Backup == nil {
+			// Scheduled, but the answer did not name the backup: say so
+			// rather than fail, which would invite a second backup.
+			if s.format == formatJSON {
+				return writeJSON(s.stdout, res)
+			}
+			_, err = fmt.Fprintf(s.stdout, "scheduled %s: the control panel did not tell its id yet; find it with %s (the newest, not built yet); do not create it again\n", what, find)
+			return err
+		}
+		b := res.Backup
 		if s.format == formatJSON {
 			return writeJSON(s.stdout, []onapp.Backup{*b})
 		}
