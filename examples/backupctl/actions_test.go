@@ -38,7 +38,7 @@ func TestOnAppActions(t *testing.T) {
 	var got []onapp.Backup
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	require.Len(t, got, 1)
-	assert.Equal(t, onapp.BackupTypeNormal, got[0].BackupType)
+	assert.Equal(t, onapp.BackupTypeNormal, got[0].BackupType.Value)
 	assert.Equal(t, int64(1002), got[0].DiskID.Int64)
 
 	r = f.run(t, "onapp", "backup", "restore", "-id", "1", "-yes")

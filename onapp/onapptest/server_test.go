@@ -142,14 +142,14 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Len(t, inc, 2)
 			assert.Len(t, norm, 2)
 			for _, x := range inc {
-				assert.Equal(t, onapp.BackupTypeIncremental, x.BackupType)
-				assert.Equal(t, onapp.TargetVirtualMachine, x.TargetType)
+				assert.Equal(t, onapp.BackupTypeIncremental, x.BackupType.Value)
+				assert.Equal(t, onapp.TargetVirtualMachine, x.TargetType.Value)
 				assert.Equal(t, onapptest.DemoVMRecent, x.TargetID.Int64)
 				assert.False(t, x.DiskID.Valid)
 			}
 			for _, x := range norm {
-				assert.Equal(t, onapp.BackupTypeNormal, x.BackupType)
-				assert.Equal(t, onapp.TargetDisk, x.TargetType)
+				assert.Equal(t, onapp.BackupTypeNormal, x.BackupType.Value)
+				assert.Equal(t, onapp.TargetDisk, x.TargetType.Value)
 				assert.Equal(t, x.TargetID, x.DiskID)
 			}
 
@@ -205,9 +205,9 @@ func TestLifecycle(t *testing.T) {
 			assert.False(t, b.IsBuilt())
 			assert.False(t, b.BuiltAt.Valid)
 			assert.Equal(t, "first <ever> & only", b.Note.String)
-			assert.Equal(t, onapp.TargetDisk, b.TargetType)
+			assert.Equal(t, onapp.TargetDisk, b.TargetType.Value)
 			assert.Equal(t, onapptest.DemoDiskNever, b.DiskID.Int64)
-			assert.Equal(t, onapp.InitiatedManual, b.Initiated)
+			assert.Equal(t, onapp.InitiatedManual, b.Initiated.Value)
 			assert.True(t, b.CreatedAt.Time.Equal(pinned))
 			id := b.ID.Int64
 
@@ -255,9 +255,9 @@ func TestLifecycle(t *testing.T) {
 
 			tmpl, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
 			require.NoError(t, err)
-			assert.Equal(t, "build-01 base", tmpl.Label)
-			assert.Equal(t, "active", tmpl.State)
-			assert.Equal(t, got.Identifier+".tar.gz", tmpl.FileName.String)
+			assert.Equal(t, "build-01 base", tmpl.Label.String)
+			assert.Equal(t, "active", tmpl.State.String)
+			assert.Equal(t, got.Identifier.String+".tar.gz", tmpl.FileName.String)
 			assert.Equal(t, int64(10), tmpl.MinDiskSize.Int64, "from the disk")
 			assert.Equal(t, int64(512), tmpl.MinMemorySize.Int64, "as asked")
 			require.Len(t, srv.Templates(), 1)
@@ -265,8 +265,8 @@ func TestLifecycle(t *testing.T) {
 
 			inc, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: "nightly"}))
 			require.NoError(t, err)
-			assert.Equal(t, onapp.BackupTypeIncremental, inc.BackupType)
-			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType)
+			assert.Equal(t, onapp.BackupTypeIncremental, inc.BackupType.Value)
+			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType.Value)
 			assert.Equal(t, onapptest.DemoVMNever, inc.TargetID.Int64)
 			assert.False(t, inc.DiskID.Valid)
 			all, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
