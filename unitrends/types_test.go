@@ -2,6 +2,7 @@ package unitrends_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -322,4 +323,83 @@ func TestTemplateSpellingsBothKept(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Without WithTimeZone a zone-less start is appliance-local time of an
+// unknown zone: it says so, is never written as UTC, and is placed exactly
+// only when the record's epoch start_time tells the offset.
+func TestLocalTimeZoneUnknown(t *testing.T) {
+	t.Parallel()
+	bs, err := unitrends.DecodeBackups([]byte(`{"backups": [{"id": 1, "start_date_time": "10/14/2014 09:32 am"}]}`), nil)
+	require.NoError(t, err)
+	st := bs[0].StartDateTime
+	assert.Equal(t, unitrends.ZoneUnknown, st.Zone)
+	_, certain := st.Instant()
+	assert.False(t, certain, "the instant is not known")
+	out, err := json.Marshal(st)
+	require.NoError(t, err)
+	assert.Equal(t, `"2014-10-14T09:32:00"`, string(out), "written as local time, without an offset")
+
+	// start_time 13:32:25 UTC with start_date_time 09:32 am: the appliance
+	// was at UTC-4 then.
+	epoch := time.Date(2014, 10, 14, 13, 32, 25, 0, time.UTC)
+	rec := fmt.Sprintf(`[{"id": 1, "start_date_time": "10/14/2014 09:32 am", "start_time": %d}]`, epoch.Unix())
+	for _, body := range []string{rec, `{"data": ` + rec + `}`} {
+		bs, err = unitrends.DecodeBackups([]byte(body), nil)
+		require.NoError(t, err)
+		st = bs[0].StartDateTime
+		assert.Equal(t, unitrends.ZoneFromRecord, st.Zone, body)
+		assert.True(t, st.Time.Equal(epoch), "%s: %s", body, st.Time)
+		_, off := st.Time.Zone()
+		assert.Equal(t, -4*3600, off)
+		_, certain = st.Instant()
+		assert.True(t, certain)
+		out, err = json.Marshal(st)
+		require.NoError(t, err)
+		assert.Equal(t, `"2014-10-14T09:32:25-04:00"`, string(out))
+	}
+	// An epoch a plausible offset away places it; one that is not does not.
+	bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": "10/14/2014 09:32 am", "start_time": 1413279125}]`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, unitrends.ZoneFromRecord, bs[0].StartDateTime.Zone, "09:32 vs 09:32:05Z: an appliance at UTC")
+	bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": "10/14/2014 09:32 am", "start_time": 1413200000}]`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, unitrends.ZoneUnknown, bs[0].StartDateTime.Zone, "an offset of 21h56m is none")
+	// Texts with a zone and epoch seconds are instants.
+	for _, v := range []string{`"2014-10-14T09:32:05Z"`, `1413279125`} {
+		bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": `+v+`}]`), nil)
+		require.NoError(t, err)
+		assert.Equal(t, unitrends.ZoneInValue, bs[0].StartDateTime.Zone, v)
+	}
+}
+
+// In the zone of WithTimeZone, a wall clock the DST change skips or repeats
+// is flagged, not shifted silently.
+func TestLocalTimeDST(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	cases := map[string]unitrends.DSTAmbiguity{
+		"03/10/2024 02:30 am":    unitrends.DSTGap, // 02:00 → 03:00
+		"03/10/2024 02:00:00 am": unitrends.DSTGap,
+		"03/10/2024 01:59 am":    "",
+		"03/10/2024 03:00 am":    "",
+		"11/03/2024 01:30 am":    unitrends.DSTOverlap, // 02:00 → 01:00
+		"11/03/2024 01:00 am":    unitrends.DSTOverlap,
+		"11/03/2024 12:59 am":    "",
+		"11/03/2024 02:00 am":    "",
+		"03/13/2024 12:09 pm":    "",
+	}
+	for text, want := range cases {
+		bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": "`+text+`"}]`), ny)
+		require.NoError(t, err, text)
+		st := bs[0].StartDateTime
+		assert.Equal(t, unitrends.ZoneConfigured, st.Zone, text)
+		assert.Equal(t, want, st.DST, text)
+		_, certain := st.Instant()
+		assert.Equal(t, want == "", certain, text)
+	}
+	bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": "03/10/2024 02:30 am"}]`), time.UTC)
+	require.NoError(t, err)
+	assert.Empty(t, bs[0].StartDateTime.DST, "UTC has no DST")
 }

@@ -234,7 +234,10 @@ func WithDialect(d Dialect) Option {
 }
 
 // WithTimeZone is the appliance's zone: start_date_time is written, and
-// start_day/end_day are read, in it (default UTC).
+// start_day/end_day are read, in it (default UTC), without saying which
+// zone it is, as appliances do. Like them, the fake has no call that tells
+// the zone: no source (the API wiki, the community clients) shows one. Only
+// the EpochTimes dialect's start_time gives the instant.
 func WithTimeZone(loc *time.Location) Option {
 	return func(c *config) error {
 		if loc == nil {

@@ -481,3 +481,64 @@ func TestIntegerStatusIsNeverGuessed(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, int64(1), got)
 }
+
+// An appliance in New York prints its wall clock without a zone. A client
+// that is not told the zone says it does not know it (and keeps the wall
+// clock), one that sees start_time places it exactly, and one told the zone
+// flags the hour the autumn change repeats.
+func TestApplianceLocalTimes(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	srv, err := unitrendstest.NewServer(unitrendstest.WithNow(pinned), unitrendstest.WithTimeZone(ny), unitrendstest.WithoutDemoData())
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	sys := srv.AddSystem(unitrendstest.System{Name: "s1", Local: true})
+	cl, err := srv.AddClient(unitrendstest.Client{Name: "c1", SystemID: sys})
+	require.NoError(t, err)
+	plain := time.Date(2024, 3, 13, 16, 9, 0, 0, time.UTC)    // 12:09 pm EDT
+	repeated := time.Date(2024, 11, 3, 5, 30, 0, 0, time.UTC) // 01:30 am EDT, the first of two
+	idPlain, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: plain, Duration: time.Minute})
+	require.NoError(t, err)
+	idRepeated, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: repeated, Duration: time.Minute})
+	require.NoError(t, err)
+
+	client := func(opts ...unitrends.Option) *unitrends.Client {
+		c, err := unitrends.NewClient(srv.URL(), append([]unitrends.Option{unitrends.WithCredentials(srv.User(), srv.Password())}, opts...)...)
+		require.NoError(t, err)
+		return c
+	}
+	get := func(c *unitrends.Client, id int64) unitrends.LocalTime {
+		b, err := c.Backups.Get(bg(t), id, nil)
+		require.NoError(t, err)
+		return b.StartDateTime
+	}
+
+	unknown := client()
+	assert.Nil(t, unknown.TimeZone())
+	st := get(unknown, idPlain)
+	assert.Equal(t, unitrends.ZoneUnknown, st.Zone)
+	assert.Equal(t, "03/13/2024 12:09 pm", st.Text)
+	assert.Equal(t, 12, st.Time.Hour(), "the appliance's wall clock, not shifted")
+	_, certain := st.Instant()
+	assert.False(t, certain)
+
+	srv.SetDialect(unitrendstest.Dialect{EpochTimes: true})
+	st = get(unknown, idPlain)
+	assert.Equal(t, unitrends.ZoneFromRecord, st.Zone)
+	assert.True(t, st.Time.Equal(plain), "start_time places it: %s", st.Time)
+	st = get(unknown, idRepeated)
+	assert.Equal(t, unitrends.ZoneFromRecord, st.Zone)
+	assert.True(t, st.Time.Equal(repeated), "even in the repeated hour: %s", st.Time)
+	srv.SetDialect(unitrendstest.Dialect{})
+
+	told := client(unitrends.WithTimeZone(ny))
+	st = get(told, idPlain)
+	assert.Equal(t, unitrends.ZoneConfigured, st.Zone)
+	assert.True(t, st.Time.Equal(plain))
+	assert.Empty(t, st.DST)
+	st = get(told, idRepeated)
+	assert.Equal(t, unitrends.DSTOverlap, st.DST, "01:30 am happened twice that night")
+	_, certain = st.Instant()
+	assert.False(t, certain)
+}
