@@ -64,20 +64,27 @@ func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, erro
 // the new backup, which is scheduled, not built: Built is false until the
 // backup transaction has run. opts may be nil.
 //
+// A 201 without a body is a scheduled backup too, not an error: the result
+// then says Scheduled with a nil Backup, because the answer did not tell
+// the new backup's id (see CreateResult for how to find it). Do not create
+// again.
+//
 // It is sent once: after a 5xx answer or a broken connection it returns
 // the error, and the caller should list the disk's backups (ListByDisk)
 // before trying again, so as not to take a second backup.
-func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*Backup, error) {
+func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*CreateResult, error) {
 	return s.client.create(ctx, "Backups.CreateNormal", routeDiskBackups, opts, id("disk", diskID))
 }
 
 // CreateIncremental schedules an incremental backup of a virtual server
 // (POST /virtual_machines/:id/backups), with an optional note. The answer
-// is the new, scheduled backup (201, Built false). opts may be nil.
+// is the new, scheduled backup (201, Built false); a 201 without a body is
+// scheduled too, with its id not known yet (see CreateResult). opts may be
+// nil.
 //
 // It is sent once: after a 5xx answer or a broken connection, list the
 // server's backups (ListIncremental) before trying again.
-func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*Backup, error) {
+func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*CreateResult, error) {
 	return s.client.create(ctx, "Backups.CreateIncremental", routeVMBackups, opts, id("virtual server", vmID))
 }
 
@@ -198,7 +205,7 @@ func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID
 	return decodeBody(c, resp, decodeBackupsJSON, decodeBackupsXML)
 }
 
-func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackupOptions, ids ...pathID) (*Backup, error) {
+func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackupOptions, ids ...pathID) (*CreateResult, error) {
 	var body any
 	if opts != nil && opts.Note != "" {
 		body = c.wrap(&createBody{Note: opts.Note})
@@ -207,7 +214,18 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 	if err != nil {
 		return nil, err
 	}
-	return c.decodeBackup(resp)
+	res := &CreateResult{Scheduled: true, StatusCode: resp.StatusCode}
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		// Accepted without a word about the new backup: reporting an
+		// error would invite a second backup.
+		return res, nil
+	}
+	b, err := c.decodeBackup(resp)
+	if err != nil {
+		return nil, err
+	}
+	res.Backup = b
+	return res, nil
 }
 
 func (c *Client) decodeBackup(resp *core.Response) (*Backup, error) {

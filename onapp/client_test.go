@@ -161,13 +161,13 @@ func callCases(t *testing.T) []callCase {
 		list := v.([]onapp.Backup)
 		require.Len(t, list, 1)
 		assert.Equal(t, int64(698), list[0].ID.Int64)
-		assert.Equal(t, onapp.BackupTypeIncremental, list[0].BackupType)
+		assert.Equal(t, onapp.BackupTypeIncremental, list[0].BackupType.Value)
 	}
 	checkNormal := func(t *testing.T, v any) {
 		list := v.([]onapp.Backup)
 		require.Len(t, list, 1)
 		assert.Equal(t, int64(1951), list[0].ID.Int64)
-		assert.Equal(t, onapp.BackupTypeNormal, list[0].BackupType)
+		assert.Equal(t, onapp.BackupTypeNormal, list[0].BackupType.Value)
 	}
 	checkScheduled := func(t *testing.T, v any) {
 		b := v.(*onapp.Backup)
@@ -190,8 +190,8 @@ func callCases(t *testing.T) []callCase {
 				list := v.([]onapp.VirtualMachine)
 				require.Len(t, list, 2)
 				assert.Equal(t, int64(74), list[0].ID.Int64)
-				assert.Equal(t, "Stuarts VS", list[0].Label)
-				assert.Equal(t, "stuart", list[0].Hostname)
+				assert.Equal(t, "Stuarts VS", list[0].Label.String)
+				assert.Equal(t, "stuart", list[0].Hostname.String)
 				assert.Equal(t, int64(1187), list[1].ID.Int64)
 				assert.False(t, list[1].Booted.Bool)
 			},
@@ -202,7 +202,7 @@ func callCases(t *testing.T) []callCase {
 			check: func(t *testing.T, v any) {
 				got := v.(*onapp.VirtualMachine)
 				assert.Equal(t, int64(74), got.ID.Int64)
-				assert.Equal(t, "hp3w06ai2h3k6d", got.Identifier)
+				assert.Equal(t, "hp3w06ai2h3k6d", got.Identifier.String)
 				assert.Equal(t, int64(6), got.TotalDiskSize.Int64)
 			},
 		},
@@ -253,14 +253,14 @@ func callCases(t *testing.T) []callCase {
 			name: "CreateNormal", method: http.MethodPost, path: "/settings/disks/11860/backups", status: 201, resp: scheduled,
 			body: noteBody("before upgrade"),
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return c.Backups.CreateNormal(ctx, 11860, &onapp.CreateBackupOptions{Note: "before upgrade"})
+				return backupOf(c.Backups.CreateNormal(ctx, 11860, &onapp.CreateBackupOptions{Note: "before upgrade"}))
 			},
 			check: checkScheduled,
 		},
 		{
 			name: "CreateNormal without note", method: http.MethodPost, path: "/settings/disks/11860/backups", status: 201, resp: scheduled,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return c.Backups.CreateNormal(ctx, 11860, nil)
+				return backupOf(c.Backups.CreateNormal(ctx, 11860, nil))
 			},
 			check: checkScheduled,
 		},
@@ -271,7 +271,7 @@ func callCases(t *testing.T) []callCase {
 				"xml":  xmlHeader + `<backup><note>nightly &amp; &lt;safe&gt;</note></backup>`,
 			},
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return c.Backups.CreateIncremental(ctx, 74, &onapp.CreateBackupOptions{Note: "nightly & <safe>"})
+				return backupOf(c.Backups.CreateIncremental(ctx, 74, &onapp.CreateBackupOptions{Note: "nightly & <safe>"}))
 			},
 			check: checkScheduled,
 		},
@@ -316,9 +316,9 @@ func callCases(t *testing.T) []callCase {
 			check: func(t *testing.T, v any) {
 				tmpl := v.(*onapp.ImageTemplate)
 				assert.Equal(t, int64(5001), tmpl.ID.Int64)
-				assert.Equal(t, "golden", tmpl.Label)
+				assert.Equal(t, "golden", tmpl.Label.String)
 				assert.Equal(t, "y5cc19dv7bsdrk.tar.gz", tmpl.FileName.String)
-				assert.Equal(t, "active", tmpl.State)
+				assert.Equal(t, "active", tmpl.State.String)
 				assert.Equal(t, int64(20), tmpl.MinDiskSize.Int64)
 				assert.False(t, tmpl.Checksum.Valid)
 				assert.True(t, tmpl.CreatedAt.Time.Equal(time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)))
@@ -593,14 +593,47 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 	})
 	t.Run("create answered without a body", func(t *testing.T) {
 		t.Parallel()
+		// A 201 with no body, as the control panel answers a restore: the
+		// backup is scheduled, its id not known. An error here would make a
+		// caller who retries take a second backup.
+		for _, format := range []onapp.Format{onapp.JSON, onapp.XML} {
+			for _, body := range []string{"", "\n  "} {
+				c, mt := newMockClient(t, format)
+				rec := &recorder{}
+				mt.RegisterResponder(http.MethodPost, base+"/virtual_machines/74/backups."+format.String(), rec.answer(201, body, ""))
+				mt.RegisterResponder(http.MethodPost, base+"/settings/disks/11860/backups."+format.String(), rec.answer(201, body, ""))
+				for name, create := range map[string]func() (*onapp.CreateResult, error){
+					"incremental": func() (*onapp.CreateResult, error) {
+						return c.Backups.CreateIncremental(context.Background(), 74, nil)
+					},
+					"normal": func() (*onapp.CreateResult, error) {
+						return c.Backups.CreateNormal(context.Background(), 11860, nil)
+					},
+				} {
+					res, err := create()
+					require.NoError(t, err, "%s %s %q", name, format, body)
+					assert.True(t, res.Scheduled, name)
+					assert.Equal(t, 201, res.StatusCode, name)
+					assert.Nil(t, res.Backup, name)
+					_, known := res.ID()
+					assert.False(t, known, "%s: the id is not known yet", name)
+				}
+				assert.Len(t, rec.all(), 2, "each create sent once")
+			}
+		}
+	})
+	t.Run("create answered with a backup", func(t *testing.T) {
+		t.Parallel()
 		c, mt := newMockClient(t, onapp.JSON)
 		rec := &recorder{}
-		mt.RegisterResponder(http.MethodPost, base+"/virtual_machines/74/backups.json", rec.answer(201, "", ""))
-		_, err := c.Backups.CreateIncremental(context.Background(), 74, nil)
-		var de *onapp.DecodeError
-		require.ErrorAs(t, err, &de)
-		assert.Equal(t, 201, de.StatusCode)
-		assert.Len(t, rec.all(), 1)
+		mt.RegisterResponder(http.MethodPost, base+"/virtual_machines/74/backups.json",
+			rec.answer(201, `{"backup":{"id":2001,"built":false,"target_type":"VirtualMachine","target_id":74}}`, "application/json"))
+		res, err := c.Backups.CreateIncremental(context.Background(), 74, nil)
+		require.NoError(t, err)
+		assert.True(t, res.Scheduled)
+		id, known := res.ID()
+		assert.True(t, known)
+		assert.Equal(t, int64(2001), id)
 	})
 	t.Run("empty lists", func(t *testing.T) {
 		t.Parallel()
@@ -846,4 +879,16 @@ func TestNoSecretsLeak(t *testing.T) {
 		assert.NotContains(t, text, "YWRtaW46czNjcmV0LXBhc3M=")
 		assert.NotContains(t, strings.ToLower(text), "authorization")
 	}
+}
+
+// backupOf returns the backup a create answered with; a scheduled backup
+// without one (an empty 201) is an error here, for tests that expect one.
+func backupOf(res *onapp.CreateResult, err error) (*onapp.Backup, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !res.Scheduled || res.Backup == nil {
+		return nil, fmt.Errorf("create answered %d without a backup", res.StatusCode)
+	}
+	return res.Backup, nil
 }

@@ -70,7 +70,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 					assert.True(t, onapp.IsNotFound(err), "goroutine %d: unknown backup: %v", g, err)
 
 					note := fmt.Sprintf("worker %d", g)
-					b, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: note})
+					b, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: note}))
 					if !assert.NoError(t, err, "goroutine %d: create", g) {
 						return
 					}

@@ -65,10 +65,10 @@ func TestSampleValues(t *testing.T) {
 	require.NoError(t, err)
 	b := inc[0]
 	assert.Equal(t, codec.NewInt(698), b.ID)
-	assert.Equal(t, BackupTypeIncremental, b.BackupType)
+	assert.Equal(t, codec.NewText(BackupTypeIncremental), b.BackupType)
 	assert.True(t, b.IsIncremental())
 	assert.True(t, b.IsBuilt())
-	assert.Equal(t, TargetVirtualMachine, b.TargetType)
+	assert.Equal(t, codec.NewText(TargetVirtualMachine), b.TargetType)
 	assert.Equal(t, int64(74), b.TargetID.Int64)
 	assert.False(t, b.DiskID.Valid, "disk_id nil=\"true\" must be absent")
 	assert.False(t, b.BackupServerID.Valid, "backup_server_id nil=\"true\" must be absent")
@@ -77,12 +77,12 @@ func TestSampleValues(t *testing.T) {
 	assert.False(t, b.ImageType.Valid, "image_type is not in the incremental sample")
 	assert.False(t, b.VolumeGroup.Valid)
 	assert.Equal(t, int64(1121652), b.BackupSize.Int64)
-	assert.Equal(t, InitiatedManual, b.Initiated)
-	assert.Equal(t, DataStoreLVM, b.DataStoreType)
+	assert.Equal(t, codec.NewText(InitiatedManual), b.Initiated)
+	assert.Equal(t, codec.NewText(DataStoreLVM), b.DataStoreType)
 	assert.Equal(t, "Stuarts backup", b.Note.Or(""))
-	assert.Equal(t, "y5cc19dv7bsdrk", b.Identifier)
-	assert.Equal(t, "linux", b.OperatingSystem)
-	assert.Equal(t, "ubuntu", b.OperatingSystemDistro)
+	assert.Equal(t, "y5cc19dv7bsdrk", b.Identifier.String)
+	assert.Equal(t, "linux", b.OperatingSystem.String)
+	assert.Equal(t, "ubuntu", b.OperatingSystemDistro.String)
 	assert.Equal(t, codec.NewBool(false), b.AllowResizeWithoutReboot)
 	assert.Equal(t, codec.NewBool(true), b.AllowedHotMigrate)
 	assert.Equal(t, codec.NewBool(true), b.AllowedSwap)
@@ -99,11 +99,11 @@ func TestSampleValues(t *testing.T) {
 	require.NoError(t, err)
 	n := norm[0]
 	assert.Equal(t, int64(1951), n.ID.Int64)
-	assert.Equal(t, BackupTypeNormal, n.BackupType)
-	assert.Equal(t, TargetDisk, n.TargetType)
+	assert.Equal(t, BackupTypeNormal, n.BackupType.Value)
+	assert.Equal(t, TargetDisk, n.TargetType.Value)
 	assert.Equal(t, codec.NewInt(11860), n.DiskID)
 	assert.Equal(t, codec.NewInt(1), n.BackupServerID)
-	assert.Equal(t, InitiatedDays, n.Initiated)
+	assert.Equal(t, InitiatedDays, n.Initiated.Value)
 	assert.False(t, n.Note.Valid, "note nil=\"true\" must be absent, not \"\"")
 	assert.False(t, n.ImageType.Valid)
 	_, off := n.BuiltAt.Time.Zone()
@@ -265,9 +265,9 @@ func TestDecodeTemplate(t *testing.T) {
 	fromWrapped, err := decodeTemplateJSON([]byte(wrapped))
 	require.NoError(t, err)
 	assert.Equal(t, codec.NewInt(5001), fromWrapped.ID)
-	assert.Equal(t, "web-01 golden", fromWrapped.Label)
+	assert.Equal(t, "web-01 golden", fromWrapped.Label.String)
 	assert.Equal(t, codec.NewString("bk1.tar.gz"), fromWrapped.FileName)
-	assert.Equal(t, "active", fromWrapped.State)
+	assert.Equal(t, "active", fromWrapped.State.String)
 	assert.False(t, fromWrapped.Checksum.Valid)
 
 	fromBare, err := decodeTemplateJSON([]byte(`{"id":5001,"label":"web-01 golden","file_name":"bk1.tar.gz","state":"active",
@@ -289,4 +289,64 @@ func ids(bs []Backup) []int64 {
 		out = append(out, b.ID.Int64)
 	}
 	return out
+}
+
+// Null text stays absent: null in JSON and nil="true" in XML leave every
+// text field invalid, in the one-pass list decoder, the general path (a
+// wrapped list member and a single backup) and XML alike, while "" is kept
+// as text.
+func TestNullTextStaysAbsent(t *testing.T) {
+	t.Parallel()
+	nullJSON := `{"id": 5, "identifier": null, "initiated": null, "backup_type": null, "target_type": null,
+		"data_store_type": null, "operating_system": null, "operating_system_distro": null, "note": ""}`
+	nullXML := `<backup><id type="integer">5</id><identifier nil="true"/><initiated nil="true"/>
+		<backup_type nil="true"/><target_type nil="true"/><data_store_type nil="true"/>
+		<operating_system nil="true"/><operating_system_distro nil="true"/><note></note></backup>`
+	check := func(t *testing.T, b Backup, how string) {
+		t.Helper()
+		assert.Equal(t, codec.NewInt(5), b.ID, how)
+		for name, valid := range map[string]bool{
+			"identifier": b.Identifier.Valid, "initiated": b.Initiated.Valid, "backup_type": b.BackupType.Valid,
+			"target_type": b.TargetType.Valid, "data_store_type": b.DataStoreType.Valid,
+			"operating_system": b.OperatingSystem.Valid, "operating_system_distro": b.OperatingSystemDistro.Valid,
+		} {
+			assert.False(t, valid, "%s: null %s must stay absent, not become \"\"", how, name)
+		}
+		assert.Equal(t, codec.NewString(""), b.Note, "%s: \"\" is text", how)
+		assert.False(t, b.IsIncremental(), how)
+	}
+
+	fast, ok := fastBackupsJSON([]byte(`[` + nullJSON + `, {"backup": ` + nullJSON + `}]`))
+	require.True(t, ok, "the one-pass decoder takes this list")
+	require.Len(t, fast, 2)
+	for i := range fast {
+		check(t, fast[i], "one-pass list")
+	}
+	general, err := decodeBackupsJSON([]byte(`{"backups": [` + nullJSON + `]}`))
+	require.NoError(t, err)
+	require.Len(t, general, 1)
+	check(t, general[0], "general list")
+	one, err := decodeBackupJSON([]byte(`{"backup": ` + nullJSON + `}`))
+	require.NoError(t, err)
+	check(t, *one, "one backup")
+
+	list, err := decodeBackupsXML([]byte(`<backups type="array">` + nullXML + `</backups>`))
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	check(t, list[0], "XML list")
+	oneXML, err := decodeBackupXML([]byte(nullXML))
+	require.NoError(t, err)
+	check(t, *oneXML, "XML backup")
+
+	vms, err := decodeVirtualMachinesJSON([]byte(`[{"virtual_machine": {"id": 1, "identifier": null, "label": null, "hostname": null, "operating_system": null}}]`))
+	require.NoError(t, err)
+	require.Len(t, vms, 1)
+	assert.False(t, vms[0].Identifier.Valid || vms[0].Label.Valid || vms[0].Hostname.Valid || vms[0].OperatingSystem.Valid, "%+v", vms[0])
+	disks, err := decodeDisksXML([]byte(`<disks type="array"><disk><id>2</id><identifier nil="true"/><label nil="true"/></disk></disks>`))
+	require.NoError(t, err)
+	require.Len(t, disks, 1)
+	assert.False(t, disks[0].Identifier.Valid || disks[0].Label.Valid, "%+v", disks[0])
+	tmpl, err := decodeTemplateJSON([]byte(`{"image_template": {"id": 3, "label": null, "state": null, "operating_system": null}}`))
+	require.NoError(t, err)
+	assert.False(t, tmpl.Label.Valid || tmpl.State.Valid || tmpl.OperatingSystem.Valid, "%+v", tmpl)
 }

@@ -39,11 +39,12 @@
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(vm.Label, vm.Hostname, len(disks), "disks", len(backups), "backups")
+//		fmt.Println(vm.Label.String, vm.Hostname.String, len(disks), "disks", len(backups), "backups")
 //	}
 //
 // Values the control panel may leave null (nil="true" in XML) are Int,
-// Bool, Time and String with Valid false, never a made-up zero. Numbers
+// Bool, Time, String and Text with Valid false, never a made-up zero or
+// "": identifiers, labels, types and operating systems included. Numbers
 // sent as strings ("backup_size": "1121652") and empty or null times are
 // read as such.
 //

@@ -70,6 +70,11 @@ type Time = codec.Time
 // false when it was absent or null, while "" is kept as text.
 type String = codec.String
 
+// Text is text of a named type, such as BackupType or TargetType, that
+// may be null; Valid is false when it was absent, null or nil="true",
+// while "" is kept as text. Value holds it.
+type Text[T ~string] = codec.Text[T]
+
 // refineError adapts the core's generic error parsing to Rails: errors on
 // "base" belong to the whole record, so their messages are kept without a
 // "base: " prefix (Fields["base"] still holds them).

@@ -40,7 +40,7 @@ func Example() {
 		if t, ok := b.BuiltAt.Get(); ok {
 			built = "built " + t.Format(time.DateTime)
 		}
-		fmt.Printf("%d %-11s %s (created %s)\n", b.ID.Int64, b.BackupType, built, b.CreatedAt.Time.Format(time.DateTime))
+		fmt.Printf("%d %-11s %s (created %s)\n", b.ID.Int64, b.BackupType.Value, built, b.CreatedAt.Time.Format(time.DateTime))
 	}
 	// Output:
 	// 9 normal      built 2024-01-07 12:06:00 (created 2024-01-07 12:00:00)
@@ -63,7 +63,7 @@ func ExampleBackupsService_ListIncremental() {
 	}
 	for _, b := range backups {
 		fmt.Printf("backup %d of %s %d: %d kB, built %v at %s\n",
-			b.ID.Int64, b.TargetType, b.TargetID.Int64, b.BackupSize.Int64, b.IsBuilt(), b.BuiltAt.Time.Format(time.RFC3339))
+			b.ID.Int64, b.TargetType.Value, b.TargetID.Int64, b.BackupSize.Int64, b.IsBuilt(), b.BuiltAt.Time.Format(time.RFC3339))
 	}
 	// Output:
 	// backup 1 of VirtualMachine 101: 1121652 kB, built true at 2024-01-14T10:03:00Z
@@ -87,7 +87,7 @@ func ExampleBackupsService_ListNormal() {
 	}
 	for _, b := range backups {
 		fmt.Printf("backup %d of disk %d: %d kB, initiated %s, note %q\n",
-			b.ID.Int64, b.DiskID.Int64, b.BackupSize.Int64, b.Initiated, b.Note.Or("(none)"))
+			b.ID.Int64, b.DiskID.Int64, b.BackupSize.Int64, b.Initiated.Value, b.Note.Or("(none)"))
 	}
 	// Output:
 	// backup 3 of disk 1001: 310896 kB, initiated days, note "(none)"
@@ -102,13 +102,20 @@ func ExampleBackupsService_CreateIncremental() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := c.Backups.CreateIncremental(context.Background(), onapptest.DemoVMNever,
+	res, err := c.Backups.CreateIncremental(context.Background(), onapptest.DemoVMNever,
 		&onapp.CreateBackupOptions{Note: "before the upgrade"})
 	if err != nil {
 		// Never retried by the client: check the list before trying again.
 		log.Fatal(err)
 	}
-	fmt.Println("scheduled backup", b.ID.Int64, "of", b.TargetType, b.TargetID.Int64)
+	b := res.Backup
+	if b == nil {
+		// Scheduled, but the answer had no body: list the server's
+		// incremental backups to find it, never create again.
+		fmt.Println("scheduled, id not known yet")
+		return
+	}
+	fmt.Println("scheduled backup", b.ID.Int64, "of", b.TargetType.Value, b.TargetID.Int64)
 	fmt.Println("built:", b.IsBuilt(), "built_at present:", b.BuiltAt.Valid)
 	fmt.Println("note:", b.Note.String)
 	// Output:
@@ -125,11 +132,16 @@ func ExampleBackupsService_CreateNormal() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := c.Backups.CreateNormal(context.Background(), onapptest.DemoDiskNever, nil)
+	res, err := c.Backups.CreateNormal(context.Background(), onapptest.DemoDiskNever, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("scheduled", b.BackupType, "backup", b.ID.Int64, "of disk", b.DiskID.Int64, "built:", b.IsBuilt())
+	b := res.Backup
+	if b == nil {
+		fmt.Println("scheduled, id not known yet")
+		return
+	}
+	fmt.Println("scheduled", b.BackupType.Value, "backup", b.ID.Int64, "of disk", b.DiskID.Int64, "built:", b.IsBuilt())
 	// Output:
 	// scheduled normal backup 13 of disk 1031 built: false
 }
@@ -185,7 +197,7 @@ func ExampleVirtualMachinesService_List() {
 			}
 		}
 		fmt.Printf("%d %-8s %-21s booted=%-5v %d backups, %d built, newest %s\n",
-			vm.ID.Int64, vm.Label, vm.Hostname, vm.Booted.Bool, len(backups), built, newest)
+			vm.ID.Int64, vm.Label.String, vm.Hostname.String, vm.Booted.Bool, len(backups), built, newest)
 	}
 	// Output:
 	// 101 web-01   web-01.demo.example   booted=true  4 backups, 4 built, newest 2024-01-15 10:02:00
@@ -208,7 +220,7 @@ func ExampleDisksService_ListByVM() {
 	}
 	for _, d := range disks {
 		fmt.Printf("disk %d of server %d: %-13s %2d GB primary=%-5v swap=%-5v mounted on %s\n",
-			d.ID.Int64, d.VirtualMachineID.Int64, d.Label, d.DiskSize.Int64, d.Primary.Bool, d.IsSwap.Bool, d.MountPoint.Or("-"))
+			d.ID.Int64, d.VirtualMachineID.Int64, d.Label.String, d.DiskSize.Int64, d.Primary.Bool, d.IsSwap.Bool, d.MountPoint.Or("-"))
 	}
 	// Output:
 	// disk 1001 of server 101: web-01 system 20 GB primary=true  swap=false mounted on -

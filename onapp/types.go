@@ -59,23 +59,23 @@ const (
 const ImageTypeTar = "tar"
 
 // Backup is one OnApp backup, normal or incremental, as the control panel
-// describes it. Scalars that may be null or absent use the tolerant types
-// (Int, Bool, Time, String): Valid is false when the value was missing,
-// null, nil="true" in XML, or "" for numbers and times. JSON names are the
-// API's own.
+// describes it. Every scalar may be null or absent and uses a tolerant type
+// (Int, Bool, Time, String, Text): Valid is false when the value was
+// missing, null, nil="true" in XML, or "" for numbers and times; text keeps
+// "" as sent. JSON names are the API's own.
 type Backup struct {
 	// ID is the backup's id.
 	ID Int `json:"id" xml:"id"`
 	// BackupType is normal or incremental.
-	BackupType BackupType `json:"backup_type" xml:"backup_type"`
+	BackupType Text[BackupType] `json:"backup_type" xml:"backup_type"`
 	// TargetType and TargetID name what was backed up: a Disk (normal
 	// backups) or a VirtualMachine (incremental backups).
-	TargetType TargetType `json:"target_type" xml:"target_type"`
-	TargetID   Int        `json:"target_id" xml:"target_id"`
+	TargetType Text[TargetType] `json:"target_type" xml:"target_type"`
+	TargetID   Int              `json:"target_id" xml:"target_id"`
 	// DiskID is the backed-up disk's id; absent for incremental backups.
 	DiskID Int `json:"disk_id" xml:"disk_id"`
 	// Identifier is the backup's identifier on the storage.
-	Identifier string `json:"identifier" xml:"identifier"`
+	Identifier String `json:"identifier" xml:"identifier"`
 	// Built is true once the backup has been taken. A backup that was just
 	// created is scheduled, not built: Built is false and BuiltAt absent.
 	Built Bool `json:"built" xml:"built"`
@@ -91,14 +91,14 @@ type Backup struct {
 	// BackupServerID is the backup server holding the backup; often absent.
 	BackupServerID Int `json:"backup_server_id" xml:"backup_server_id"`
 	// Initiated is manual, or the schedule period that took the backup.
-	Initiated Initiated `json:"initiated" xml:"initiated"`
+	Initiated Text[Initiated] `json:"initiated" xml:"initiated"`
 	// Note is the user's note; absent when none was set.
 	Note String `json:"note" xml:"note"`
 	// ImageType is the image format ("tar"); absent on many backups.
 	ImageType String `json:"image_type" xml:"image_type"`
 	// DataStoreType is the kind of data store backed up: lvm, vmware or
 	// solidfire.
-	DataStoreType DataStoreType `json:"data_store_type" xml:"data_store_type"`
+	DataStoreType Text[DataStoreType] `json:"data_store_type" xml:"data_store_type"`
 	// VolumeID is the data store id; often absent.
 	VolumeID Int `json:"volume_id" xml:"volume_id"`
 	// VolumeGroup is the LVM volume group, when the control panel sends it.
@@ -115,8 +115,8 @@ type Backup struct {
 	MinMemorySize Int `json:"min_memory_size" xml:"min_memory_size"`
 	// OperatingSystem and OperatingSystemDistro describe the backed-up
 	// server ("linux", "ubuntu").
-	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
-	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	OperatingSystem       String `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro String `json:"operating_system_distro" xml:"operating_system_distro"`
 	// TemplateID is the template the backed-up server was built from.
 	TemplateID Int `json:"template_id" xml:"template_id"`
 	// UserID is the owner of the backed-up server.
@@ -136,7 +136,7 @@ type Backup struct {
 
 // IsIncremental reports whether b is an incremental (virtual server)
 // backup rather than a normal (disk) backup.
-func (b *Backup) IsIncremental() bool { return b.BackupType == BackupTypeIncremental }
+func (b *Backup) IsIncremental() bool { return b.BackupType.Value == BackupTypeIncremental }
 
 // IsBuilt reports whether the backup has been taken (Built is true). A
 // backup just created or one whose transaction failed is not built.
@@ -147,17 +147,17 @@ type ImageTemplate struct {
 	// ID is the template's id.
 	ID Int `json:"id" xml:"id"`
 	// Label is the template's name.
-	Label string `json:"label" xml:"label"`
+	Label String `json:"label" xml:"label"`
 	// FileName is the template file on the template store.
 	FileName String `json:"file_name" xml:"file_name"`
 	// State is the template's state, such as "active" or "inactive".
-	State string `json:"state" xml:"state"`
+	State String `json:"state" xml:"state"`
 	// Version is the template's version.
 	Version String `json:"version" xml:"version"`
 	// OperatingSystem, OperatingSystemDistro and OperatingSystemArch
 	// describe the system in the template.
-	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
-	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	OperatingSystem       String `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro String `json:"operating_system_distro" xml:"operating_system_distro"`
 	OperatingSystemArch   String `json:"operating_system_arch" xml:"operating_system_arch"`
 	// MinDiskSize (GB) and MinMemorySize (MB) are what a server built from
 	// the template needs at least.
@@ -200,6 +200,38 @@ type ConvertOptions struct {
 	MinMemorySize int `json:"min_memory_size,omitzero"`
 }
 
+// CreateResult is the control panel's answer to CreateNormal or
+// CreateIncremental: the backup is scheduled (a transaction is queued), not
+// built.
+//
+// Backup is nil when the control panel answered 201 without a body, as it
+// answers a restore: the backup was scheduled, but its id is not known yet.
+// Do not create again to learn it. To find the new backup, list the
+// target's backups (Backups.ListByDisk for a normal backup,
+// Backups.ListIncremental for an incremental one), newest first by
+// CreatedAt, and take the newest one created since the call that is not
+// built yet (Built false); a note given in CreateBackupOptions tells it
+// apart from a scheduled backup started at the same time.
+type CreateResult struct {
+	// Scheduled is true when the control panel accepted the backup.
+	Scheduled bool `json:"scheduled"`
+	// StatusCode is the success status the control panel answered with
+	// (201 Created).
+	StatusCode int `json:"status_code"`
+	// Backup is the new backup as the answer described it; nil when the
+	// answer had no body.
+	Backup *Backup `json:"backup,omitzero"`
+}
+
+// ID returns the new backup's id, and false when the answer did not tell
+// it (see CreateResult).
+func (r *CreateResult) ID() (int64, bool) {
+	if r == nil || r.Backup == nil {
+		return 0, false
+	}
+	return r.Backup.ID.Get()
+}
+
 // RestoreResult is the control panel's answer to a restore: the restore is
 // scheduled (a transaction is queued), not done.
 type RestoreResult struct {
@@ -227,11 +259,11 @@ type VirtualMachine struct {
 	ID Int `json:"id" xml:"id"`
 	// Identifier is the server's identifier on the hypervisors
 	// ("hp3w06ai2h3k6d").
-	Identifier string `json:"identifier" xml:"identifier"`
+	Identifier String `json:"identifier" xml:"identifier"`
 	// Label is the server's name in the control panel.
-	Label string `json:"label" xml:"label"`
+	Label String `json:"label" xml:"label"`
 	// Hostname is the server's host name.
-	Hostname string `json:"hostname" xml:"hostname"`
+	Hostname String `json:"hostname" xml:"hostname"`
 	// Booted is true while the server is powered on.
 	Booted Bool `json:"booted" xml:"booted"`
 	// Built is true once the server has been provisioned.
@@ -243,8 +275,8 @@ type VirtualMachine struct {
 	Suspended Bool `json:"suspended" xml:"suspended"`
 	// OperatingSystem and OperatingSystemDistro describe the server's
 	// system ("linux", "ubuntu").
-	OperatingSystem       string `json:"operating_system" xml:"operating_system"`
-	OperatingSystemDistro string `json:"operating_system_distro" xml:"operating_system_distro"`
+	OperatingSystem       String `json:"operating_system" xml:"operating_system"`
+	OperatingSystemDistro String `json:"operating_system_distro" xml:"operating_system_distro"`
 	// TemplateID is the template the server was built from.
 	TemplateID Int `json:"template_id" xml:"template_id"`
 	// UserID is the server's owner.
@@ -267,9 +299,9 @@ type Disk struct {
 	// ID is the disk's id: the diskID of the Backups calls.
 	ID Int `json:"id" xml:"id"`
 	// Identifier is the disk's identifier on the data store.
-	Identifier string `json:"identifier" xml:"identifier"`
+	Identifier String `json:"identifier" xml:"identifier"`
 	// Label is the disk's name.
-	Label string `json:"label" xml:"label"`
+	Label String `json:"label" xml:"label"`
 	// DiskSize is the disk's size in GB.
 	DiskSize Int `json:"disk_size" xml:"disk_size"`
 	// Primary is true for the disk the server boots from.

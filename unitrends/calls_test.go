@@ -82,7 +82,7 @@ func TestNotErrors(t *testing.T) {
 // 404.
 func TestGetShapes(t *testing.T) {
 	t.Parallel()
-	one := `{"id": 7, "client_name": "web01", "status": 1, "duration": 90, "start_date_time": "03/14/2024 01:05:09 pm"}`
+	one := `{"id": 7, "client_name": "web01", "status": "Successful", "duration": 90, "start_date_time": "03/14/2024 01:05:09 pm"}`
 	for _, body := range []string{
 		`{"backups": [` + one + `]}`,
 		`{"data": [{"id": 6}, ` + one + `]}`,

@@ -96,7 +96,11 @@ func WithToken(token string) Option {
 
 // WithTimeZone reads the appliance's local times (start_date_time, printed
 // without a zone, such as "10/14/2014 09:32 am") in loc, the appliance's own
-// time zone. The default is UTC.
+// time zone; wall clocks in a DST gap or overlap of loc are flagged
+// (LocalTime.DST). The API has no call that tells the zone, so without this
+// option such times stay appliance-local of unknown zone (LocalTime.Zone
+// ZoneUnknown), placed only where the record's epoch start_time tells the
+// offset; they are never taken for UTC.
 func WithTimeZone(loc *time.Location) Option {
 	return func(o *options) error {
 		if loc == nil {
@@ -161,7 +165,7 @@ func WithUserAgent(s string) Option {
 // WithCACertPEM. It does no network I/O; a bad URL or option is an error
 // naming it.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	o := options{loc: time.UTC}
+	o := options{}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -220,7 +224,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 // BaseURL returns the appliance root the client talks to.
 func (c *Client) BaseURL() string { return c.core.BaseURL() }
 
-// TimeZone returns the zone the appliance's local times are read in.
+// TimeZone returns the zone the appliance's local times are read in, the
+// one of WithTimeZone; nil when it is unknown.
 func (c *Client) TimeZone() *time.Location { return c.loc }
 
 // SessionToken returns the session token the client holds, if any, to be

@@ -23,7 +23,8 @@ var (
 // DecodeBackups reads the answer of the backups query (POST /api/backups)
 // in any of the shapes appliances send: {"backups": […]} (the
 // documentation), {"data": […]} (newer appliances) or a bare array. Times
-// printed without a zone are read in loc (nil means UTC). An empty body,
+// printed without a zone are read in loc; nil means the zone is unknown
+// (see LocalTime). An empty body,
 // null or {} is an empty list; an object with neither member, or malformed
 // JSON, is an error that says where the body went wrong.
 func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {

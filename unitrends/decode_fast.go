@@ -156,7 +156,7 @@ func (l *backupArray) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err := json.UnmarshalDecode(dec, (*plainBackup)(b)); err != nil {
 			return err
 		}
-		b.dropPlaceholders()
+		b.afterDecode()
 		if len(l.items) == 1 {
 			l.items = append(make([]Backup, 0, presize(l.size, dec.InputOffset()-start)), l.items[0])
 		}

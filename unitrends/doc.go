@@ -14,8 +14,10 @@
 //
 // Answers vary across appliance versions, and Backup reads all of them:
 // lists under "backups", "data" or bare; durations as "00:00:28" or
-// seconds; statuses as words in several spellings or integers; "n/a" for
-// no value; start times in the appliance's own zone (WithTimeZone). Members
+// seconds; statuses as the documented words (an integer status, which no
+// document explains, is kept as an unknown code, see BackupStatus); "n/a" for
+// no value; start times in the appliance's own zone, which the API does not
+// tell: set WithTimeZone, or LocalTime.Zone says it is unknown. Members
 // it does not know are kept in Backup.Extra.
 //
 //	c, err := unitrends.NewClient("https://ueb.example.com",

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +22,8 @@ import (
 // the tolerant types whose Valid is false then. Members this type does not
 // know are kept in Extra. Both spellings of the template flag,
 // "vmware_template" (the field table) and "vm_ware_template" (the sample),
-// land in VMwareTemplate.
+// land in VMwareTemplate; when both are sent and disagree, the second
+// spelling is kept in Extra.
 type Backup struct {
 	// ID is the backup id; absent for rows without a backup (a protected
 	// client that has none yet shows as a row with status None).
@@ -34,13 +37,16 @@ type Backup struct {
 	Type string `json:"type"`
 	// StartDateTime is when the backup started, printed by the appliance in
 	// its own zone without saying which; it is read in the zone set with
-	// WithTimeZone (UTC by default).
+	// WithTimeZone, else placed by the record's start_time, else kept as
+	// appliance-local time of unknown zone (see LocalTime.Zone).
 	StartDateTime LocalTime `json:"start_date_time"`
 	// Duration is how long the backup ran ("00:00:28" or 28 seconds).
 	Duration Duration `json:"duration"`
 	// Complete says whether the backup is complete.
 	Complete Bool `json:"complete"`
-	// Status is the backup's outcome: None, Success, Warning or Failure.
+	// Status is the backup's outcome: None, Success, Warning or Failure,
+	// or, for a value no source documents (an integer among them), the
+	// value as sent, for which Status.Known is false.
 	Status BackupStatus `json:"status"`
 	// SizeMB is the size of the backup (or vaulted backup) in MB.
 	SizeMB Int `json:"size"`
@@ -102,8 +108,11 @@ type Backup struct {
 	// Destination names the replication target (sync types).
 	Destination String `json:"destination"`
 	// VMwareTemplate says the backup is of a VMware template, not a VM.
-	// The appliance spells it vmware_template or vm_ware_template.
-	VMwareTemplate Bool `json:"vmware_template"`
+	// The field table spells it vmware_template, the documented sample
+	// vm_ware_template; either is read. When an answer sends both with
+	// different values, VMwareTemplate holds vmware_template and the other
+	// spelling stays in Extra, as sent: neither is dropped.
+	VMwareTemplate Bool `json:"vmware_template,case:strict"`
 	// Certified says the backup was certified as a valid recovery point.
 	Certified Bool `json:"certified"`
 	// Storage is where the backup is kept (may be empty if it failed).
@@ -138,8 +147,44 @@ func (b *Backup) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*b = Backup(p)
-	b.dropPlaceholders()
+	b.afterDecode()
 	return nil
+}
+
+// afterDecode applies what the codec cannot express: placeholders dropped,
+// the template flag's spellings merged. Both decoding paths call it.
+func (b *Backup) afterDecode() {
+	b.dropPlaceholders()
+	b.mergeTemplateSpellings()
+}
+
+// mergeTemplateSpellings moves the template flag sent under another
+// spelling ("vm_ware_template", or another case) from Extra into
+// VMwareTemplate when that is absent, or when both say the same; a
+// different value stays in Extra, so that neither is lost.
+func (b *Backup) mergeTemplateSpellings() {
+	if len(b.Extra) == 0 {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
+		raw := b.Extra[name]
+		if foldName(name) != "vmwaretemplate" {
+			continue
+		}
+		var v Bool
+		if codec.UnmarshalJSON(raw, &v) != nil {
+			continue // not a flag: kept as sent
+		}
+		if !b.VMwareTemplate.Valid {
+			b.VMwareTemplate = v
+		} else if v != b.VMwareTemplate {
+			continue
+		}
+		delete(b.Extra, name)
+	}
+	if len(b.Extra) == 0 {
+		b.Extra = nil
+	}
 }
 
 func (b *Backup) dropPlaceholders() {
@@ -169,11 +214,15 @@ func validUTF8(data []byte) []byte {
 	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 }
 
-// inZone re-reads the appliance-local times in loc.
+// inZone re-reads the appliance-local times in loc; with no loc, the
+// record's epoch start_time, when it has one, tells their offset.
 func (b *Backup) inZone(loc *time.Location) error {
 	t, err := b.StartDateTime.In(loc)
 	if err != nil {
 		return err
+	}
+	if loc == nil && b.StartTime.Valid {
+		t = t.fromRecord(b.StartTime.Time)
 	}
 	b.StartDateTime = t
 	return nil
@@ -253,11 +302,75 @@ type StatusEntry struct {
 // naming it ("10/14/2014 09:32 am", "10/14/2014 09:32:05 am"), or sends as
 // epoch seconds or a dated text with a zone. Valid is false when it was
 // absent, null, "" or "n/a". Text is the text as sent (empty for a number).
+//
+// The Unitrends API says nowhere which zone an appliance prints its times
+// in: neither the API wiki (github.com/Unitrends/unitrends-api-doc) nor the
+// community clients (agonzalezm/unitrends-pstoolkit, wyre-technology's
+// node client) show a call that tells it. Zone therefore says what Time
+// rests on:
+//
+//   - ZoneUnknown: the text named no zone and nothing else told it. Time
+//     holds the appliance's wall clock labelled UTC: it is appliance-local
+//     time, off from the real instant by the appliance's UTC offset. Show
+//     it as appliance time, never as UTC; set WithTimeZone to fix it.
+//   - ZoneFromRecord: the text named no zone, but the same record carries
+//     the start as epoch seconds (start_time, newer appliances), so the
+//     appliance's offset at that time is known: Time is that instant, in a
+//     fixed zone of that offset.
+//   - ZoneConfigured: the text was read in the zone of WithTimeZone. DST is
+//     then DSTGap for a wall clock that does not exist in that zone (the
+//     hour skipped in spring; Time is what time.Date makes of it, an hour
+//     off) or DSTOverlap for one that exists twice (the hour repeated in
+//     autumn; Time is the first of the two): the instant is uncertain.
+//   - ZoneInValue: the value was an instant (epoch seconds, or a text with
+//     a zone); it is exact.
 type LocalTime struct {
-	Time  time.Time // the time, in the appliance's zone
-	Valid bool      // false when absent
-	Text  string    // the text as sent ("" for a number)
+	Time  time.Time    // the time; see Zone for what it rests on
+	Valid bool         // false when absent
+	Text  string       // the text as sent ("" for a number)
+	Zone  ZoneSource   // what Time's zone rests on
+	DST   DSTAmbiguity // for ZoneConfigured: a wall clock in a DST gap or overlap
 }
+
+// ZoneSource tells what the zone of a LocalTime rests on (see LocalTime).
+type ZoneSource int
+
+// The sources of a LocalTime's zone.
+const (
+	// ZoneUnknown: appliance-local wall clock, zone not known.
+	ZoneUnknown ZoneSource = iota
+	// ZoneConfigured: read in the zone given with WithTimeZone.
+	ZoneConfigured
+	// ZoneFromRecord: the offset follows from the record's epoch start_time.
+	ZoneFromRecord
+	// ZoneInValue: the value itself was an instant.
+	ZoneInValue
+)
+
+// String names the source: "unknown", "configured", "record" or "value".
+func (z ZoneSource) String() string {
+	switch z {
+	case ZoneConfigured:
+		return "configured"
+	case ZoneFromRecord:
+		return "record"
+	case ZoneInValue:
+		return "value"
+	}
+	return "unknown"
+}
+
+// DSTAmbiguity flags a wall clock time that a daylight saving change makes
+// impossible or ambiguous in the configured zone.
+type DSTAmbiguity string
+
+// The DST flags of a LocalTime.
+const (
+	// DSTGap is a wall clock time the zone skips (clocks go forward).
+	DSTGap DSTAmbiguity = "gap"
+	// DSTOverlap is a wall clock time the zone has twice (clocks go back).
+	DSTOverlap DSTAmbiguity = "overlap"
+)
 
 // Get returns the time and whether it was present.
 func (t LocalTime) Get() (time.Time, bool) { return t.Time, t.Valid }
@@ -273,31 +386,108 @@ func (t LocalTime) Or(def time.Time) time.Time {
 // IsZero reports whether the time is absent; `omitzero` uses it.
 func (t LocalTime) IsZero() bool { return !t.Valid }
 
+// Instant returns the time as a point in time, and whether that point is
+// certain: false when the zone is unknown or the wall clock falls into a
+// DST gap or overlap (Time is then only the appliance's wall clock, or one
+// of its readings).
+func (t LocalTime) Instant() (time.Time, bool) {
+	return t.Time, t.Valid && t.Zone != ZoneUnknown && t.DST == ""
+}
+
 // In returns the time re-read in loc: a text without a zone is taken as
-// loc's wall clock; epoch seconds and texts with a zone keep their instant
-// (shown in loc). The Client does this with the zone of WithTimeZone.
+// loc's wall clock (Zone ZoneConfigured, DST flagged); epoch seconds and
+// texts with a zone keep their instant (shown in loc). A nil loc means the
+// zone is unknown: the wall clock is kept, labelled UTC (ZoneUnknown). The
+// Client does this with the zone of WithTimeZone.
 func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
-	if loc == nil {
-		loc = time.UTC
-	}
 	if !t.Valid {
 		return t, nil
 	}
+	show := loc
+	if show == nil {
+		show = time.UTC
+	}
+	t.DST = ""
 	if t.Text == "" {
-		t.Time = t.Time.In(loc)
+		t.Time, t.Zone = t.Time.In(show), ZoneInValue
+		return t, nil
+	}
+	wall, err := parseLocal(t.Text, time.UTC)
+	if err != nil {
+		return t, err
+	}
+	if textHasZone(t.Text, wall) {
+		t.Time, t.Zone = wall.In(show), ZoneInValue
+		return t, nil
+	}
+	if loc == nil {
+		t.Time, t.Zone = wall, ZoneUnknown
 		return t, nil
 	}
 	v, err := parseLocal(t.Text, loc)
 	if err != nil {
 		return t, err
 	}
-	t.Time = v.In(loc)
+	t.Time, t.Zone, t.DST = v, ZoneConfigured, dstAmbiguity(v, wall, loc)
 	return t, nil
 }
 
+// textHasZone reports whether text names its instant: read in another
+// zone, it gives the same instant as wall (read in UTC).
+func textHasZone(text string, wall time.Time) bool {
+	other, err := parseLocal(text, time.FixedZone("", 5*3600+1800))
+	return err == nil && other.Equal(wall)
+}
+
+// dstAmbiguity tells whether the wall clock of wall (read in UTC) falls
+// into a gap of loc (v, what time.Date made of it, shows another wall
+// clock) or an overlap (another offset of loc nearby gives the same wall
+// clock at another instant).
+func dstAmbiguity(v, wall time.Time, loc *time.Location) DSTAmbiguity {
+	if !sameWallClock(v, wall) {
+		return DSTGap
+	}
+	_, off := v.Zone()
+	for _, probe := range []time.Duration{-3 * time.Hour, 3 * time.Hour} {
+		_, other := v.Add(probe).Zone()
+		if other == off {
+			continue
+		}
+		alt := v.Add(time.Duration(off-other) * time.Second).In(loc)
+		if !alt.Equal(v) && sameWallClock(alt, wall) {
+			return DSTOverlap
+		}
+	}
+	return ""
+}
+
+func sameWallClock(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
+}
+
+// fromRecord places a wall clock of unknown zone at the instant epoch of
+// the same event, when the two differ by a plausible UTC offset (a whole
+// quarter hour within ±14h, the text's missing seconds allowed for).
+func (t LocalTime) fromRecord(epoch time.Time) LocalTime {
+	if !t.Valid || t.Zone != ZoneUnknown {
+		return t
+	}
+	diff := t.Time.Sub(epoch)
+	const quarter = 15 * time.Minute
+	off := diff.Round(quarter)
+	if off < -14*time.Hour || off > 14*time.Hour || (diff-off).Abs() > time.Minute {
+		return t
+	}
+	t.Time = epoch.In(time.FixedZone("", int(off/time.Second)))
+	t.Zone = ZoneFromRecord
+	return t
+}
+
 // UnmarshalJSON reads a text in any layout codec.ParseTime knows (the
-// appliance's m/d/Y h:i a and m/d/Y h:i:s a among them) as UTC wall clock,
-// or a number as epoch seconds.
+// appliance's m/d/Y h:i a and m/d/Y h:i:s a among them) as wall clock of an
+// unknown zone, or a number as epoch seconds.
 func (t *LocalTime) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] != '"' {
@@ -305,7 +495,7 @@ func (t *LocalTime) UnmarshalJSON(data []byte) error {
 		if err := ct.UnmarshalJSON(data); err != nil {
 			return err
 		}
-		*t = LocalTime{Time: ct.Time, Valid: ct.Valid}
+		*t = LocalTime{Time: ct.Time, Valid: ct.Valid, Zone: ZoneInValue}
 		return nil
 	}
 	s, err := jsonText(data)
@@ -325,10 +515,15 @@ func (t *LocalTime) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON writes an RFC 3339 string, or null when absent.
+// MarshalJSON writes an RFC 3339 string, or null when absent. A time whose
+// zone is unknown is written without an offset ("2014-10-14T09:32:00"), as
+// the appliance's local time it is, never as UTC.
 func (t LocalTime) MarshalJSON() ([]byte, error) {
 	if !t.Valid {
 		return []byte("null"), nil
+	}
+	if t.Zone == ZoneUnknown && t.Text != "" {
+		return strconv.AppendQuote(nil, t.Time.Format("2006-01-02T15:04:05.999999999")), nil
 	}
 	return strconv.AppendQuote(nil, t.Time.Format(time.RFC3339Nano)), nil
 }
@@ -489,12 +684,24 @@ func clip(s string) string {
 	return s
 }
 
-// BackupStatus is a backup's outcome. Appliances spell it in several ways
-// ("Success" or "Successful", "Failure" or "Failed") or send an integer;
-// decoding maps each spelling to one of the constants below. Integers are
-// read in the order of the documented list: 0 None, 1 Success, 2 Warning,
-// 3 Failure. A value outside these is kept as sent (Known reports false);
-// an absent one ("", "n/a", null) is "".
+// BackupStatus is a backup's outcome. Only the spellings a source
+// documents are mapped to the constants below:
+//
+//   - "None", "Success", "Warning", "Failure": the post_backups page of the
+//     Unitrends API wiki (github.com/Unitrends/unitrends-api-doc), whose
+//     sample sends "Success";
+//   - "Successful" and "Failed": the notes on real appliances
+//     (shared/notes/unitrends.md), the backup statuses of Unitrends' MSP
+//     public API (Successful, Warning, Failed, InProgress, Unknown) and the
+//     community PowerShell toolkit (agonzalezm/unitrends-pstoolkit), which
+//     tests for 'Success' and 'Failed'.
+//
+// Any case is accepted. Some appliances send an integer instead; no source
+// says which number means what, so an integer is never guessed at: it is
+// kept as sent ("3"), and Known reports false, as for any other word
+// ("Queued", "InProgress"). A caller who judges backups must treat an
+// unknown status as neither a success nor a failure. An absent one ("",
+// "n/a", null) is "".
 type BackupStatus string
 
 // The documented backup statuses.
@@ -505,7 +712,8 @@ const (
 	BackupStatusFailure BackupStatus = "Failure"
 )
 
-// ParseBackupStatus maps any spelling appliances use to a BackupStatus.
+// ParseBackupStatus maps a documented spelling to its BackupStatus; other
+// text is kept as sent (trimmed), see BackupStatus.
 func ParseBackupStatus(s string) BackupStatus {
 	var buf [32]byte
 	if st, ok := backupStatusOf(foldStatus(buf[:0], s)); ok {
@@ -514,21 +722,29 @@ func ParseBackupStatus(s string) BackupStatus {
 	return BackupStatus(strings.TrimSpace(s))
 }
 
-// backupStatusOf maps a folded spelling (see foldStatus) to its status.
+// backupStatusOf maps a folded spelling (see foldStatus) to its status:
+// only the spellings BackupStatus names.
 func backupStatusOf(folded []byte) (BackupStatus, bool) {
 	switch string(folded) {
 	case "":
 		return "", true
-	case "none", "0":
+	case "none":
 		return BackupStatusNone, true
-	case "success", "successful", "succeeded", "ok", "1":
+	case "success", "successful":
 		return BackupStatusSuccess, true
-	case "warning", "warnings", "successwithwarnings", "completedwithwarnings", "2":
+	case "warning":
 		return BackupStatusWarning, true
-	case "failure", "failed", "fail", "error", "3":
+	case "failure", "failed":
 		return BackupStatusFailure, true
 	}
 	return "", false
+}
+
+// Code returns the integer an appliance sent as the status, which no
+// source maps to an outcome; ok is false for a word or an absent status.
+func (s BackupStatus) Code() (code int64, ok bool) {
+	n, err := strconv.ParseInt(string(s), 10, 64)
+	return n, err == nil
 }
 
 // Known reports whether s is one of the documented statuses.

@@ -2,6 +2,7 @@ package unitrends_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -60,15 +61,33 @@ func TestStatuses(t *testing.T) {
 	backup := map[string]unitrends.BackupStatus{
 		`"Success"`: unitrends.BackupStatusSuccess, `"Successful"`: unitrends.BackupStatusSuccess, `"success"`: unitrends.BackupStatusSuccess,
 		`"Warning"`: unitrends.BackupStatusWarning, `"Failed"`: unitrends.BackupStatusFailure, `"Failure"`: unitrends.BackupStatusFailure,
-		`"None"`: unitrends.BackupStatusNone, `0`: unitrends.BackupStatusNone, `1`: unitrends.BackupStatusSuccess,
-		`2`: unitrends.BackupStatusWarning, `3`: unitrends.BackupStatusFailure, `"3"`: unitrends.BackupStatusFailure,
-		`"N/A"`: "", `null`: "", `""`: "", `7`: "7", `"Queued"`: "Queued",
+		`"None"`: unitrends.BackupStatusNone, `"FAILED"`: unitrends.BackupStatusFailure,
+		`"N/A"`: "", `null`: "", `""`: "", `"Queued"`: "Queued",
+		// Words no source documents stay unknown rather than guessed.
+		`"InProgress"`: "InProgress", `"ok"`: "ok", `"error"`: "error", `"succeeded"`: "succeeded",
 	}
 	for in, want := range backup {
 		var s unitrends.BackupStatus
 		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
 		assert.Equal(t, want, s, in)
-		assert.Equal(t, want != "" && !strings.ContainsAny(string(want), "7Q"), s.Known(), in)
+		assert.Equal(t, want.Known(), s.Known(), in)
+		_, isCode := s.Code()
+		assert.False(t, isCode, in)
+	}
+	for _, want := range []unitrends.BackupStatus{unitrends.BackupStatusNone, unitrends.BackupStatusSuccess, unitrends.BackupStatusWarning, unitrends.BackupStatusFailure} {
+		assert.True(t, want.Known(), want)
+	}
+	for _, s := range []unitrends.BackupStatus{"Queued", "InProgress", "ok", "error", "succeeded", "1", ""} {
+		assert.False(t, s.Known(), s)
+	}
+	ints := map[string]int64{`0`: 0, `1`: 1, `2`: 2, `3`: 3, `"3"`: 3, `7`: 7}
+	for in, code := range ints {
+		var s unitrends.BackupStatus
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.False(t, s.Known(), "integer status %s is documented nowhere: unknown, not guessed", in)
+		got, ok := s.Code()
+		assert.True(t, ok, in)
+		assert.Equal(t, code, got, in)
 	}
 	repl := map[string]unitrends.ReplicationStatus{
 		`"Not Applicable"`: unitrends.ReplicationNotApplicable, `"Needed"`: unitrends.ReplicationNeeded,
@@ -262,3 +281,125 @@ func TestNewClientValidation(t *testing.T) {
 }
 
 func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// The field table spells the template flag vmware_template, the documented
+// sample vm_ware_template. An answer with both that disagree keeps both:
+// the table's in VMwareTemplate, the other in Extra. Every list shape (the
+// one-pass and the general decoder) and a single backup agree.
+func TestTemplateSpellingsBothKept(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		item      string
+		want      unitrends.Bool
+		wantExtra map[string]string
+	}{
+		{`{"id": 1, "vm_ware_template": true}`, unitrends.Bool{Bool: true, Valid: true}, nil},
+		{`{"id": 1, "vmware_template": true}`, unitrends.Bool{Bool: true, Valid: true}, nil},
+		{`{"id": 1, "vmware_template": false, "vm_ware_template": false}`, unitrends.Bool{Valid: true}, nil},
+		{`{"id": 1, "vmware_template": false, "vm_ware_template": true}`, unitrends.Bool{Valid: true},
+			map[string]string{"vm_ware_template": "true"}},
+		{`{"id": 1, "vm_ware_template": true, "vmware_template": false}`, unitrends.Bool{Valid: true},
+			map[string]string{"vm_ware_template": "true"}},
+		{`{"id": 1, "vm_ware_template": "n/a", "vmware_template": true}`, unitrends.Bool{Bool: true, Valid: true},
+			map[string]string{"vm_ware_template": `"n/a"`}},
+		{`{"id": 1, "vm_ware_template": {"x": 1}}`, unitrends.Bool{},
+			map[string]string{"vm_ware_template": `{"x": 1}`}},
+	}
+	for _, tc := range cases {
+		for _, body := range []string{`{"backups": [` + tc.item + `]}`, `{"data": [` + tc.item + `]}`, `[` + tc.item + `]`} {
+			list, err := unitrends.DecodeBackups([]byte(body), time.UTC)
+			require.NoError(t, err, body)
+			require.Len(t, list, 1, body)
+			b := list[0]
+			assert.Equal(t, tc.want, b.VMwareTemplate, body)
+			extra := map[string]string{}
+			for k, v := range b.Extra {
+				extra[k] = string(v)
+			}
+			if tc.wantExtra == nil {
+				assert.Empty(t, extra, body)
+			} else {
+				assert.Equal(t, tc.wantExtra, extra, body)
+			}
+		}
+	}
+}
+
+// Without WithTimeZone a zone-less start is appliance-local time of an
+// unknown zone: it says so, is never written as UTC, and is placed exactly
+// only when the record's epoch start_time tells the offset.
+func TestLocalTimeZoneUnknown(t *testing.T) {
+	t.Parallel()
+	bs, err := unitrends.DecodeBackups([]byte(`{"backups": [{"id": 1, "start_date_time": "10/14/2014 09:32 am"}]}`), nil)
+	require.NoError(t, err)
+	st := bs[0].StartDateTime
+	assert.Equal(t, unitrends.ZoneUnknown, st.Zone)
+	_, certain := st.Instant()
+	assert.False(t, certain, "the instant is not known")
+	out, err := json.Marshal(st)
+	require.NoError(t, err)
+	assert.Equal(t, `"2014-10-14T09:32:00"`, string(out), "written as local time, without an offset")
+
+	// start_time 13:32:25 UTC with start_date_time 09:32 am: the appliance
+	// was at UTC-4 then.
+	epoch := time.Date(2014, 10, 14, 13, 32, 25, 0, time.UTC)
+	rec := fmt.Sprintf(`[{"id": 1, "start_date_time": "10/14/2014 09:32 am", "start_time": %d}]`, epoch.Unix())
+	for _, body := range []string{rec, `{"data": ` + rec + `}`} {
+		bs, err = unitrends.DecodeBackups([]byte(body), nil)
+		require.NoError(t, err)
+		st = bs[0].StartDateTime
+		assert.Equal(t, unitrends.ZoneFromRecord, st.Zone, body)
+		assert.True(t, st.Time.Equal(epoch), "%s: %s", body, st.Time)
+		_, off := st.Time.Zone()
+		assert.Equal(t, -4*3600, off)
+		_, certain = st.Instant()
+		assert.True(t, certain)
+		out, err = json.Marshal(st)
+		require.NoError(t, err)
+		assert.Equal(t, `"2014-10-14T09:32:25-04:00"`, string(out))
+	}
+	// An epoch a plausible offset away places it; one that is not does not.
+	bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": "10/14/2014 09:32 am", "start_time": 1413279125}]`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, unitrends.ZoneFromRecord, bs[0].StartDateTime.Zone, "09:32 vs 09:32:05Z: an appliance at UTC")
+	bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": "10/14/2014 09:32 am", "start_time": 1413200000}]`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, unitrends.ZoneUnknown, bs[0].StartDateTime.Zone, "an offset of 21h56m is none")
+	// Texts with a zone and epoch seconds are instants.
+	for _, v := range []string{`"2014-10-14T09:32:05Z"`, `1413279125`} {
+		bs, err = unitrends.DecodeBackups([]byte(`[{"start_date_time": `+v+`}]`), nil)
+		require.NoError(t, err)
+		assert.Equal(t, unitrends.ZoneInValue, bs[0].StartDateTime.Zone, v)
+	}
+}
+
+// In the zone of WithTimeZone, a wall clock the DST change skips or repeats
+// is flagged, not shifted silently.
+func TestLocalTimeDST(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	cases := map[string]unitrends.DSTAmbiguity{
+		"03/10/2024 02:30 am":    unitrends.DSTGap, // 02:00 → 03:00
+		"03/10/2024 02:00:00 am": unitrends.DSTGap,
+		"03/10/2024 01:59 am":    "",
+		"03/10/2024 03:00 am":    "",
+		"11/03/2024 01:30 am":    unitrends.DSTOverlap, // 02:00 → 01:00
+		"11/03/2024 01:00 am":    unitrends.DSTOverlap,
+		"11/03/2024 12:59 am":    "",
+		"11/03/2024 02:00 am":    "",
+		"03/13/2024 12:09 pm":    "",
+	}
+	for text, want := range cases {
+		bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": "`+text+`"}]`), ny)
+		require.NoError(t, err, text)
+		st := bs[0].StartDateTime
+		assert.Equal(t, unitrends.ZoneConfigured, st.Zone, text)
+		assert.Equal(t, want, st.DST, text)
+		_, certain := st.Instant()
+		assert.Equal(t, want == "", certain, text)
+	}
+	bs, err := unitrends.DecodeBackups([]byte(`[{"start_date_time": "03/10/2024 02:30 am"}]`), time.UTC)
+	require.NoError(t, err)
+	assert.Empty(t, bs[0].StartDateTime.DST, "UTC has no DST")
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/backupsdk/backupsdk/erigones"
 	"github.com/backupsdk/backupsdk/erigones/erigonestest"
 	"github.com/backupsdk/backupsdk/onapp"
+	"github.com/backupsdk/backupsdk/onapp/onapptest"
 )
 
 func TestOnAppActions(t *testing.T) {
@@ -37,7 +38,7 @@ func TestOnAppActions(t *testing.T) {
 	var got []onapp.Backup
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	require.Len(t, got, 1)
-	assert.Equal(t, onapp.BackupTypeNormal, got[0].BackupType)
+	assert.Equal(t, onapp.BackupTypeNormal, got[0].BackupType.Value)
 	assert.Equal(t, int64(1002), got[0].DiskID.Int64)
 
 	r = f.run(t, "onapp", "backup", "restore", "-id", "1", "-yes")
@@ -205,4 +206,31 @@ func firstWithStatus(t *testing.T, f *fakes, st cloudbackup.BackupStatus) string
 	}
 	t.Fatalf("no backup with status %s", st)
 	return ""
+}
+
+// A create answered 201 without a body is reported as scheduled, with the
+// way to find it, not as an error that would invite a second backup.
+func TestOnAppCreateWithoutAnswerBody(t *testing.T) {
+	t.Parallel()
+	f := startFakes(t)
+	srv, err := onapptest.NewServer(onapptest.WithNow(fixedNow), onapptest.WithEmptyCreateAnswers())
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	vars := f.with("ONAPP_URL", srv.URL())
+	before := len(srv.Backups())
+
+	r := runEnv(t, testEnv(vars), "onapp", "backup", "create", "-vm", "101")
+	requireOK(t, r)
+	assert.Equal(t, "scheduled an incremental backup of virtual server 101: the control panel did not tell its id yet; "+
+		"find it with onapp backups -vm 101 -kind incremental (the newest, not built yet); do not create it again\n", r.stdout)
+	require.Len(t, srv.Backups(), before+1)
+
+	r = runEnv(t, testEnv(vars), "-o", "json", "onapp", "backup", "create", "-disk", "1002")
+	requireOK(t, r)
+	var got onapp.CreateResult
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
+	assert.True(t, got.Scheduled)
+	assert.Equal(t, 201, got.StatusCode)
+	assert.Nil(t, got.Backup)
+	require.Len(t, srv.Backups(), before+2)
 }

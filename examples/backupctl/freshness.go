@@ -108,6 +108,9 @@ type protected struct {
 	// note says why it counts as never backed up when the provider's own
 	// lists would suggest otherwise (OnApp: a disk without any backup).
 	note string
+	// timeNote says why its backup times are not certain instants (a
+	// Unitrends appliance of unknown zone, a DST change); "" when they are.
+	timeNote string
 }
 
 // freshRow is one row of the freshness report. With -o json it is written
@@ -132,6 +135,11 @@ type freshRow struct {
 	// failed attempt (the API's message, or what the API shows of it); for
 	// a none row a note when there is one; else nil.
 	LastError *string `json:"last_error"`
+	// TimeNote says why NewestOK and AgeSeconds are not certain, when they
+	// are not: a Unitrends appliance's wall clock of unknown zone (NewestOK
+	// then holds that wall clock labelled UTC, and the age may be off by
+	// the appliance's UTC offset), or one in a DST gap or overlap.
+	TimeNote string `json:"time_note,omitzero"`
 }
 
 // freshnessAbout is the -h text of freshness.
@@ -305,6 +313,7 @@ func runFreshness(ctx context.Context, s *session, maxAge time.Duration) error {
 			if r.NewestOK != nil {
 				newest = timeText(*r.NewestOK, true)
 				age = ageText(time.Duration(*r.AgeSeconds) * time.Second)
+				newest = noteTimeText(*r.NewestOK, r.TimeNote)
 			}
 			lastErr := ""
 			if r.LastError != nil {
@@ -346,6 +355,7 @@ func freshnessRow(a *account, p protected, now time.Time, maxAge time.Duration) 
 		t := p.newestOK.UTC()
 		age := int64(max(now.Sub(t), 0) / time.Second)
 		r.NewestOK, r.AgeSeconds = &t, &age
+		r.TimeNote = p.timeNote
 	}
 	switch {
 	case r.Verdict == verdictFailing:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,7 +37,11 @@ func decodeRows(t *testing.T, out string) []jsonRow {
 		for _, k := range []string{"account", "provider", "owner", "newest_ok", "age_seconds", "verdict", "last_error"} {
 			require.Contains(t, m, k)
 		}
-		require.Len(t, m, 7, "%v", m)
+		want := 7
+		if _, ok := m["time_note"]; ok { // only for times that are not certain instants
+			want++
+		}
+		require.Len(t, m, want, "%v", m)
 	}
 	var rows []jsonRow
 	require.NoError(t, json.Unmarshal([]byte(out), &rows))
@@ -339,8 +344,8 @@ func TestFreshnessExitCodes(t *testing.T) {
 	// The summary line says what there is.
 	r := runEnv(t, testEnv(nil), "-config", writeConfig(t, 0o600, fresh), "freshness")
 	requireOK(t, r)
-	assert.Equal(t, "VERDICT  ACCOUNT  PROVIDER   OWNER             NEWEST OK             AGE    LAST ERROR\n"+
-		"ok       ueb      unitrends  web01/file-level  2024-03-01T11:00:00Z  1h00m  -\n"+
+	assert.Equal(t, "VERDICT  ACCOUNT  PROVIDER   OWNER             NEWEST OK                           AGE    LAST ERROR\n"+
+		"ok       ueb      unitrends  web01/file-level  2024-03-01T11:00:00 appliance time  1h00m  -\n"+
 		"1 protected: 1 ok, 0 stale, 0 failing, 0 none (max age 24h)\n", r.stdout)
 }
 
@@ -371,4 +376,61 @@ func TestAgeAndDurationText(t *testing.T) {
 	assert.Equal(t, "7d", shortDuration(7*24*time.Hour))
 	assert.Equal(t, "36h", shortDuration(36*time.Hour))
 	assert.Equal(t, "1h30m", shortDuration(90*time.Minute))
+}
+
+// An appliance in New York prints its wall clock without a zone. Without
+// UNITRENDS_TZ backupctl shows it as appliance time, never as UTC; with it,
+// the instant in UTC; with start_time (newer appliances) the instant too;
+// and a wall clock repeated by the autumn change is marked uncertain.
+func TestUnitrendsApplianceTimes(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	srv, err := unitrendstest.NewServer(unitrendstest.WithoutDemoData(), unitrendstest.WithNow(fixedNow), unitrendstest.WithTimeZone(ny))
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	sys := srv.AddSystem(unitrendstest.System{Name: "ueb", Local: true})
+	cl, err := srv.AddClient(unitrendstest.Client{Name: "web01", SystemID: sys})
+	require.NoError(t, err)
+	start := fixedNow().Add(-time.Hour) // 11:00 UTC, 06:00 in New York (EST)
+	_, err = srv.AddBackup(unitrendstest.Backup{ClientID: cl, InstanceID: 1, InstanceName: "file-level", Start: start, Duration: time.Minute})
+	require.NoError(t, err)
+	vars := map[string]string{"UNITRENDS_URL": srv.URL(), "UNITRENDS_USER": srv.User(), "UNITRENDS_PASSWORD": srv.Password()}
+	with := func(kv ...string) map[string]string {
+		m := maps.Clone(vars)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+
+	r := runEnv(t, testEnv(vars), "unitrends", "backups")
+	requireOK(t, r)
+	local := start.In(ny).Format("2006-01-02T15:04:05")
+	assert.Contains(t, r.stdout, local+" appliance time")
+	assert.NotContains(t, r.stdout, start.Format(time.RFC3339), "the appliance's wall clock is not shown as UTC")
+	// freshness also reads the other providers (their built-in fakes).
+	r = runEnv(t, testEnv(vars), "-o", "json", "freshness")
+	decodeRows(t, r.stdout)
+	assert.Contains(t, r.stdout, `"time_note": "appliance time`)
+
+	r = runEnv(t, testEnv(with("UNITRENDS_TZ", "America/New_York")), "unitrends", "backups")
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, start.Format(time.RFC3339))
+	assert.NotContains(t, r.stdout, "appliance time")
+	r = runEnv(t, testEnv(with("UNITRENDS_TZ", "America/New_York")), "freshness")
+	assert.Regexp(t, `unitrends +web01/file-level +`+start.Format(time.RFC3339)+` +1h00m`, r.stdout)
+
+	srv.SetDialect(unitrendstest.Dialect{EpochTimes: true})
+	r = runEnv(t, testEnv(vars), "unitrends", "backups")
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, start.Format(time.RFC3339), "start_time gives the instant")
+	srv.SetDialect(unitrendstest.Dialect{})
+
+	repeated := time.Date(2023, 11, 5, 5, 30, 0, 0, time.UTC) // 01:30 EDT, before 01:30 EST
+	_, err = srv.AddBackup(unitrendstest.Backup{ClientID: cl, InstanceID: 1, InstanceName: "file-level", Start: repeated, Duration: time.Minute})
+	require.NoError(t, err)
+	r = runEnv(t, testEnv(with("UNITRENDS_TZ", "America/New_York")), "unitrends", "backups")
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, repeated.Format(time.RFC3339)+" (DST?)")
 }

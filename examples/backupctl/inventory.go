@@ -45,6 +45,10 @@ type item struct {
 	// Created is when the backup was made or started; nil when the API did
 	// not say.
 	Created *time.Time `json:"created"`
+	// CreatedNote says why Created is not a certain instant, when it is
+	// not: a Unitrends appliance's wall clock of unknown zone (Created then
+	// holds that wall clock labelled UTC), or one in a DST gap or overlap.
+	CreatedNote string `json:"created_note,omitzero"`
 	// Status is the backup's state (see status).
 	Status status `json:"status"`
 	// SizeBytes is the backup's size in bytes; nil when the API reports no
@@ -224,7 +228,11 @@ func runInventory(ctx context.Context, s *session) error {
 			if it.Created != nil {
 				created = *it.Created
 			}
-			cells := []string{it.Provider, it.Owner, it.ID, it.Name, timeText(created, it.Created != nil), string(it.Status), humanSize(it.SizeBytes)}
+			when := timeText(created, it.Created != nil)
+			if it.Created != nil {
+				when = noteTimeText(created, it.CreatedNote)
+			}
+			cells := []string{it.Provider, it.Owner, it.ID, it.Name, when, string(it.Status), humanSize(it.SizeBytes)}
 			if withAccount {
 				cells = append([]string{it.Account}, cells...)
 			}

@@ -116,7 +116,7 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 			out[i].diskList = disks
 			out[i].disks = make(map[int64]string, len(disks))
 			for _, d := range disks {
-				out[i].disks[d.ID.Int64] = d.Label
+				out[i].disks[d.ID.Int64] = d.Label.Or("")
 			}
 		}
 		backups, err := list(ctx, id)
@@ -134,10 +134,10 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 // vmName names a virtual server: its label, else its host name, else its id.
 func vmName(vm *onapp.VirtualMachine) string {
 	switch {
-	case vm.Label != "":
-		return vm.Label
-	case vm.Hostname != "":
-		return vm.Hostname
+	case vm.Label.Or("") != "":
+		return vm.Label.String
+	case vm.Hostname.Or("") != "":
+		return vm.Hostname.String
 	}
 	return "vm " + strconv.FormatInt(vm.ID.Int64, 10)
 }
@@ -145,7 +145,7 @@ func vmName(vm *onapp.VirtualMachine) string {
 // onappBackupName describes a backup: "incremental", or "normal, disk
 // <label>", then its note.
 func onappBackupName(b *onapp.Backup, disks map[int64]string) string {
-	name := string(b.BackupType)
+	name := string(b.BackupType.Value)
 	if !b.IsIncremental() {
 		id := b.DiskID.Or(b.TargetID.Int64)
 		label := disks[id]
@@ -232,7 +232,7 @@ func (o *onappSource) protected(ctx context.Context, now time.Time) ([]protected
 			if covered.IsZero() {
 				p.newestOK = time.Time{}
 				if !all.newestOK.IsZero() {
-					p.note = fmt.Sprintf("disk %s (%d) has no successful backup", cmp.Or(d.Label, "#"+strconv.Itoa(i+1)), d.ID.Int64)
+					p.note = fmt.Sprintf("disk %s (%d) has no successful backup", cmp.Or(d.Label.Or(""), "#"+strconv.Itoa(i+1)), d.ID.Int64)
 				}
 				break
 			}
@@ -375,9 +375,9 @@ func onappBackupsSetup(fs *flag.FlagSet) action {
 					}
 				}
 				size, ok := b.BackupSize.Get()
-				t.row(strconv.FormatInt(b.ID.Int64, 10), vmName(r.vm), string(b.BackupType), disk,
+				t.row(strconv.FormatInt(b.ID.Int64, 10), vmName(r.vm), string(b.BackupType.Value), disk,
 					boolText(b.Built.Get()), timeText(b.CreatedAt.Get()), timeText(b.BuiltAt.Get()),
-					humanSize(sizeOf(size, ok, 1024)), string(b.Initiated), b.Note.Or(""))
+					humanSize(sizeOf(size, ok, 1024)), string(b.Initiated.Value), b.Note.Or(""))
 			}
 		})
 	}
@@ -401,18 +401,30 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 		if *note != "" {
 			opts = &onapp.CreateBackupOptions{Note: *note}
 		}
-		var b *onapp.Backup
-		what := ""
+		var res *onapp.CreateResult
+		what, find := "", ""
 		if *vmID != 0 {
-			b, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
+			res, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
 			what = fmt.Sprintf("an incremental backup of virtual server %d", *vmID)
+			find = fmt.Sprintf("onapp backups -vm %d -kind incremental", *vmID)
 		} else {
-			b, err = c.Backups.CreateNormal(ctx, *diskID, opts)
+			res, err = c.Backups.CreateNormal(ctx, *diskID, opts)
 			what = fmt.Sprintf("a normal backup of disk %d", *diskID)
+			find = fmt.Sprintf("onapp backups -kind normal, disk %d", *diskID)
 		}
 		if err != nil {
 			return err
 		}
+		if res.Backup == nil {
+			// Scheduled, but the answer did not name the backup: say so
+			// rather than fail, which would invite a second backup.
+			if s.format == formatJSON {
+				return writeJSON(s.stdout, res)
+			}
+			_, err = fmt.Fprintf(s.stdout, "scheduled %s: the control panel did not tell its id yet; find it with %s (the newest, not built yet); do not create it again\n", what, find)
+			return err
+		}
+		b := res.Backup
 		if s.format == formatJSON {
 			return writeJSON(s.stdout, []onapp.Backup{*b})
 		}

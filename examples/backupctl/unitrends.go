@@ -16,7 +16,10 @@ import (
 //	Success → ok (running when the appliance says it is not complete yet)
 //	Warning → warning (finished, restorable, with warnings)
 //	Failure → failed
-//	None, absent or an unknown word → unknown
+//	None, absent, an unknown word or an integer → unknown
+//
+// No source says what the integers some appliances send mean, so they are
+// never counted as a success (or a failure).
 func unitrendsStatus(b *unitrends.Backup) status {
 	switch b.Status {
 	case unitrends.BackupStatusSuccess:
@@ -32,13 +35,73 @@ func unitrendsStatus(b *unitrends.Backup) status {
 	return statusUnknown
 }
 
+// unitrendsStatusText is a status as the table shows it: an integer no
+// source explains is shown as an unknown code, not as if it were a word.
+func unitrendsStatusText(st unitrends.BackupStatus) string {
+	if code, ok := st.Code(); ok {
+		return fmt.Sprintf("unknown (code %d)", code)
+	}
+	return string(st)
+}
+
 // unitrendsStarted is when a backup started: the epoch start_time newer
-// appliances send, else start_date_time read in the appliance's zone.
+// appliances send, else start_date_time read in the appliance's zone. When
+// that zone is unknown (no UNITRENDS_TZ or time_zone, no start_time), the
+// time is the appliance's wall clock labelled UTC: unitrendsTimeNote says
+// so wherever it is shown.
 func unitrendsStarted(b *unitrends.Backup) (time.Time, bool) {
 	if t, ok := b.StartTime.Get(); ok {
 		return t, true
 	}
 	return b.StartDateTime.Get()
+}
+
+// Notes on times that are not certain instants (see unitrendsTimeNote).
+const (
+	noteApplianceTime = "appliance time: the appliance's wall clock, zone unknown (set UNITRENDS_TZ or time_zone)"
+	noteDSTGap        = "uncertain: a wall clock time skipped by a DST change of the configured zone"
+	noteDSTOverlap    = "uncertain: a wall clock time repeated by a DST change of the configured zone"
+)
+
+// unitrendsTimeNote says why the start of b is not a certain instant: ""
+// when it is (an epoch start_time, a text with a zone, or a wall clock read
+// in the configured zone outside DST changes).
+func unitrendsTimeNote(b *unitrends.Backup) string {
+	st := b.StartDateTime
+	if b.StartTime.Valid || !st.Valid {
+		return ""
+	}
+	switch {
+	case st.Zone == unitrends.ZoneUnknown:
+		return noteApplianceTime
+	case st.DST == unitrends.DSTGap:
+		return noteDSTGap
+	case st.DST == unitrends.DSTOverlap:
+		return noteDSTOverlap
+	}
+	return ""
+}
+
+// noteTimeText renders a time with its note (see unitrendsTimeNote) in a
+// table cell: the appliance's wall clock without an offset, marked as
+// appliance time, never as UTC; a DST-uncertain instant marked so.
+func noteTimeText(t time.Time, note string) string {
+	switch note {
+	case "":
+		return timeText(t, true)
+	case noteApplianceTime:
+		return t.Format("2006-01-02T15:04:05") + " appliance time"
+	}
+	return timeText(t, true) + " (DST?)"
+}
+
+// unitrendsStartedText renders the start of b for a table.
+func unitrendsStartedText(b *unitrends.Backup) string {
+	t, ok := unitrendsStarted(b)
+	if !ok {
+		return timeText(t, ok)
+	}
+	return noteTimeText(t, unitrendsTimeNote(b))
 }
 
 // unitrendsClient returns a client for a Unitrends account; its session is
@@ -93,14 +156,15 @@ func (u *unitrendsSource) inventory(ctx context.Context, now time.Time) ([]item,
 		}
 		size, sizeOK := b.SizeMB.Get()
 		items = append(items, item{
-			Provider:  providerUnitrends,
-			Owner:     b.ClientName,
-			ID:        strconv.FormatInt(id, 10),
-			Name:      strings.TrimSpace(b.Type + " " + b.InstanceName.Or("")),
-			Created:   timePtr(unitrendsStarted(&b)),
-			Status:    unitrendsStatus(&b),
-			SizeBytes: sizeOf(size, sizeOK, 1<<20), // size is in MB
-			Raw:       b,
+			Provider:    providerUnitrends,
+			Owner:       b.ClientName,
+			ID:          strconv.FormatInt(id, 10),
+			Name:        strings.TrimSpace(b.Type + " " + b.InstanceName.Or("")),
+			Created:     timePtr(unitrendsStarted(&b)),
+			CreatedNote: unitrendsTimeNote(&b),
+			Status:      unitrendsStatus(&b),
+			SizeBytes:   sizeOf(size, sizeOK, 1<<20), // size is in MB
+			Raw:         b,
 		})
 	}
 	return items, nil
@@ -138,7 +202,11 @@ func (u *unitrendsSource) protected(ctx context.Context, now time.Time) ([]prote
 			owner += "/instance " + strconv.FormatInt(iid, 10)
 		}
 		started, _ := unitrendsStarted(&b)
-		t.get(owner, owner).add(started, unitrendsStatus(&b), func() string {
+		p := t.get(owner, owner)
+		if note := unitrendsTimeNote(&b); note != "" {
+			p.timeNote = note
+		}
+		p.add(started, unitrendsStatus(&b), func() string {
 			if out := strings.TrimSpace(b.Output.Or("")); out != "" {
 				return out
 			}
@@ -159,9 +227,10 @@ Environment: UNITRENDS_URL (the appliance, such as https://ueb.example.com),
 UNITRENDS_USER, UNITRENDS_PASSWORD; UNITRENDS_CA_FILE, a PEM file with the
 appliance's (self-signed) certificate; UNITRENDS_INSECURE=1 to skip the
 certificate check (throwaway lab appliances only); UNITRENDS_TZ, the
-appliance's time zone (such as Europe/Berlin), in which it prints times
-(default UTC). Without UNITRENDS_URL the built-in Unitrends fake with demo
-data answers.`
+appliance's time zone (such as Europe/Berlin), in which it prints times;
+the API does not tell it, so without it times the appliance prints without
+a zone are shown as "appliance time", not as UTC. Without UNITRENDS_URL the
+built-in Unitrends fake with demo data answers.`
 
 // unitrendsCommand is "backupctl unitrends".
 func unitrendsCommand() *command {
@@ -293,8 +362,8 @@ func unitrendsBackupsSetup(fs *flag.FlagSet) action {
 			t.header("ID", "CLIENT", "INSTANCE", "TYPE", "STATUS", "STARTED", "TOOK", "SIZE", "FILES", "REPLICATION", "STORAGE")
 			for _, b := range backups {
 				size, ok := b.SizeMB.Get()
-				t.row(intText(b.ID.Get()), b.ClientName, b.InstanceName.Or(""), b.Type, string(b.Status),
-					timeText(unitrendsStarted(&b)), durationText(b.Duration.Get()), humanSize(sizeOf(size, ok, 1<<20)),
+				t.row(intText(b.ID.Get()), b.ClientName, b.InstanceName.Or(""), b.Type, unitrendsStatusText(b.Status),
+					unitrendsStartedText(&b), durationText(b.Duration.Get()), humanSize(sizeOf(size, ok, 1<<20)),
 					intText(b.Files.Get()), string(b.ReplicationStatus), b.Storage.Or(""))
 			}
 		})

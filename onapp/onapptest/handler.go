@@ -258,6 +258,11 @@ func (s *Server) create(rp reply, r *http.Request, typ, targetParam string) {
 	}
 	w := s.wireLocked(s.backups[added.ID])
 	s.mu.Unlock()
+	if s.emptyCreates {
+		rp.w.Header().Set("Content-Length", "0")
+		rp.w.WriteHeader(http.StatusCreated)
+		return
+	}
 	rp.backup(http.StatusCreated, w)
 }
 

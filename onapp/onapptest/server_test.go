@@ -2,8 +2,10 @@ package onapptest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -140,14 +142,14 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Len(t, inc, 2)
 			assert.Len(t, norm, 2)
 			for _, x := range inc {
-				assert.Equal(t, onapp.BackupTypeIncremental, x.BackupType)
-				assert.Equal(t, onapp.TargetVirtualMachine, x.TargetType)
+				assert.Equal(t, onapp.BackupTypeIncremental, x.BackupType.Value)
+				assert.Equal(t, onapp.TargetVirtualMachine, x.TargetType.Value)
 				assert.Equal(t, onapptest.DemoVMRecent, x.TargetID.Int64)
 				assert.False(t, x.DiskID.Valid)
 			}
 			for _, x := range norm {
-				assert.Equal(t, onapp.BackupTypeNormal, x.BackupType)
-				assert.Equal(t, onapp.TargetDisk, x.TargetType)
+				assert.Equal(t, onapp.BackupTypeNormal, x.BackupType.Value)
+				assert.Equal(t, onapp.TargetDisk, x.TargetType.Value)
 				assert.Equal(t, x.TargetID, x.DiskID)
 			}
 
@@ -198,14 +200,14 @@ func TestLifecycle(t *testing.T) {
 			c := newClient(t, srv, f.format)
 			ctx := context.Background()
 
-			b, err := c.Backups.CreateNormal(ctx, onapptest.DemoDiskNever, &onapp.CreateBackupOptions{Note: "first <ever> & only"})
+			b, err := backupOf(c.Backups.CreateNormal(ctx, onapptest.DemoDiskNever, &onapp.CreateBackupOptions{Note: "first <ever> & only"}))
 			require.NoError(t, err)
 			assert.False(t, b.IsBuilt())
 			assert.False(t, b.BuiltAt.Valid)
 			assert.Equal(t, "first <ever> & only", b.Note.String)
-			assert.Equal(t, onapp.TargetDisk, b.TargetType)
+			assert.Equal(t, onapp.TargetDisk, b.TargetType.Value)
 			assert.Equal(t, onapptest.DemoDiskNever, b.DiskID.Int64)
-			assert.Equal(t, onapp.InitiatedManual, b.Initiated)
+			assert.Equal(t, onapp.InitiatedManual, b.Initiated.Value)
 			assert.True(t, b.CreatedAt.Time.Equal(pinned))
 			id := b.ID.Int64
 
@@ -253,18 +255,18 @@ func TestLifecycle(t *testing.T) {
 
 			tmpl, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
 			require.NoError(t, err)
-			assert.Equal(t, "build-01 base", tmpl.Label)
-			assert.Equal(t, "active", tmpl.State)
-			assert.Equal(t, got.Identifier+".tar.gz", tmpl.FileName.String)
+			assert.Equal(t, "build-01 base", tmpl.Label.String)
+			assert.Equal(t, "active", tmpl.State.String)
+			assert.Equal(t, got.Identifier.String+".tar.gz", tmpl.FileName.String)
 			assert.Equal(t, int64(10), tmpl.MinDiskSize.Int64, "from the disk")
 			assert.Equal(t, int64(512), tmpl.MinMemorySize.Int64, "as asked")
 			require.Len(t, srv.Templates(), 1)
 			assert.Equal(t, id, srv.Templates()[0].BackupID)
 
-			inc, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: "nightly"})
+			inc, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: "nightly"}))
 			require.NoError(t, err)
-			assert.Equal(t, onapp.BackupTypeIncremental, inc.BackupType)
-			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType)
+			assert.Equal(t, onapp.BackupTypeIncremental, inc.BackupType.Value)
+			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType.Value)
 			assert.Equal(t, onapptest.DemoVMNever, inc.TargetID.Int64)
 			assert.False(t, inc.DiskID.Valid)
 			all, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
@@ -439,7 +441,7 @@ func TestFaults(t *testing.T) {
 
 	before = srv.Requests()
 	srv.InjectFault(1, onapptest.Fault{Status: 429, RetryAfter: "0", Body: `{"error":"slow down"}`})
-	b, err := c.Backups.CreateNormal(ctx, onapptest.DemoDiskRecent, nil)
+	b, err := backupOf(c.Backups.CreateNormal(ctx, onapptest.DemoDiskRecent, nil))
 	require.NoError(t, err, "a 429 did no work: the create is sent again")
 	assert.Equal(t, before+2, srv.Requests())
 	assert.Len(t, srv.Backups(), n+1)
@@ -461,7 +463,7 @@ func TestConcurrentUse(t *testing.T) {
 	errs := make([]error, 16)
 	for i := range ids {
 		wg.Go(func() {
-			b, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMStale, nil)
+			b, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMStale, nil))
 			if err == nil {
 				ids[i] = b.ID.Int64
 				_, err = c.Backups.ListByVM(ctx, onapptest.DemoVMStale)
@@ -547,4 +549,52 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Equal(t, map[string][]string{"base": {"Backup is locked"}}, apiErr.Fields)
 	_, ok := srv.Backup(locked.ID)
 	assert.True(t, ok)
+}
+
+// backupOf returns the backup a create answered with; a scheduled backup
+// without one (an empty 201) is an error here, for tests that expect one.
+func backupOf(res *onapp.CreateResult, err error) (*onapp.Backup, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !res.Scheduled || res.Backup == nil {
+		return nil, fmt.Errorf("create answered %d without a backup", res.StatusCode)
+	}
+	return res.Backup, nil
+}
+
+// A create answered 201 without a body still schedules one backup: the
+// client says so, with the id unknown, and the backup is found as
+// CreateResult describes (the newest unbuilt backup of the target).
+func TestEmptyCreateAnswers(t *testing.T) {
+	t.Parallel()
+	for _, format := range []onapp.Format{onapp.JSON, onapp.XML} {
+		srv := newServer(t, onapptest.WithEmptyCreateAnswers())
+		c := newClient(t, srv, format)
+		ctx := context.Background()
+		n, before := len(srv.Backups()), srv.Requests()
+
+		res, err := c.Backups.CreateNormal(ctx, onapptest.DemoDiskNever, &onapp.CreateBackupOptions{Note: "tagged"})
+		require.NoError(t, err, format)
+		assert.True(t, res.Scheduled)
+		assert.Equal(t, http.StatusCreated, res.StatusCode)
+		assert.Nil(t, res.Backup)
+		_, known := res.ID()
+		assert.False(t, known)
+		assert.Equal(t, before+1, srv.Requests(), "sent once")
+		require.Len(t, srv.Backups(), n+1, "exactly one backup scheduled")
+
+		list, err := c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)
+		require.NoError(t, err)
+		require.NotEmpty(t, list)
+		newest := slices.MaxFunc(list, func(a, b onapp.Backup) int { return a.CreatedAt.Time.Compare(b.CreatedAt.Time) })
+		assert.False(t, newest.IsBuilt())
+		assert.Equal(t, "tagged", newest.Note.String)
+
+		res, err = c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, nil)
+		require.NoError(t, err, format)
+		assert.True(t, res.Scheduled)
+		assert.Nil(t, res.Backup)
+		require.Len(t, srv.Backups(), n+2)
+	}
 }

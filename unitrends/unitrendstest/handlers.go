@@ -442,7 +442,7 @@ func (s *Server) render(rw row, d Dialect) wireBackup {
 		ClientName:        rw.client.Name,
 		InstanceName:      b.InstanceName,
 		Complete:          b.ID != 0 && b.Status != "None",
-		Status:            statusValue(b.Status, d),
+		Status:            statusValue(b.Status, b.StatusCode, d),
 		Size:              b.SizeMB,
 		Encrypted:         b.Encrypted,
 		ReplicationStatus: orNA(b.ReplicationStatus),

@@ -61,10 +61,9 @@ type Dialect struct {
 	List ListShape
 	// IntDurations writes duration as integer seconds instead of "00:00:28".
 	IntDurations bool
-	// IntStatuses writes status as an integer: 0 None, 1 Success,
-	// 2 Warning, 3 Failure.
-	IntStatuses bool
 	// AltSpellings writes "Successful" and "Failed" for the backup status
+	// (the spellings of the notes, of Unitrends' MSP API and of the
+	// PowerShell toolkit's checks)
 	// and "Success" for a successful verification (as the documented
 	// sample does).
 	AltSpellings bool
@@ -103,6 +102,12 @@ type Client struct {
 // Backup is a backup the fake holds. Statuses use the documented words:
 // Status "Success", "Warning", "Failure" or "None"; ReplicationStatus and
 // VerifyStatus "" for N/A or a documented value.
+//
+// Some appliances send the status as an integer (shared/notes/unitrends.md),
+// but no document says which number stands for which outcome, so the fake
+// has no table to turn Status into one: set StatusCode to send a number
+// verbatim, as such an appliance would. Status still drives what the fake
+// derives from it (complete).
 type Backup struct {
 	ID                int64         // the backup id; 0 in AddBackup picks the next free one
 	ClientID          int64         // the client backed up (must exist)
@@ -112,6 +117,7 @@ type Backup struct {
 	Start             time.Time     // when it started
 	Duration          time.Duration // how long it ran
 	Status            string        // "Success" (the default), "Warning", "Failure" or "None"
+	StatusCode        *int          // when set, sent as the status instead of Status (see below)
 	SizeMB            int64         // size in MB
 	Files             int64         // files backed up, 0 to leave out
 	Encrypted         bool          // encrypted
@@ -228,7 +234,10 @@ func WithDialect(d Dialect) Option {
 }
 
 // WithTimeZone is the appliance's zone: start_date_time is written, and
-// start_day/end_day are read, in it (default UTC).
+// start_day/end_day are read, in it (default UTC), without saying which
+// zone it is, as appliances do. Like them, the fake has no call that tells
+// the zone: no source (the API wiki, the community clients) shows one. Only
+// the EpochTimes dialect's start_time gives the instant.
 func WithTimeZone(loc *time.Location) Option {
 	return func(c *config) error {
 		if loc == nil {
@@ -636,19 +645,11 @@ func lastOf(all []Backup, b Backup) bool {
 	return true
 }
 
-// statusWord renders a backup status in the dialect.
-func statusValue(status string, d Dialect) any {
-	if d.IntStatuses {
-		switch status {
-		case "None":
-			return 0
-		case "Success":
-			return 1
-		case "Warning":
-			return 2
-		case "Failure":
-			return 3
-		}
+// statusValue renders a backup status: the code when one is set, else
+// the word in the dialect.
+func statusValue(status string, code *int, d Dialect) any {
+	if code != nil {
+		return *code
 	}
 	if d.AltSpellings {
 		switch status {

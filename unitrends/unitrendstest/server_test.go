@@ -209,9 +209,9 @@ func TestDialects(t *testing.T) {
 	want, err := c.Backups.Query(bg(t), nil)
 	require.NoError(t, err)
 	dialects := map[string]unitrendstest.Dialect{
-		"data, int durations and statuses": {List: unitrendstest.ListData, IntDurations: true, IntStatuses: true},
-		"bare, alternative spellings":      {List: unitrendstest.ListBare, AltSpellings: true, SampleTemplateSpelling: true},
-		"seconds and epochs":               {SecondsInTimes: true, EpochTimes: true},
+		"data, int durations":         {List: unitrendstest.ListData, IntDurations: true},
+		"bare, alternative spellings": {List: unitrendstest.ListBare, AltSpellings: true, SampleTemplateSpelling: true},
+		"seconds and epochs":          {SecondsInTimes: true, EpochTimes: true},
 	}
 	for name, d := range dialects {
 		srv.SetDialect(d)
@@ -246,8 +246,8 @@ func TestDialects(t *testing.T) {
 	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09 pm","duration":"00:00:28","complete":true,"status":"Failure"`)
 	assert.Contains(t, body, `"vmware_template":false`)
 	assert.Contains(t, body, `"replication_status":"N/A"`)
-	body = raw(unitrendstest.Dialect{IntDurations: true, IntStatuses: true, SecondsInTimes: true, EpochTimes: true, SampleTemplateSpelling: true, AltSpellings: true})
-	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09:00 pm","duration":28,"complete":true,"status":3`)
+	body = raw(unitrendstest.Dialect{IntDurations: true, SecondsInTimes: true, EpochTimes: true, SampleTemplateSpelling: true, AltSpellings: true})
+	assert.Contains(t, body, `"start_date_time":"03/13/2024 12:09:00 pm","duration":28,"complete":true,"status":"Failed"`)
 	assert.Contains(t, body, `"vm_ware_template":false`)
 	assert.Contains(t, body, fmt.Sprintf(`"start_time":%d`, now.Truncate(time.Minute).Add(-27*time.Hour).Unix()))
 	srv.SetDialect(unitrendstest.Dialect{AltSpellings: true})
@@ -456,4 +456,89 @@ func TestLastQuery(t *testing.T) {
 	assert.JSONEq(t, `{"type": ["Full"], "start_day": "03/14/2024"}`, string(srv.LastQuery()))
 	assert.Equal(t, 1, srv.Calls("POST /api/backups"))
 	assert.Equal(t, 1, srv.Calls("POST /api/login"))
+}
+
+// An integer status is sent as it is, and the client keeps it unknown with
+// its code: no document says what 3 means, so neither the fake nor the
+// client may call it a failure (or a success).
+func TestIntegerStatusIsNeverGuessed(t *testing.T) {
+	t.Parallel()
+	srv, c := start(t, unitrendstest.WithoutDemoData())
+	sys := srv.AddSystem(unitrendstest.System{Name: "s1"})
+	cl, err := srv.AddClient(unitrendstest.Client{Name: "c1", SystemID: sys})
+	require.NoError(t, err)
+	code := 1
+	id, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: now.Add(-time.Hour), Status: "Failure", StatusCode: &code})
+	require.NoError(t, err)
+
+	_, body := rawCall(t, srv, http.MethodPost, "/api/backups", fmt.Sprintf(`{"backup_ids": [%d]}`, id))
+	assert.Contains(t, body, `"status":1,`)
+	b, err := c.Backups.Get(bg(t), id, nil)
+	require.NoError(t, err)
+	assert.False(t, b.Status.Known(), "status %q", b.Status)
+	assert.NotEqual(t, unitrends.BackupStatusSuccess, b.Status)
+	got, ok := b.Status.Code()
+	assert.True(t, ok)
+	assert.Equal(t, int64(1), got)
+}
+
+// An appliance in New York prints its wall clock without a zone. A client
+// that is not told the zone says it does not know it (and keeps the wall
+// clock), one that sees start_time places it exactly, and one told the zone
+// flags the hour the autumn change repeats.
+func TestApplianceLocalTimes(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	srv, err := unitrendstest.NewServer(unitrendstest.WithNow(pinned), unitrendstest.WithTimeZone(ny), unitrendstest.WithoutDemoData())
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	sys := srv.AddSystem(unitrendstest.System{Name: "s1", Local: true})
+	cl, err := srv.AddClient(unitrendstest.Client{Name: "c1", SystemID: sys})
+	require.NoError(t, err)
+	plain := time.Date(2024, 3, 13, 16, 9, 0, 0, time.UTC)    // 12:09 pm EDT
+	repeated := time.Date(2024, 11, 3, 5, 30, 0, 0, time.UTC) // 01:30 am EDT, the first of two
+	idPlain, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: plain, Duration: time.Minute})
+	require.NoError(t, err)
+	idRepeated, err := srv.AddBackup(unitrendstest.Backup{ClientID: cl, Start: repeated, Duration: time.Minute})
+	require.NoError(t, err)
+
+	client := func(opts ...unitrends.Option) *unitrends.Client {
+		c, err := unitrends.NewClient(srv.URL(), append([]unitrends.Option{unitrends.WithCredentials(srv.User(), srv.Password())}, opts...)...)
+		require.NoError(t, err)
+		return c
+	}
+	get := func(c *unitrends.Client, id int64) unitrends.LocalTime {
+		b, err := c.Backups.Get(bg(t), id, nil)
+		require.NoError(t, err)
+		return b.StartDateTime
+	}
+
+	unknown := client()
+	assert.Nil(t, unknown.TimeZone())
+	st := get(unknown, idPlain)
+	assert.Equal(t, unitrends.ZoneUnknown, st.Zone)
+	assert.Equal(t, "03/13/2024 12:09 pm", st.Text)
+	assert.Equal(t, 12, st.Time.Hour(), "the appliance's wall clock, not shifted")
+	_, certain := st.Instant()
+	assert.False(t, certain)
+
+	srv.SetDialect(unitrendstest.Dialect{EpochTimes: true})
+	st = get(unknown, idPlain)
+	assert.Equal(t, unitrends.ZoneFromRecord, st.Zone)
+	assert.True(t, st.Time.Equal(plain), "start_time places it: %s", st.Time)
+	st = get(unknown, idRepeated)
+	assert.Equal(t, unitrends.ZoneFromRecord, st.Zone)
+	assert.True(t, st.Time.Equal(repeated), "even in the repeated hour: %s", st.Time)
+	srv.SetDialect(unitrendstest.Dialect{})
+
+	told := client(unitrends.WithTimeZone(ny))
+	st = get(told, idPlain)
+	assert.Equal(t, unitrends.ZoneConfigured, st.Zone)
+	assert.True(t, st.Time.Equal(plain))
+	assert.Empty(t, st.DST)
+	st = get(told, idRepeated)
+	assert.Equal(t, unitrends.DSTOverlap, st.DST, "01:30 am happened twice that night")
+	_, certain = st.Instant()
+	assert.False(t, certain)
 }
