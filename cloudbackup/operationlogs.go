@@ -131,6 +131,15 @@ type OperationLogPage struct {
 	Count int `json:"count"`
 }
 
+// limit is the page size the call asks for, which bounds the answer's list
+// (0: the server's default, no bound beyond the codec's).
+func (o *ListOperationLogsOptions) limit() int {
+	if o == nil {
+		return 0
+	}
+	return o.Limit
+}
+
 // List returns one page of tasks, newest first (nil opts: the defaults).
 func (s *OperationLogsService) List(ctx context.Context, opts *ListOperationLogsOptions) (*OperationLogPage, error) {
 	q := url.Values{}
@@ -155,6 +164,7 @@ func (s *OperationLogsService) List(ctx context.Context, opts *ListOperationLogs
 		Path:       pathOperationLogs,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
+		List:       core.ListBound{Member: "operation_logs", Max: opts.limit()},
 	}, &out); err != nil {
 		return nil, err
 	}

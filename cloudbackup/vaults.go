@@ -115,6 +115,15 @@ type VaultPage struct {
 	Count int `json:"count"`
 }
 
+// limit is the page size the call asks for, which bounds the answer's list
+// (0: the server's default, no bound beyond the codec's).
+func (o *ListVaultsOptions) limit() int {
+	if o == nil {
+		return 0
+	}
+	return o.Limit
+}
+
 // List returns one page of vaults (nil opts: the defaults).
 func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, error) {
 	if opts != nil && (opts.Limit < 0 || opts.Offset < 0) {
@@ -133,6 +142,7 @@ func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*Vau
 		Path:       pathVaults,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
+		List:       core.ListBound{Member: "vaults", Max: opts.limit()},
 	}, &out); err != nil {
 		return nil, err
 	}

@@ -64,19 +64,19 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	where := "the document"
+	at := ""
 	if e.Path != "" {
-		where = strconv.Quote(e.Path)
+		at = " at " + strconv.Quote(e.Path)
 	}
 	switch e.Bound {
 	case "depth":
-		return fmt.Sprintf("nesting deeper than %d levels (bound MaxDepth) at %s", e.Max, where)
+		return fmt.Sprintf("nesting deeper than %d levels%s (bound MaxDepth)", e.Max, at)
 	case "items":
-		return fmt.Sprintf("%s holds more than %d items (bound MaxItems)", where, e.Max)
+		return fmt.Sprintf("more than %d items in one array, object or element%s (bound MaxItems)", e.Max, at)
 	case "list":
-		return fmt.Sprintf("list %s holds more than %d items, the most the call asked for (bound limit)", where, e.Max)
+		return fmt.Sprintf("more than %d items in the list%s, the most the call asked for", e.Max, at)
 	}
-	return fmt.Sprintf("more than %d arrays, objects or elements in a body of %d bytes (bound %d + 1 per %d bytes)",
+	return fmt.Sprintf("more than %d arrays, objects or elements in a body of %d bytes (bound: %d, and one more per %d bytes)",
 		e.Max, e.Size, containerBase, containerBytes)
 }
 

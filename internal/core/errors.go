@@ -222,6 +222,9 @@ func ParseErrorBody(e *APIError, body []byte) {
 	cut := len(body) > maxErrorParse
 	if cut {
 		body = body[:maxErrorParse]
+		if i := bytes.LastIndexByte(body, '<'); i > 0 && body[0] == '<' {
+			body = body[:i] // end at a tag, not inside a text
+		}
 	}
 	p := errorParser{e: e}
 	switch body[0] {
@@ -299,7 +302,7 @@ func boundedValue(dec *jsontext.Decoder, depth int) (any, error) {
 	case '{':
 		m := map[string]any{}
 		for dec.PeekKind() != '}' {
-			name, err := dec.ReadToken()
+			tok, err := dec.ReadToken()
 			if err != nil {
 				return m, err
 			}
@@ -309,14 +312,15 @@ func boundedValue(dec *jsontext.Decoder, depth int) (any, error) {
 				}
 				continue
 			}
+			name := tok.String() // before the next read voids the token
 			v, err := boundedValue(dec, depth+1)
 			if err != nil {
 				if v != nil {
-					m[name.String()] = v
+					m[name] = v
 				}
 				return m, err
 			}
-			m[name.String()] = v
+			m[name] = v
 		}
 		_, err := dec.ReadToken()
 		return m, err
