@@ -104,27 +104,41 @@ func CheckJSON(data []byte, l Limits) error {
 	return scanJSON(data, l, budget)
 }
 
-// jsonLevel is one open array or object of scanJSON.
+// jsonLevel is one open array or object of scanJSON; small, as a deep
+// document has thousands.
 type jsonLevel struct {
-	commas   int
-	object   bool
-	wantKey  bool // the next string of the object is a member name
-	list     bool // this is the list that Limits.ListMax bounds
-	key      [2]int
-	keyValid bool
+	commas  int32
+	object  bool
+	wantKey bool // the next string of the object is a member name
+	list    bool // this is the list that Limits.ListMax bounds
+}
+
+// pathLevels is how many levels of a path an error names.
+const pathLevels = 8
+
+// jsonScan is the state of scanJSON: the open levels, and the current
+// member name of the first pathLevels of them (start and end offsets of
+// its literal; end 0 when none yet).
+type jsonScan struct {
+	data  []byte
+	stack []jsonLevel
+	keys  [pathLevels][2]int
 }
 
 // scanJSON walks the structure of data: strings are skipped with a vector
 // search for their closing quote, everything else is one switch per byte.
 func scanJSON(data []byte, l Limits, budget int) error {
-	stack := make([]jsonLevel, 0, 16)
+	sc := jsonScan{data: data, stack: make([]jsonLevel, 0, 16)}
 	containers := 0
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case '"':
 			end := endOfJSONString(data, i)
-			if n := len(stack); n > 0 && stack[n-1].wantKey {
-				stack[n-1].key, stack[n-1].keyValid, stack[n-1].wantKey = [2]int{i, end}, true, false
+			if n := len(sc.stack); n > 0 && sc.stack[n-1].wantKey {
+				sc.stack[n-1].wantKey = false
+				if n <= pathLevels {
+					sc.keys[n-1] = [2]int{i, end}
+				}
 			}
 			i = end - 1
 		case '{', '[':
@@ -132,71 +146,66 @@ func scanJSON(data []byte, l Limits, budget int) error {
 			if containers > budget {
 				return &LimitError{Bound: "containers", Max: budget, Size: len(data)}
 			}
-			if len(stack) >= MaxDepth {
-				return &LimitError{Bound: "depth", Max: MaxDepth, Path: jsonPath(data, stack)}
+			n := len(sc.stack)
+			if n >= MaxDepth {
+				return &LimitError{Bound: "depth", Max: MaxDepth, Path: sc.path(n)}
 			}
 			lv := jsonLevel{object: data[i] == '{'}
 			lv.wantKey = lv.object
 			if !lv.object && l.ListMax > 0 {
-				switch n := len(stack); {
+				switch {
 				case n == 0 && l.ListMember == "":
 					lv.list = true
-				case n == 1 && l.ListMember != "" && stack[0].object && stack[0].keyValid:
-					lv.list = strings.EqualFold(unquoteKey(data[stack[0].key[0]:stack[0].key[1]]), l.ListMember)
+				case n == 1 && l.ListMember != "" && sc.stack[0].object && sc.keys[0][1] > 0:
+					lv.list = strings.EqualFold(unquoteKey(data[sc.keys[0][0]:sc.keys[0][1]]), l.ListMember)
 				}
 			}
-			stack = append(stack, lv)
+			if n < pathLevels {
+				sc.keys[n] = [2]int{}
+			}
+			sc.stack = append(sc.stack, lv)
 		case '}', ']':
-			if n := len(stack); n > 0 {
-				stack = stack[:n-1]
+			if n := len(sc.stack); n > 0 {
+				sc.stack = sc.stack[:n-1]
 			}
 		case ',':
-			n := len(stack)
+			n := len(sc.stack)
 			if n == 0 {
 				continue
 			}
-			top := &stack[n-1]
+			top := &sc.stack[n-1]
 			top.commas++
 			top.wantKey = top.object
-			if top.list && top.commas >= l.ListMax {
-				return &LimitError{Bound: "list", Max: l.ListMax, Path: jsonPath(data, stack[:n-1])}
+			if top.list && int(top.commas) >= l.ListMax {
+				return &LimitError{Bound: "list", Max: l.ListMax, Path: sc.path(n - 1)}
 			}
 			if top.commas >= MaxItems {
-				return &LimitError{Bound: "items", Max: MaxItems, Path: jsonPath(data, stack[:n-1])}
+				return &LimitError{Bound: "items", Max: MaxItems, Path: sc.path(n - 1)}
 			}
 		}
 	}
 	return nil
 }
 
-// jsonPathKey renders the segment the single level in parent points at.
-func jsonPathKey(data []byte, parent []jsonLevel) string {
-	if len(parent) == 0 {
-		return ""
-	}
-	p := parent[0]
-	if p.object {
-		if !p.keyValid {
-			return ""
-		}
-		k := unquoteKey(data[p.key[0]:p.key[1]])
-		return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
-	}
-	return strconv.Itoa(p.commas)
-}
-
-// jsonPath renders the JSON pointer of the value that the innermost level
-// of stack is reading (each level contributes the member name or index it
-// is at), cut to its first 8 segments.
-func jsonPath(data []byte, stack []jsonLevel) string {
+// path renders the JSON pointer of the value that level n-1 of the stack
+// is reading (each level contributes the member name or index it is at),
+// cut to its first pathLevels segments.
+func (sc *jsonScan) path(n int) string {
 	var b strings.Builder
-	for i := range stack {
-		if i == 8 {
+	for i := range n {
+		if i == pathLevels {
 			b.WriteString("/…")
 			break
 		}
 		b.WriteByte('/')
-		b.WriteString(jsonPathKey(data, stack[i:i+1]))
+		lv := sc.stack[i]
+		switch {
+		case !lv.object:
+			b.WriteString(strconv.Itoa(int(lv.commas)))
+		case sc.keys[i][1] > 0:
+			k := unquoteKey(sc.data[sc.keys[i][0]:sc.keys[i][1]])
+			b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+		}
 	}
 	return b.String()
 }
