@@ -3,6 +3,7 @@ package cloudbackup_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -128,4 +129,22 @@ func TestDeeplyNestedBackup(t *testing.T) {
 	c = serveBody(t, []byte(`{"backup":`+deep+`}`))
 	_, err = c.Backups.Get(context.Background(), "x")
 	requireLimit(t, err, "depth", 10000, "/backup/children/0/children/0/children/0/children/…")
+}
+
+// BenchmarkHostile reports the peak heap of List on a 3 MB page of a
+// million {} (a walk of such pages reached 15 GiB before).
+func BenchmarkHostile(b *testing.B) {
+	body := list("backups", "{}", 1_000_000)
+	c := serveBody(b, body)
+	b.SetBytes(int64(len(body)))
+	var p memtest.Peaks
+	for b.Loop() {
+		var err error
+		p.Add(memtest.Measure(func() { _, err = c.Backups.List(context.Background(), nil) }))
+		var le *cloudbackup.LimitError
+		if !errors.As(err, &le) {
+			b.Fatal(err)
+		}
+	}
+	p.Report(b)
 }

@@ -80,3 +80,24 @@ func TestHugeArrayEnvelopeStaysWithinBudget(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkHostile reports the peak heap of Backups.List on a 3 MB
+// envelope whose result is a million {}.
+func BenchmarkHostile(b *testing.B) {
+	body := repeated(`{"status":"SUCCESS","result":[`, `{}`, `,`, `]}`, 1_000_000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := erigones.NewClient(srv.URL, erigones.WithAPIKey("key"))
+	require.NoError(b, err)
+	b.SetBytes(int64(len(body)))
+	var p memtest.Peaks
+	for b.Loop() {
+		p.Add(memtest.Measure(func() { _, err = c.Backups.List(context.Background(), "vm1", nil) }))
+		var le *erigones.LimitError
+		require.ErrorAs(b, err, &le)
+	}
+	p.Report(b)
+}

@@ -71,3 +71,34 @@ func TestHostileBackupListsStayWithinBudget(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkHostile reports the peak heap of ListByVM on a 56 MB list of
+// {"backup":{}} (6 GiB before) and on its Rails XML equivalent.
+func BenchmarkHostile(b *testing.B) {
+	for _, s := range []struct {
+		name   string
+		format onapp.Format
+		body   []byte
+	}{
+		{"json_56MB_backup_empty", onapp.JSON, repeated(`[`, `{"backup":{}}`, `,`, `]`, 4_000_000)},
+		{"xml_56MB_backup_empty", onapp.XML, repeated(`<backups type="array">`, `<backup></backup>`, "\n", `</backups>`, 3_100_000)},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Length", strconv.Itoa(len(s.body)))
+				_, _ = w.Write(s.body)
+			}))
+			defer srv.Close()
+			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("u", "p"), onapp.WithFormat(s.format))
+			require.NoError(b, err)
+			b.SetBytes(int64(len(s.body)))
+			var p memtest.Peaks
+			for b.Loop() {
+				p.Add(memtest.Measure(func() { _, err = c.Backups.ListByVM(context.Background(), 7) }))
+				var le *onapp.LimitError
+				require.ErrorAs(b, err, &le)
+			}
+			p.Report(b)
+		})
+	}
+}

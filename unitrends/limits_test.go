@@ -72,3 +72,24 @@ func TestHugeArrayAnswerStaysWithinBudget(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkHostile reports the peak heap of Query on a 3 MB answer of a
+// million {}.
+func BenchmarkHostile(b *testing.B) {
+	body := repeated(`{"backups":[`, `{}`, `,`, `]}`, 1_000_000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := unitrends.NewClient(srv.URL, unitrends.WithToken("tok"))
+	require.NoError(b, err)
+	b.SetBytes(int64(len(body)))
+	var p memtest.Peaks
+	for b.Loop() {
+		p.Add(memtest.Measure(func() { _, err = c.Backups.Query(context.Background(), nil) }))
+		var le *unitrends.LimitError
+		require.ErrorAs(b, err, &le)
+	}
+	p.Report(b)
+}

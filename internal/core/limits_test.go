@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -193,4 +194,49 @@ func TestDecodeBoundsAreDecodeErrors(t *testing.T) {
 	_, err := newClient(t, srv.URL).Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x", List: core.ListBound{Member: "items", Max: 3}}, &out)
 	require.NoError(t, err)
 	assert.Len(t, out.Items, 3)
+}
+
+// benchHostile serves body to a core client and reports the peak heap of
+// decoding it into out, which must fail with an error of type E.
+func benchHostile[E error](b *testing.B, status int, body []byte, out func() any) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	cfg := core.Config{Provider: "bench", BaseURL: srv.URL, Retry: &fastRetry}
+	cl, err := core.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	var p memtest.Peaks
+	for b.Loop() {
+		p.Add(memtest.Measure(func() {
+			_, err = cl.Do(context.Background(), &core.Request{Method: http.MethodGet, Path: "/x"}, out())
+		}))
+		var e E
+		if !errors.As(err, &e) {
+			b.Fatalf("got %v", err)
+		}
+	}
+	p.Report(b)
+}
+
+// BenchmarkHostile reports the peak heap of the core's hostile shapes at
+// full size: a 40 MB error body of numbers (1 GiB before), a 3 MB list of
+// a million {} decoded into a struct slice, and nesting beyond the bound.
+func BenchmarkHostile(b *testing.B) {
+	b.Run("error_body_40MB_numbers", func(b *testing.B) {
+		benchHostile[*core.APIError](b, http.StatusBadRequest, numbers("", 20_000_000, ""), func() any { return &struct{}{} })
+	})
+	b.Run("list_3MB_million_empty", func(b *testing.B) {
+		body := []byte("[" + strings.Repeat("{},", 999_999) + "{}]")
+		benchHostile[*core.DecodeError](b, http.StatusOK, body, func() any { return &[]benchBackup{} })
+	})
+	b.Run("nesting_20k", func(b *testing.B) {
+		body := []byte(strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000))
+		benchHostile[*core.DecodeError](b, http.StatusOK, body, func() any { var v any; return &v })
+	})
 }

@@ -64,3 +64,26 @@ func Measure(f func()) Usage {
 	}
 	return u
 }
+
+// Peaks accumulates the Usage of the iterations of a benchmark.
+type Peaks struct {
+	peak, total uint64
+	n           int
+}
+
+// Add records one iteration.
+func (p *Peaks) Add(u Usage) {
+	p.peak = max(p.peak, u.Peak)
+	p.total += u.Total
+	p.n++
+}
+
+// Report sets the benchmark's peak-heap-B (the largest sampled peak of any
+// iteration) and alloc-B/op (TotalAlloc per iteration) metrics.
+func (p *Peaks) Report(b interface{ ReportMetric(float64, string) }) {
+	if p.n == 0 {
+		return
+	}
+	b.ReportMetric(float64(p.peak), "peak-heap-B")
+	b.ReportMetric(float64(p.total)/float64(p.n), "alloc-B/op")
+}
