@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupsdk/backupsdk/cloudbackup"
+	"github.com/backupsdk/backupsdk/internal/codec"
 	"github.com/backupsdk/backupsdk/internal/memtest"
 )
 
@@ -147,4 +148,16 @@ func BenchmarkHostile(b *testing.B) {
 		}
 	}
 	p.Report(b)
+}
+
+// BenchmarkShapeCheck measures what the codec's shape check costs on the
+// page BenchmarkListPage and BenchmarkDecodePage decode.
+func BenchmarkShapeCheck(b *testing.B) {
+	page := samplePage(b, 1000)
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if err := codec.CheckJSON(page, codec.Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/codec"
 	"github.com/backupsdk/backupsdk/internal/memtest"
 	"github.com/backupsdk/backupsdk/onapp"
 )
@@ -99,6 +100,29 @@ func BenchmarkHostile(b *testing.B) {
 				require.ErrorAs(b, err, &le)
 			}
 			p.Report(b)
+		})
+	}
+}
+
+// BenchmarkShapeCheck measures what the codec's shape check costs on the
+// list benchmarks' pages, next to decoding them (see BenchmarkListJSON and
+// BenchmarkListXML for the whole call).
+func BenchmarkShapeCheck(b *testing.B) {
+	for _, s := range []struct {
+		name  string
+		page  []byte
+		check func([]byte, codec.Limits) error
+	}{
+		{"json", benchPageJSON(b), codec.CheckJSON},
+		{"xml", benchPageXML(b), codec.CheckXML},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.page)))
+			for b.Loop() {
+				if err := s.check(s.page, codec.Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

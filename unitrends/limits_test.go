@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/codec"
 	"github.com/backupsdk/backupsdk/internal/memtest"
 	"github.com/backupsdk/backupsdk/unitrends"
 )
@@ -92,4 +93,16 @@ func BenchmarkHostile(b *testing.B) {
 		require.ErrorAs(b, err, &le)
 	}
 	p.Report(b)
+}
+
+// BenchmarkShapeCheck measures what the codec's shape check costs on the
+// page the list benchmark decodes.
+func BenchmarkShapeCheck(b *testing.B) {
+	page := benchPage(b)
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if err := codec.CheckJSON(page, codec.Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -255,7 +255,7 @@ func endOfJSONString(b []byte, i int) int {
 func CheckXML(data []byte, l Limits) error {
 	budget := xmlElementBudget(len(data))
 	type level struct {
-		name     []byte
+		start    int // of the element's name
 		children int
 	}
 	stack := make([]level, 0, 16)
@@ -263,36 +263,39 @@ func CheckXML(data []byte, l Limits) error {
 	path := func(n int) string {
 		var b strings.Builder
 		for i := 0; i < n && i < len(stack); i++ {
-			if i == 8 {
+			if i == pathLevels {
 				b.WriteString("/…")
 				break
 			}
 			b.WriteByte('/')
-			b.WriteString(strings.ToValidUTF8(string(stack[i].name), "\uFFFD"))
+			b.WriteString(strings.ToValidUTF8(string(xmlName(data[stack[i].start:])), "\uFFFD"))
 		}
 		return b.String()
 	}
 	for i := 0; i < len(data); {
 		j := bytes.IndexByte(data[i:], '<')
-		if j < 0 {
+		if j < 0 || i+j+1 >= len(data) {
 			break
 		}
 		i += j
-		rest := data[i:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			i = skipPast(data, i+4, "-->")
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			i = skipPast(data, i+9, "]]>")
-		case bytes.HasPrefix(rest, []byte("<?")):
-			i = skipPast(data, i+2, "?>")
-		case bytes.HasPrefix(rest, []byte("<!")):
-			i = endOfDirective(data, i+2)
-		case bytes.HasPrefix(rest, []byte("</")):
+		switch data[i+1] {
+		case '/':
 			if n := len(stack); n > 0 {
 				stack = stack[:n-1]
 			}
 			i = skipPast(data, i+2, ">")
+		case '?':
+			i = skipPast(data, i+2, "?>")
+		case '!':
+			rest := data[i:]
+			switch {
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				i = skipPast(data, i+4, "-->")
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				i = skipPast(data, i+9, "]]>")
+			default:
+				i = endOfDirective(data, i+2)
+			}
 		default:
 			end, selfClosing := endOfTag(data, i+1)
 			elements++
@@ -312,7 +315,7 @@ func CheckXML(data []byte, l Limits) error {
 				if len(stack) >= MaxDepth {
 					return &LimitError{Bound: "depth", Max: MaxDepth, Path: path(len(stack))}
 				}
-				stack = append(stack, level{name: xmlName(data[i+1 : end])})
+				stack = append(stack, level{start: i + 1})
 			}
 			i = end
 		}
@@ -358,6 +361,14 @@ func endOfDirective(b []byte, i int) int {
 // endOfTag returns the index after the '>' of a start tag whose name starts
 // at i (attribute values may hold '>'), and whether it ends in "/>".
 func endOfTag(b []byte, i int) (int, bool) {
+	// The usual tag: the first '>' follows pairs of double quotes only.
+	if j := bytes.IndexByte(b[i:], '>'); j >= 0 {
+		seg := b[i : i+j]
+		if bytes.IndexByte(seg, '\'') < 0 && bytes.Count(seg, []byte{'"'})%2 == 0 {
+			end := i + j
+			return end + 1, b[end-1] == '/'
+		}
+	}
 	var quote byte
 	for ; i < len(b); i++ {
 		c := b[i]
@@ -375,16 +386,13 @@ func endOfTag(b []byte, i int) (int, bool) {
 	return len(b), false
 }
 
-// xmlName returns the name at the start of a tag's body.
+// xmlName returns the name at the start of a tag's body (at most 64 bytes).
 func xmlName(tag []byte) []byte {
+	tag = tag[:min(len(tag), 64)]
 	for i, c := range tag {
 		if c <= ' ' || c == '/' || c == '>' {
-			tag = tag[:i]
-			break
+			return tag[:i]
 		}
-	}
-	if len(tag) > 64 {
-		tag = tag[:64]
 	}
 	return tag
 }

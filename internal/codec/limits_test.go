@@ -104,6 +104,7 @@ func TestCheckXMLBounds(t *testing.T) {
 		path  string
 	}{
 		{"depth", deep, codec.Limits{}, "depth", codec.MaxDepth, "/a/a/a/a/a/a/a/a/…"},
+		{"depth, single quotes", []byte(strings.Repeat(`<b x='">' y="'">`, codec.MaxDepth+1)), codec.Limits{}, "depth", codec.MaxDepth, "/b/b/b/b/b/b/b/b/…"},
 		{"children", repeatList(`<backups type="array">`, `<backup/>`, ``, `</backups>`, codec.MaxItems+1), codec.Limits{}, "items", codec.MaxItems, "/backups"},
 		{"nested children", repeatList(`<r><backups>`, `<backup></backup>`, "\n", `</backups></r>`, codec.MaxItems+1), codec.Limits{}, "items", codec.MaxItems, "/r/backups"},
 		{"elements for the size", repeatList(`<r>`, `<a><b/></a>`, ``, `</r>`, 100_000), codec.Limits{}, "containers", 32768 + 1_100_007/8, ""},

@@ -483,39 +483,49 @@ func (e *TransportError) Error() string {
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // readBody reads a whole body of at most limit bytes into a buffer that
-// grows to the body's size and never past limit+1: with a Content-Length,
-// one exact allocation; without, doubling from unknownLengthStart but
-// capped, so that a body at the cap costs at most about 1.5x the cap while
-// growing (bytes.Buffer.ReadFrom could reach 4x).
+// grows to the body's size and never past limit: with a Content-Length,
+// one exact allocation; without, doubling from unknownLengthStart up to
+// limit. A body that fills limit is probed for one byte more, so that
+// telling it from a longer one needs no buffer beyond the cap
+// (bytes.Buffer.ReadFrom grew to twice the cap for that byte, allocating
+// four times it in all).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	n := resp.ContentLength
 	if n > limit {
 		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes (Config.MaxResponseBytes)", n, limit)
 	}
 	var buf []byte
-	if n >= 0 {
-		// One byte more, so that a body longer than announced (which only
-		// a custom transport lets through) is noticed without a regrowth.
+	switch {
+	case n == limit:
+		buf = make([]byte, 0, n)
+	case n >= 0:
+		// One byte more, so that the end (or a body longer than announced,
+		// which only a custom transport lets through) shows without a
+		// regrowth.
 		buf = make([]byte, 0, n+1)
-	} else {
+	default:
 		// A chunked answer of unknown size: starting at 512 bytes and
 		// doubling cost a third of a 1 MB list call in copies and clears.
-		buf = make([]byte, 0, min(unknownLengthStart, limit+1))
+		buf = make([]byte, 0, min(unknownLengthStart, limit))
 	}
 	for {
 		if len(buf) == cap(buf) {
-			if int64(len(buf)) > limit {
-				return buf[:limit], fmt.Errorf("response body exceeds %d bytes (Config.MaxResponseBytes)", limit)
+			if int64(len(buf)) >= limit {
+				var probe [1]byte
+				if m, err := io.ReadFull(resp.Body, probe[:]); m == 0 {
+					if err == io.EOF {
+						return buf, nil
+					}
+					return buf, err
+				}
+				return buf, fmt.Errorf("response body exceeds %d bytes (Config.MaxResponseBytes)", limit)
 			}
-			grown := min(int64(cap(buf))*2, limit+1)
+			grown := min(int64(cap(buf))*2, limit)
 			buf = append(make([]byte, 0, grown), buf...)
 		}
 		m, err := resp.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]
 		if err == io.EOF {
-			if int64(len(buf)) > limit {
-				return buf[:limit], fmt.Errorf("response body exceeds %d bytes (Config.MaxResponseBytes)", limit)
-			}
 			return buf, nil
 		}
 		if err != nil {
