@@ -492,7 +492,7 @@ func (e *TransportError) Unwrap() error { return e.Err }
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	n := resp.ContentLength
 	if n > limit {
-		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes (Config.MaxResponseBytes)", n, limit)
+		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes", n, limit)
 	}
 	var buf []byte
 	switch {
@@ -518,7 +518,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 					}
 					return buf, err
 				}
-				return buf, fmt.Errorf("response body exceeds %d bytes (Config.MaxResponseBytes)", limit)
+				return buf, fmt.Errorf("response body exceeds %d bytes", limit)
 			}
 			grown := min(int64(cap(buf))*2, limit)
 			buf = append(make([]byte, 0, grown), buf...)

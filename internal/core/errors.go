@@ -213,7 +213,9 @@ func statusLine(code int) string {
 //	["msg", …]                         <errors><error>msg</error></errors>
 //
 // an HTML page (its <title> or first heading) or short plain text. Nothing
-// it finds is dropped; it never fails.
+// it finds is dropped; it never fails. It reads at most the first 64 KiB of
+// body, and of a longer JSON body at most 256 items per array or object, so
+// that a huge error body costs no more than a small one.
 func ParseErrorBody(e *APIError, body []byte) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {

@@ -42,7 +42,6 @@ func (r *countingReader) Read(p []byte) (int, error) {
 // body over the cap), and not read at all when the Content-Length is
 // already over the cap.
 func TestReadBodyGrowsToTheCapOnly(t *testing.T) {
-	t.Parallel()
 	const limit = 1 << 20
 	resp := func(size, contentLength int64) (*http.Response, *countingReader) {
 		r := &countingReader{left: size}
