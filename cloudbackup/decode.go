@@ -14,6 +14,7 @@ package cloudbackup
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ type decoder struct {
 	nbuf   []byte            // unquoted member names
 	lbuf   []byte            // lower-cased member names
 	sbuf   []byte            // unquoted string values
+
+	// listMax bounds the items of a page's list (0: none).
+	listMax int
 }
 
 // newDecoder reads the next value of dec (checking its syntax) for a decoder.
@@ -140,6 +144,10 @@ func (e *pathError) Unwrap() error { return e.err }
 
 // at prefixes the location of err with one more JSON pointer segment.
 func at(segment string, err error) error {
+	if le, ok := err.(*codec.LimitError); ok {
+		le.Path = "/" + segment + le.Path
+		return le
+	}
 	if pe, ok := err.(*pathError); ok {
 		pe.path = "/" + segment + pe.path
 		return pe
@@ -500,7 +508,12 @@ func (d *decoder) page(p *BackupPage) error {
 		}
 		switch d.field(name, pageField) {
 		case pfBackups:
+			// A page may not hold more than it asked for (the API's
+			// largest page when it asked for none): checked before each
+			// item is made, so that a page of a million "{}" costs no
+			// more than a full page.
 			p.hasList = true
+			d.listMax = cmp.Or(p.capHint, maxPageSize)
 			if c := d.next(); c != '[' && c != 'n' {
 				return at("backups", fmt.Errorf("the list is %s, want an array", kindName(c)))
 			}
@@ -571,6 +584,9 @@ func (d *decoder) backupList(dst []Backup, strict bool) ([]Backup, error) {
 		}
 		if !ok {
 			continue
+		}
+		if strict && d.listMax > 0 && len(dst) >= d.listMax {
+			return dst, &codec.LimitError{Bound: "list", Max: d.listMax}
 		}
 		n := len(dst)
 		if n < cap(dst) {

@@ -132,6 +132,15 @@ type OperationLogPage struct {
 	Count int `json:"count"`
 }
 
+// limit is the page size the call asks for, which bounds the answer's list
+// (0: the server's default, no bound beyond the codec's).
+func (o *ListOperationLogsOptions) limit() int {
+	if o == nil {
+		return 0
+	}
+	return o.Limit
+}
+
 // List returns one page of tasks, newest first (nil opts: the defaults).
 // Limit is 1 to 1000 (0: the server's default, 1000); outside that it is
 // an error before any request. A 200 without the operation_logs list (and
@@ -171,6 +180,7 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 		Path:       pathOperationLogs,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
+		List:       core.ListBound{Member: "operation_logs", Max: opts.limit()},
 	}, &out)
 	if err != nil {
 		return nil, false, err

@@ -115,6 +115,15 @@ type VaultPage struct {
 	Count int `json:"count"`
 }
 
+// limit is the page size the call asks for, which bounds the answer's list
+// (0: the server's default, no bound beyond the codec's).
+func (o *ListVaultsOptions) limit() int {
+	if o == nil {
+		return 0
+	}
+	return o.Limit
+}
+
 // List returns one page of vaults (nil opts: the defaults). Limit is 1 to
 // 1000 (0: the server's default, 1000); outside that it is an error before
 // any request. A 200 without the vaults list (and without a count of 0)
@@ -150,6 +159,7 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 		Path:       pathVaults,
 		PathParams: []string{s.client.projectID},
 		Query:      q,
+		List:       core.ListBound{Member: "vaults", Max: opts.limit()},
 	}, &out)
 	if err != nil {
 		return nil, false, err

@@ -25,6 +25,14 @@ type APIError = core.APIError
 // value: an HTML page, truncated JSON, a wrong shape.
 type DecodeError = core.DecodeError
 
+// LimitError is wrapped by a *DecodeError for an answer beyond a bound on
+// its shape, which keeps decoding within a small multiple of the body's
+// size: nesting deeper than 10 000 levels, more than 100 000 items in one
+// array or object, more arrays and objects than the body's size allows,
+// or a list longer than the page asked for. Bound and Max name the bound,
+// Path where in the body it was passed.
+type LimitError = core.LimitError
+
 // TransportError reports a call that got no usable answer (connection
 // refused, reset, timed out, body unreadable), after the retries ran out.
 type TransportError = core.TransportError

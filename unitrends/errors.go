@@ -28,6 +28,14 @@ type APIError = core.APIError
 // wraps the decoder's error, which says where the body went wrong.
 type DecodeError = core.DecodeError
 
+// LimitError is wrapped by a *DecodeError for an answer beyond a bound on
+// its shape, which keeps decoding within a small multiple of the body's
+// size: nesting deeper than 10 000 levels, more than 100 000 items in one
+// array or object, more arrays and objects than the body's size allows,
+// or a list longer than the page asked for. Bound and Max name the bound,
+// Path where in the body it was passed.
+type LimitError = core.LimitError
+
 // TransportError reports a call that got no usable answer: the connection
 // failed, the appliance's certificate was refused, or the body could not be
 // read. It wraps the cause, so errors.Is(err, context.DeadlineExceeded) and

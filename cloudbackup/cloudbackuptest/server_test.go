@@ -666,6 +666,9 @@ func TestConcurrentClients(t *testing.T) {
 	t.Parallel()
 	srv, c := start(t)
 	d := srv.Demo()
+	// The first calls answer slowly, so that the goroutines' calls overlap
+	// at the server however the scheduler runs them.
+	srv.InjectFault(64, Fault{Delay: 20 * time.Millisecond})
 	var wg sync.WaitGroup
 	errs := make(chan error, 64*3)
 	for i := range 64 {

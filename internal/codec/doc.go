@@ -2,6 +2,11 @@
 // back: JSON goes through github.com/go-json-experiment/json (encoding/json/v2)
 // with options that keep real servers working, XML through encoding/xml.
 //
+// Every document is checked against Limits (CheckJSON, CheckXML) before it
+// is decoded, so that what a body decodes into stays within a small
+// multiple of its size plus a constant: a body beyond a bound is a
+// *LimitError naming it.
+//
 // It also holds the tolerant scalar types the providers share (Int, Float,
 // Bool, Time, String). Each keeps "absent" (missing, null, "" or a placeholder
 // such as "n/a") apart from a zero value, accepts the odd shapes real servers

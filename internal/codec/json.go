@@ -33,8 +33,17 @@ var indentOptions = json.JoinOptions(
 	jsontext.WithIndent("  "),
 )
 
-// UnmarshalJSON decodes data into v with the SDK's tolerant options.
+// UnmarshalJSON decodes data into v with the SDK's tolerant options,
+// after checking its shape against the default Limits (a *LimitError).
 func UnmarshalJSON(data []byte, v any) error {
+	return UnmarshalJSONWithin(data, v, Limits{})
+}
+
+// UnmarshalJSONWithin is UnmarshalJSON with the list bound of l.
+func UnmarshalJSONWithin(data []byte, v any, l Limits) error {
+	if err := CheckJSON(data, l); err != nil {
+		return err
+	}
 	return json.Unmarshal(data, v, decodeOptions)
 }
 

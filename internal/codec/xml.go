@@ -9,8 +9,17 @@ import (
 
 // UnmarshalXML decodes an XML document into v. It accepts the Rails to_xml
 // dialect: scalar elements carrying type="integer|boolean|datetime" and
-// nil="true" for nulls (the tolerant scalar types honor nil="true").
+// nil="true" for nulls (the tolerant scalar types honor nil="true"). Its
+// shape is checked against the default Limits first (a *LimitError).
 func UnmarshalXML(data []byte, v any) error {
+	return UnmarshalXMLWithin(data, v, Limits{})
+}
+
+// UnmarshalXMLWithin is UnmarshalXML with the list bound of l.
+func UnmarshalXMLWithin(data []byte, v any, l Limits) error {
+	if err := CheckXML(data, l); err != nil {
+		return err
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	// Rails declares UTF-8; some proxies re-label it. Accept any declared
 	// charset as UTF-8 rather than failing on the declaration alone.

@@ -43,9 +43,19 @@ type Config struct {
 	// Header is added to every request.
 	Header http.Header
 	// ParseError refines an APIError after the generic body parser ran, for
-	// shapes specific to one API. body is the whole response body.
+	// shapes specific to one API. body is the response body, cut to its
+	// first 64 KiB (a longer error body is parsed from that prefix).
 	ParseError func(e *APIError, body []byte)
-	// MaxResponseBytes bounds a response body (default 64 MiB).
+	// MaxResponseBytes bounds a response body (default
+	// DefaultMaxResponseBytes, 64 MiB): a longer one, or one whose
+	// Content-Length says it is longer, is a *TransportError, and the
+	// buffer that reads a body never grows past it. Whatever a body holds,
+	// decoding it stays within the shape bounds of the codec (nesting depth
+	// 10 000, 100 000 items per array or object, one array or object per
+	// 32 bytes beyond the first 32 768, and a list answer no longer than
+	// the page asked for): a body beyond them is a *DecodeError wrapping a
+	// *LimitError that names the bound. An error body is parsed from its
+	// first 64 KiB.
 	MaxResponseBytes int64
 }
 
@@ -228,7 +238,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 			return resp, err
 		}
 		if out != nil {
-			if err := c.Decode(resp, r.Format, out); err != nil {
+			if err := c.decode(resp, r.Format, out, r.List); err != nil {
 				return resp, err
 			}
 		}
@@ -237,17 +247,23 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 }
 
 // Decode decodes resp's body into out as format says. An empty body leaves
-// out untouched. A failure is a *DecodeError.
+// out untouched. A failure is a *DecodeError; one for a body beyond the
+// codec's shape bounds wraps a *LimitError.
 func (c *Client) Decode(resp *Response, format Format, out any) error {
+	return c.decode(resp, format, out, ListBound{})
+}
+
+func (c *Client) decode(resp *Response, format Format, out any, list ListBound) error {
 	data := bytes.TrimSpace(resp.Body)
 	if len(data) == 0 {
 		return nil
 	}
+	l := codec.Limits{ListMember: list.Member, ListMax: list.Max}
 	var err error
 	if format == XML {
-		err = codec.UnmarshalXML(data, out)
+		err = codec.UnmarshalXMLWithin(data, out, l)
 	} else {
-		err = codec.UnmarshalJSON(data, out)
+		err = codec.UnmarshalJSONWithin(data, out, l)
 	}
 	if err != nil {
 		return c.DecodeError(resp, err)
@@ -282,7 +298,7 @@ func (c *Client) APIError(resp *Response, status int) *APIError {
 	e := NewAPIError(c.provider, resp.Method, resp.URL, status, resp.Header, body)
 	e.Attempts = resp.Attempts
 	if c.parseError != nil {
-		c.parseError(e, body)
+		c.parseError(e, errorPrefix(body))
 	}
 	return e
 }
@@ -489,24 +505,56 @@ func (e *TransportError) Error() string {
 // Unwrap returns the underlying error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// readBody reads a whole body of at most limit bytes into a buffer that
+// grows to the body's size and never past limit: with a Content-Length,
+// one exact allocation; without, doubling from unknownLengthStart up to
+// limit. A body that fills limit is probed for one byte more, so that
+// telling it from a longer one needs no buffer beyond the cap
+// (bytes.Buffer.ReadFrom grew to twice the cap for that byte, allocating
+// four times it in all).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	switch n := resp.ContentLength; {
-	case n > 0 && n <= limit:
-		buf.Grow(int(n) + bytes.MinRead)
-	case n < 0:
+	n := resp.ContentLength
+	if n > limit {
+		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes", n, limit)
+	}
+	var buf []byte
+	switch {
+	case n == limit:
+		buf = make([]byte, 0, n)
+	case n >= 0:
+		// One byte more, so that the end (or a body longer than announced,
+		// which only a custom transport lets through) shows without a
+		// regrowth.
+		buf = make([]byte, 0, n+1)
+	default:
 		// A chunked answer of unknown size: starting at 512 bytes and
 		// doubling cost a third of a 1 MB list call in copies and clears.
-		buf.Grow(unknownLengthStart)
+		buf = make([]byte, 0, min(unknownLengthStart, limit))
 	}
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return buf.Bytes(), err
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) >= limit {
+				var probe [1]byte
+				if m, err := io.ReadFull(resp.Body, probe[:]); m == 0 {
+					if err == io.EOF {
+						return buf, nil
+					}
+					return buf, err
+				}
+				return buf, fmt.Errorf("response body exceeds %d bytes", limit)
+			}
+			grown := min(int64(cap(buf))*2, limit)
+			buf = append(make([]byte, 0, grown), buf...)
+		}
+		m, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
-	if int64(buf.Len()) > limit {
-		return buf.Bytes()[:limit], fmt.Errorf("response body exceeds %d bytes", limit)
-	}
-	return buf.Bytes(), nil
 }
 
 // drainClose reads what is left of a body (up to a bound) so the connection

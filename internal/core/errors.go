@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
 
@@ -141,6 +143,13 @@ func snippet(body []byte, n int) string {
 	return string(body)
 }
 
+// LimitError is wrapped by a *DecodeError (and stops an error body's
+// parsing) for a body beyond a bound on its shape: nesting depth, items of
+// one array or object, arrays and objects for its size, or a list longer
+// than the page asked for. Bound and Max name the bound, Path where in the
+// body it was passed.
+type LimitError = codec.LimitError
+
 // AsAPIError returns the *APIError in err's chain, if any.
 func AsAPIError(err error) (*APIError, bool) {
 	var e *APIError
@@ -218,19 +227,36 @@ func statusLine(code int) string {
 //	["msg", …]                         <errors><error>msg</error></errors>
 //
 // an HTML page (its <title> or first heading) or short plain text. Nothing
-// it finds is dropped; it never fails.
+// it finds is dropped; it never fails. It reads at most the first 64 KiB of
+// body, and of a longer JSON body at most 256 items per array or object, so
+// that a huge error body costs no more than a small one.
 func ParseErrorBody(e *APIError, body []byte) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return
 	}
+	cut := len(body) > maxErrorParse
+	if cut {
+		body = body[:maxErrorParse]
+		if i := bytes.LastIndexByte(body, '<'); i > 0 && body[0] == '<' {
+			body = body[:i] // end at a tag, not inside a text
+		}
+	}
 	p := errorParser{e: e}
 	switch body[0] {
 	case '{', '[':
-		var v any
-		if codec.UnmarshalJSON(body, &v) == nil {
-			p.walk("", v, 0)
-			break
+		if cut {
+			// Not a whole document: read what the prefix holds.
+			if v, ok := boundedJSON(body); ok {
+				p.walk("", v, 0)
+				break
+			}
+		} else {
+			var v any
+			if codec.UnmarshalJSON(body, &v) == nil {
+				p.walk("", v, 0)
+				break
+			}
 		}
 		p.text(body)
 	case '<':
@@ -243,13 +269,108 @@ func ParseErrorBody(e *APIError, body []byte) {
 	e.Message = strings.Join(e.Messages, "; ")
 }
 
+const (
+	// maxErrorParse bounds how much of an error body is parsed: messages
+	// come first, and a body of 40 MB of numbers decoded whole took 1 GiB.
+	maxErrorParse = 64 << 10
+	// maxErrorItems bounds the items kept of one array or object of an
+	// error body read from its prefix, and maxErrorDepth their nesting
+	// (the walk reads 8 levels).
+	maxErrorItems = 256
+	maxErrorDepth = 16
+	// maxErrorMessages bounds the messages one error collects.
+	maxErrorMessages = 256
+)
+
+// errorPrefix is the start of an error body that the parsers read.
+func errorPrefix(body []byte) []byte {
+	if len(body) > maxErrorParse {
+		return body[:maxErrorParse]
+	}
+	return body
+}
+
+// boundedJSON reads the JSON value at the start of prefix, which may be
+// cut off, as UnmarshalJSON into an any would, keeping at most
+// maxErrorItems items per array or object and maxErrorDepth levels. ok is
+// false when not even the first token reads.
+func boundedJSON(prefix []byte) (any, bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(prefix), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	v, err := boundedValue(dec, 0)
+	return v, err == nil || v != nil
+}
+
+// boundedValue reads one value of dec; on an error (the prefix ended) it
+// returns what it read so far.
+func boundedValue(dec *jsontext.Decoder, depth int) (any, error) {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.Kind() {
+	case 't', 'f':
+		return tok.Bool(), nil
+	case '"':
+		return tok.String(), nil
+	case '0':
+		f, _ := tok.Float() // out of range: ±Inf, as good as any for a code
+		return f, nil
+	case '{':
+		m := map[string]any{}
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return m, err
+			}
+			if len(m) >= maxErrorItems || depth >= maxErrorDepth {
+				if err := dec.SkipValue(); err != nil {
+					return m, err
+				}
+				continue
+			}
+			name := tok.String() // before the next read voids the token
+			v, err := boundedValue(dec, depth+1)
+			if err != nil {
+				if v != nil {
+					m[name] = v
+				}
+				return m, err
+			}
+			m[name] = v
+		}
+		_, err := dec.ReadToken()
+		return m, err
+	case '[':
+		a := []any{}
+		for dec.PeekKind() != ']' {
+			if len(a) >= maxErrorItems || depth >= maxErrorDepth {
+				if err := dec.SkipValue(); err != nil {
+					return a, err
+				}
+				continue
+			}
+			v, err := boundedValue(dec, depth+1)
+			if err != nil {
+				if v != nil {
+					a = append(a, v)
+				}
+				return a, err
+			}
+			a = append(a, v)
+		}
+		_, err := dec.ReadToken()
+		return a, err
+	}
+	return nil, nil // null
+}
+
 type errorParser struct {
 	e *APIError
 }
 
 func (p *errorParser) add(msg string) {
 	msg = strings.TrimSpace(msg)
-	if msg == "" || slices.Contains(p.e.Messages, msg) {
+	if msg == "" || len(p.e.Messages) >= maxErrorMessages || slices.Contains(p.e.Messages, msg) {
 		return
 	}
 	p.e.Messages = append(p.e.Messages, msg)
@@ -456,6 +577,9 @@ func (p *errorParser) html(body []byte) {
 
 // text keeps a short plain-text body as the message.
 func (p *errorParser) text(body []byte) {
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody] // far more than the 200 characters kept
+	}
 	s := strings.Join(strings.Fields(string(body)), " ")
 	if len(s) > 200 {
 		s = s[:200] + "…"

@@ -96,6 +96,21 @@ type Request struct {
 	// redact credential fields. NoAuth calls (logins, logouts that send the
 	// token themselves) are always treated as Sensitive.
 	Sensitive bool
+	// List bounds the list of a list call's answer, so that a page longer
+	// than asked for is a *DecodeError (wrapping a *LimitError) before any
+	// item is decoded. The zero value bounds nothing beyond the codec's
+	// defaults.
+	List ListBound
+}
+
+// ListBound names the list of an answer and the most items it may hold.
+type ListBound struct {
+	// Member is the member of the top-level object that holds the list,
+	// "" for a top-level array (XML: the children of the root element).
+	Member string
+	// Max is the most items the list may hold: the page size (limit) the
+	// call sent, or the API's largest page when it sent none. 0: no bound.
+	Max int
 }
 
 // ErrInvalidPathParam is wrapped by errors for path parameters that would
