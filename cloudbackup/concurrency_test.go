@@ -17,6 +17,7 @@ import (
 
 	"github.com/backupsdk/backupsdk/cloudbackup"
 	"github.com/backupsdk/backupsdk/cloudbackup/cloudbackuptest"
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/golden"
 )
 
@@ -157,7 +158,7 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	c, err := cloudbackup.NewClient(srv.URL, "p1", cloudbackup.WithToken("t"))
+	c, err := cloudbackup.NewClient(srv.URL, "p1", cloudbackup.WithToken("t"), cloudbackup.WithHTTPClient(calltest.OneConnectionClient()))
 	require.NoError(t, err)
 	ctx := context.Background()
 	statuses := map[int]int{}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,11 +23,15 @@ import (
 func ioCalls() []calltest.Call {
 	call := func(name string, kind core.Kind, do func(context.Context, *erigones.Client) error, opts ...erigones.Option) calltest.Call {
 		return calltest.Call{Name: name, Kind: kind, Do: func(ctx context.Context, baseURL string) error {
-			if len(opts) == 0 {
-				opts = []erigones.Option{erigones.WithAPIKey("key")}
+			// Each run builds its own option list: runs are concurrent and
+			// share the captured opts.
+			all := []erigones.Option{erigones.WithAPIKey("key")}
+			if len(opts) > 0 {
+				all = slices.Clone(opts)
 			}
-			c, err := erigones.NewClient(baseURL, append(opts, erigones.WithRetryPolicy(calltest.Retry),
-				erigones.WithDC("main"), erigones.WithPollSchedule(time.Millisecond))...)
+			all = append(all, erigones.WithRetryPolicy(calltest.Retry),
+				erigones.WithDC("main"), erigones.WithPollSchedule(time.Millisecond))
+			c, err := erigones.NewClient(baseURL, all...)
 			if err != nil {
 				return err
 			}

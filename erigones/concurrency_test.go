@@ -18,6 +18,7 @@ import (
 
 	"github.com/backupsdk/backupsdk/erigones"
 	"github.com/backupsdk/backupsdk/erigones/erigonestest"
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/golden"
 )
 
@@ -157,7 +158,7 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	c, err := erigones.NewClient(srv.URL, erigones.WithAPIKey("key"))
+	c, err := erigones.NewClient(srv.URL, erigones.WithAPIKey("key"), erigones.WithHTTPClient(calltest.OneConnectionClient()))
 	require.NoError(t, err)
 	ctx := context.Background()
 	statuses := map[int]int{}

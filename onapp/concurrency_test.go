@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/golden"
 	"github.com/backupsdk/backupsdk/onapp"
 	"github.com/backupsdk/backupsdk/onapp/onapptest"
@@ -154,7 +155,7 @@ func TestConnectionReuse(t *testing.T) {
 			srv.Start()
 			t.Cleanup(srv.Close)
 
-			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"), onapp.WithFormat(format))
+			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"), onapp.WithFormat(format), onapp.WithHTTPClient(calltest.OneConnectionClient()))
 			require.NoError(t, err)
 			ctx := context.Background()
 			statuses := map[int]int{}

@@ -2,6 +2,7 @@ package unitrends_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/backupsdk/backupsdk/internal/calltest"
@@ -14,10 +15,14 @@ import (
 func ioCalls() []calltest.Call {
 	call := func(name string, kind core.Kind, do func(context.Context, *unitrends.Client) error, opts ...unitrends.Option) calltest.Call {
 		return calltest.Call{Name: name, Kind: kind, Do: func(ctx context.Context, baseURL string) error {
-			if len(opts) == 0 {
-				opts = []unitrends.Option{unitrends.WithToken("tok")}
+			// Each run builds its own option list: runs are concurrent and
+			// share the captured opts.
+			all := []unitrends.Option{unitrends.WithToken("tok")}
+			if len(opts) > 0 {
+				all = slices.Clone(opts)
 			}
-			c, err := unitrends.NewClient(baseURL, append(opts, unitrends.WithRetryPolicy(calltest.Retry))...)
+			all = append(all, unitrends.WithRetryPolicy(calltest.Retry))
+			c, err := unitrends.NewClient(baseURL, all...)
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/golden"
 	"github.com/backupsdk/backupsdk/unitrends"
 	"github.com/backupsdk/backupsdk/unitrends/unitrendstest"
@@ -175,7 +176,8 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	c, err := unitrends.NewClient(srv.URL, unitrends.WithCredentials("root", "unitrends1"), unitrends.WithRetryPolicy(fastRetry()))
+	c, err := unitrends.NewClient(srv.URL, unitrends.WithCredentials("root", "unitrends1"), unitrends.WithRetryPolicy(fastRetry()),
+		unitrends.WithHTTPClient(calltest.OneConnectionClient()))
 	require.NoError(t, err)
 	ctx := context.Background()
 	statuses := map[int]int{}

@@ -312,3 +312,17 @@ func methodDocs(dir string) (map[string]string, error) {
 	}
 	return docs, nil
 }
+
+// OneConnectionClient returns an *http.Client like the SDK's own (a clone
+// of http.DefaultTransport) that holds at most one connection per host, for
+// tests that count TCP connections to prove reuse. Without the cap a call
+// made just as the previous answer's body reaches EOF may dial a second
+// connection before net/http has put the first back in its pool (it does
+// so on another goroutine); with it the call waits for that connection,
+// while one that cannot be reused (a body not read to the end) is still
+// closed and replaced, and so counted.
+func OneConnectionClient() *http.Client {
+	hc := core.NewHTTPClient()
+	hc.Transport.(*http.Transport).MaxConnsPerHost = 1
+	return hc
+}

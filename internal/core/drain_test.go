@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
@@ -38,6 +39,7 @@ func TestRetriedLargeBodiesReuseTheConnection(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv.URL, func(cfg *core.Config) {
 		cfg.Retry = &core.RetryPolicy{MaxRetries: 4}
+		cfg.HTTPClient = calltest.OneConnectionClient()
 	})
 	for range 2 {
 		_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)

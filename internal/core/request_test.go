@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/backupsdk/backupsdk/internal/calltest"
 	"github.com/backupsdk/backupsdk/internal/core"
 	"github.com/backupsdk/backupsdk/internal/golden"
 )
@@ -360,7 +361,7 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL)
+	c := newClient(t, srv.URL, func(cfg *core.Config) { cfg.HTTPClient = calltest.OneConnectionClient() })
 	notFound := 0
 	for range 200 {
 		var out map[string]any
