@@ -276,6 +276,9 @@ type noteBody struct {
 // (PUT /api/vm/<vm>/backup/<name>/ with a note, which the server treats as
 // a note change, not a restore; synchronous). It is sent once: after a 5xx
 // answer or a broken connection, Get the backup to see which note it has.
+// A member of the success answer that does not fit its field is left
+// absent and logged at warning level on the client's Logger: the note is
+// changed, so it is not an error.
 func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *BackupNoteOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -210,7 +211,7 @@ func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
 	if err != nil {
 		return err
 	}
-	if out != nil && decodeSuccess(resp.Body, out) {
+	if out != nil && r.Kind == core.Read && decodeSuccess(resp.Body, out) {
 		return nil
 	}
 	env, err := c.envelopeOf(resp)
@@ -221,6 +222,20 @@ func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
 		return fmt.Errorf("%s: %s %s: server started task %s (%s) instead of answering", provider, r.Method, resp.URL, env.TaskID, env.Status)
 	}
 	if out == nil || len(env.Result) == 0 {
+		return nil
+	}
+	if r.Kind == core.Write {
+		// The change is made: a member that does not fit its field must
+		// not turn that into an error, which would invite sending the
+		// change again. It is left absent and logged.
+		problems, err := codec.UnmarshalJSONLenient(env.Result, out)
+		if err != nil {
+			return c.core.DecodeError(resp, fmt.Errorf("result: %w", err))
+		}
+		if problems != nil {
+			c.core.Warn(ctx, "members of a write's answer left absent", slog.String("method", r.Method),
+				slog.String("url", resp.URL), slog.String("error", problems.Error()))
+		}
 		return nil
 	}
 	if err := codec.UnmarshalJSON(env.Result, out); err != nil {

@@ -189,6 +189,9 @@ type DefinitionCreateRequest struct {
 // APIError.Fields; an existing definition a 406 (IsAlreadyExists). It is
 // sent once: after a 5xx answer or a broken connection, Get the definition
 // to see whether it was made.
+// A member of the success answer that does not fit its field is left
+// absent and logged at warning level on the client's Logger: the
+// definition is made, so it is not an error.
 func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *DefinitionCreateRequest) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
@@ -255,7 +258,9 @@ type definitionUpdateBody struct {
 
 // Update changes a backup definition (PUT /api/vm/<vm>/define/backup/<name>/)
 // and returns it as stored. It is sent once: after a 5xx answer or a broken
-// connection, Get the definition to see what it holds.
+// connection, Get the definition to see what it holds. A member of the
+// success answer that does not fit its field is left absent and logged at
+// warning level on the client's Logger.
 func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *DefinitionUpdateRequest) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err

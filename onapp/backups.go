@@ -105,9 +105,7 @@ func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts
 func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreResult, error) {
 	resp, err := s.client.send(ctx, "Backups.Restore", http.MethodPost, routeBackupRestore, nil, core.Write, id("backup", backupID))
 	if err != nil {
-		var te *core.TransportError
-		if resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && errors.As(err, &te) {
-			// The status arrived; only reading the body failed.
+		if bodyCutOff(resp, err) {
 			return &RestoreResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err}, nil
 		}
 		return nil, err
@@ -116,18 +114,14 @@ func (s *BackupsService) Restore(ctx context.Context, backupID int64) (*RestoreR
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
 		return res, nil
 	}
-	b, err := s.client.decodeBackup(resp)
+	w, err := s.client.decodeWrittenBackup(resp)
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			return nil, err
-		}
-		res.BodyErr = err
-		return res, nil
+		return nil, err
 	}
-	if b.ID.Valid {
-		res.Backup = b
+	if w.value != nil && w.value.ID.Valid {
+		res.Backup = w.value
 	}
+	res.BodyErr = w.bodyErr
 	return res, nil
 }
 
@@ -154,7 +148,11 @@ func (s *BackupsService) EditNote(ctx context.Context, backupID int64, note stri
 // new template. opts.Label is required. It is sent once: after a 5xx
 // answer or a broken connection, look for a template with the label in
 // the control panel before trying again, so as not to make a second one.
-func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ImageTemplate, error) {
+//
+// A success answer whose body cannot be read whole still returns the
+// result, with what could be read and the reason in BodyErr: the
+// template is made.
+func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ConvertResult, error) {
 	const op = "Backups.ConvertToTemplate"
 	if strings.TrimSpace(opts.Label) == "" {
 		return nil, fmt.Errorf("%s: %s: label is required", providerName, op)
@@ -165,9 +163,25 @@ func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, 
 	body := s.client.wrap(&convertBody{Label: opts.Label, MinDiskSize: opts.MinDiskSize, MinMemorySize: opts.MinMemorySize})
 	resp, err := s.client.send(ctx, op, http.MethodPost, routeBackupConvert, body, core.Write, id("backup", backupID))
 	if err != nil {
+		if bodyCutOff(resp, err) {
+			return &ConvertResult{StatusCode: resp.StatusCode, BodyErr: err}, nil
+		}
 		return nil, err
 	}
-	return decodeBody(s.client, resp, decodeTemplateJSON, decodeTemplateXML)
+	res := &ConvertResult{StatusCode: resp.StatusCode}
+	w, err := decodeWritten(s.client, resp, "image_template", func(t *ImageTemplate, id Int) { t.ID = id })
+	if err != nil {
+		return nil, err
+	}
+	res.Template, res.BodyErr = w.value, w.bodyErr
+	return res, nil
+}
+
+// bodyCutOff reports whether err is a success status whose body could not
+// be read to the end: the write was accepted all the same.
+func bodyCutOff(resp *core.Response, err error) bool {
+	var te *core.TransportError
+	return resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && errors.As(err, &te)
 }
 
 // pathID is one path parameter: what it names, and its value.
@@ -212,6 +226,9 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 	}
 	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.Write, ids...)
 	if err != nil {
+		if bodyCutOff(resp, err) {
+			return &CreateResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err}, nil
+		}
 		return nil, err
 	}
 	res := &CreateResult{Scheduled: true, StatusCode: resp.StatusCode}
@@ -220,12 +237,23 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 		// error would invite a second backup.
 		return res, nil
 	}
-	b, err := c.decodeBackup(resp)
+	w, err := c.decodeWrittenBackup(resp)
 	if err != nil {
 		return nil, err
 	}
-	res.Backup = b
+	res.Backup, res.BodyErr = w.value, w.bodyErr
 	return res, nil
+}
+
+// decodeWrittenBackup reads the backup in a write's success answer (see
+// decodeWritten).
+func (c *Client) decodeWrittenBackup(resp *core.Response) (written[Backup], error) {
+	w, err := decodeWritten(c, resp, "backup", func(b *backupWire, id Int) { b.ID = id })
+	if err != nil || w.value == nil {
+		return written[Backup]{bodyErr: w.bodyErr}, err
+	}
+	b := w.value.value()
+	return written[Backup]{value: &b, bodyErr: w.bodyErr}, nil
 }
 
 func (c *Client) decodeBackup(resp *core.Response) (*Backup, error) {

@@ -314,7 +314,10 @@ func callCases(t *testing.T) []callCase {
 				return c.Backups.ConvertToTemplate(ctx, 698, onapp.ConvertOptions{Label: "golden", MinDiskSize: 20})
 			},
 			check: func(t *testing.T, v any) {
-				tmpl := v.(*onapp.ImageTemplate)
+				res := v.(*onapp.ConvertResult)
+				require.NoError(t, res.BodyErr)
+				assert.Equal(t, 201, res.StatusCode)
+				tmpl := res.Template
 				assert.Equal(t, int64(5001), tmpl.ID.Int64)
 				assert.Equal(t, "golden", tmpl.Label.String)
 				assert.Equal(t, "y5cc19dv7bsdrk.tar.gz", tmpl.FileName.String)

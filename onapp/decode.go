@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
+	"github.com/backupsdk/backupsdk/internal/core"
 )
 
 // errErrorDocument marks a success answer whose body is an error document
@@ -89,6 +90,65 @@ func decodeBackupXML(data []byte) (*Backup, error) {
 	}
 	b := w.value()
 	return &b, nil
+}
+
+// written is the decoded answer of a call that changed state: what could
+// be read, and why the rest could not.
+type written[T any] struct {
+	value   *T    // nil when not even the object's id could be read
+	bodyErr error // nil when the answer was read whole
+}
+
+// idOnly reads no more than the id of an answer's object.
+type idOnly struct {
+	ID Int `json:"id" xml:"id"`
+}
+
+// decodeWritten reads the success answer of a write whose object sits
+// under root. The server did the work, so the answer must not turn into an
+// error: members that do not fit their fields are left absent (JSON) and
+// reported, and an answer that cannot be read at all keeps the object's
+// id when that much can be read. Only an error document is an error.
+func decodeWritten[T any](c *Client, resp *core.Response, root string, setID func(*T, Int)) (written[T], error) {
+	var out written[T]
+	if c.format == XML {
+		var v T
+		err := xmlObject(resp.Body, root, &v)
+		if err == nil {
+			out.value = &v
+			return out, nil
+		}
+		if errors.Is(err, errErrorDocument) {
+			return out, c.core.APIError(resp, resp.StatusCode)
+		}
+		out.bodyErr = c.core.DecodeError(resp, err)
+		var id idOnly
+		if xmlObject(resp.Body, root, &id) == nil && id.ID.Valid {
+			var partial T
+			setID(&partial, id.ID)
+			out.value = &partial
+		}
+		return out, nil
+	}
+	raw, err := jsonObject(resp.Body, root)
+	if err != nil {
+		if errors.Is(err, errErrorDocument) {
+			return out, c.core.APIError(resp, resp.StatusCode)
+		}
+		out.bodyErr = c.core.DecodeError(resp, err)
+		return out, nil
+	}
+	var v T
+	problems, err := codec.UnmarshalJSONLenient(raw, &v)
+	if err != nil {
+		out.bodyErr = c.core.DecodeError(resp, err)
+		return out, nil
+	}
+	if problems != nil {
+		out.bodyErr = c.core.DecodeError(resp, problems)
+	}
+	out.value = &v
+	return out, nil
 }
 
 // decodeTemplateJSON reads {"image_template":{…}} or a bare template.

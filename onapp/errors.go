@@ -30,6 +30,16 @@ type DecodeError = core.DecodeError
 // Path where in the body it was passed.
 type LimitError = core.LimitError
 
+// FieldErrors is wrapped by the BodyErr of a write's result when members
+// of the success answer did not fit their fields (a size that is not a
+// number): those fields are left absent, the rest of the result is kept,
+// and the write is done. Each *FieldError names its member by JSON
+// Pointer.
+type FieldErrors = core.FieldErrors
+
+// FieldError is one member of FieldErrors.
+type FieldError = core.FieldError
+
 // TransportError reports a call that got no usable answer: the connection
 // failed or the body could not be read. It wraps the cause, so
 // errors.Is(err, context.DeadlineExceeded) works.

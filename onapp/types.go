@@ -219,8 +219,15 @@ type CreateResult struct {
 	// (201 Created).
 	StatusCode int `json:"status_code"`
 	// Backup is the new backup as the answer described it; nil when the
-	// answer had no body.
+	// answer had no body, or not even the backup's id could be read from
+	// it. Members that did not fit their fields are left absent (see
+	// BodyErr).
 	Backup *Backup `json:"backup,omitzero"`
+	// BodyErr is why the body of the success answer could not be read
+	// whole: a connection that closed part-way, a foreign document, or
+	// members that did not fit (errors.As(BodyErr, &FieldErrors{}) names
+	// them). The backup is scheduled all the same: do not create again.
+	BodyErr error `json:"-"`
 }
 
 // ID returns the new backup's id, and false when the answer did not tell
@@ -247,6 +254,30 @@ type RestoreResult struct {
 	// document); nil when it was read whole. The restore is scheduled
 	// all the same: do not send it again.
 	BodyErr error `json:"-"`
+}
+
+// ConvertResult is the control panel's answer to ConvertToTemplate: the
+// template is made (its file is written by a transaction that follows).
+type ConvertResult struct {
+	// StatusCode is the success status the control panel answered with.
+	StatusCode int `json:"status_code"`
+	// Template is the new template as the answer described it; nil when
+	// not even its id could be read. Members that did not fit their
+	// fields are left absent (see BodyErr).
+	Template *ImageTemplate `json:"image_template,omitzero"`
+	// BodyErr is why the body of the success answer could not be read
+	// whole (see CreateResult.BodyErr); the template is made all the
+	// same: do not convert again.
+	BodyErr error `json:"-"`
+}
+
+// ID returns the new template's id, and false when the answer did not
+// tell it.
+func (r *ConvertResult) ID() (int64, bool) {
+	if r == nil || r.Template == nil {
+		return 0, false
+	}
+	return r.Template.ID.Get()
 }
 
 // VirtualMachine is one virtual server of the control panel, with the

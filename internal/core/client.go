@@ -564,6 +564,16 @@ func drainClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
+// Warn records, at warning level on the configured Logger, a problem the
+// caller's result carries quietly (members of a write's success answer
+// left absent, for example). It does nothing without a Logger.
+func (c *Client) Warn(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	c.log.LogAttrs(ctx, slog.LevelWarn, "backupsdk: "+msg, append([]slog.Attr{slog.String("provider", c.provider)}, attrs...)...)
+}
+
 func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
 		return

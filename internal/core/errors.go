@@ -150,6 +150,15 @@ func snippet(body []byte, n int) string {
 // body it was passed.
 type LimitError = codec.LimitError
 
+// FieldError is one member of a write's success answer that did not fit
+// its field and was left absent; see FieldErrors.
+type FieldError = codec.FieldError
+
+// FieldErrors lists the members of a write's success answer that were
+// left absent because their values did not fit: the write succeeded and
+// its result is kept, so the caller must not send it again.
+type FieldErrors = codec.FieldErrors
+
 // AsAPIError returns the *APIError in err's chain, if any.
 func AsAPIError(err error) (*APIError, bool) {
 	var e *APIError

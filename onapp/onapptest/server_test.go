@@ -253,8 +253,11 @@ func TestLifecycle(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, got.Note.Valid, "an empty note is cleared")
 
-			tmpl, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
+			conv, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
 			require.NoError(t, err)
+			require.NoError(t, conv.BodyErr)
+			tmpl := conv.Template
+			require.NotNil(t, tmpl)
 			assert.Equal(t, "build-01 base", tmpl.Label.String)
 			assert.Equal(t, "active", tmpl.State.String)
 			assert.Equal(t, got.Identifier.String+".tar.gz", tmpl.FileName.String)
