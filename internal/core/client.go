@@ -506,26 +506,33 @@ func (e *TransportError) Error() string {
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // readBody reads a whole body of at most limit bytes into a buffer that
-// grows to the body's size and never past limit: with a Content-Length,
-// one exact allocation; without, doubling from unknownLengthStart up to
+// grows to the body's size and never past limit: with a Content-Length of
+// up to 4 MiB, one exact allocation; with a larger one, 4 MiB and, once
+// those have arrived, the announced size; without, doubling from unknownLengthStart up to
 // limit. A body that fills limit is probed for one byte more, so that
 // telling it from a longer one needs no buffer beyond the cap
 // (bytes.Buffer.ReadFrom grew to twice the cap for that byte, allocating
 // four times it in all).
+// trustedLength is how much of an announced Content-Length readBody
+// allocates before the bytes arrive.
+const trustedLength = 4 << 20
+
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	n := resp.ContentLength
 	if n > limit {
 		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes", n, limit)
 	}
 	var buf []byte
+	ceiling := limit // the most the buffer grows to
 	switch {
-	case n == limit:
-		buf = make([]byte, 0, n)
 	case n >= 0:
 		// One byte more, so that the end (or a body longer than announced,
 		// which only a custom transport lets through) shows without a
-		// regrowth.
-		buf = make([]byte, 0, n+1)
+		// regrowth. A Content-Length is a claim: beyond trustedLength it
+		// is believed once that much has arrived, so a header announcing
+		// 60 MB over a body of ten bytes costs no 60 MB.
+		ceiling = min(n+1, limit)
+		buf = make([]byte, 0, min(ceiling, trustedLength))
 	default:
 		// A chunked answer of unknown size: starting at 512 bytes and
 		// doubling cost a third of a 1 MB list call in copies and clears.
@@ -543,7 +550,12 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 				}
 				return buf, fmt.Errorf("response body exceeds %d bytes", limit)
 			}
+			// Once trustedLength bytes have arrived, the announced length
+			// is believed: one more allocation, not a doubling series.
 			grown := min(int64(cap(buf))*2, limit)
+			if n >= 0 && int64(cap(buf)) < ceiling {
+				grown = ceiling
+			}
 			buf = append(make([]byte, 0, grown), buf...)
 		}
 		m, err := resp.Body.Read(buf[len(buf):cap(buf)])

@@ -72,6 +72,21 @@ func TestReadBodyGrowsToTheCapOnly(t *testing.T) {
 		assert.LessOrEqual(t, u.Total, uint64(3*limit+64<<10), "allocated %d for a body over a cap of %d", u.Total, limit)
 	}
 
+	// A Content-Length is a claim: 60 MB announced over ten bytes costs no
+	// 60 MB buffer (it cost the whole announced size, up to the cap).
+	const bigLimit = 64 << 20
+	r, _ = resp(10, 60<<20)
+	u := memtest.Measure(func() { data, err = core.ReadBody(r, bigLimit) })
+	require.NoError(t, err)
+	assert.Len(t, data, 10)
+	assert.LessOrEqual(t, u.Total, uint64(5<<20), "allocated %d for ten bytes announced as 60 MB", u.Total)
+	// A true large length still reads with few regrowths, to its size.
+	r, _ = resp(9<<20, 9<<20)
+	data, err = core.ReadBody(r, bigLimit)
+	require.NoError(t, err)
+	assert.Len(t, data, 9<<20)
+	assert.Equal(t, 9<<20+1, cap(data), "grown to the announced size, not past it")
+
 	r, src := resp(limit+1, limit+1)
 	_, err = core.ReadBody(r, limit)
 	require.ErrorContains(t, err, "of 1048577 bytes exceeds 1048576 bytes")
