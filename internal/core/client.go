@@ -353,6 +353,14 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 	idempotent := r.Kind == Read
 	last := req.Request
 	attempts := 0
+	// A read's success body is read within the retry loop, so that a body
+	// cut off after the status (a reset, a Content-Length the server did
+	// not keep) is fetched again like any other failed read.
+	var early struct {
+		resp *http.Response
+		data []byte
+		err  error
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.sender,
 		Logger:       nil, // its own logger prints whole URLs to stderr
@@ -369,6 +377,17 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 			}
 			if retry && err == nil && attempts <= c.retry.MaxRetries {
 				drainForRetry(resp)
+			}
+			if idempotent && !retry && cerr == nil && err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				data, rerr := readBody(resp, c.maxBody)
+				_ = resp.Body.Close()
+				resp.Body = http.NoBody
+				early.resp, early.data, early.err = resp, data, rerr
+				if rerr != nil && !errors.As(rerr, new(bodyTooLargeError)) && ctx.Err() == nil {
+					retry = true
+					c.debug(ctx, "body cut off", slog.String("method", r.Method), slog.String("path", path),
+						slog.Int("attempt", attempts), slog.String("error", redactError(rerr)), slog.Bool("will_retry", attempts <= c.retry.MaxRetries))
+				}
 			}
 			if err != nil && c.log != nil {
 				c.debug(ctx, "request failed", slog.String("method", r.Method), slog.String("path", path),
@@ -431,7 +450,12 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		return nil, last, &TransportError{Provider: c.provider, Method: r.Method, URL: redacted, Attempts: max(attempts, 1), Err: sanitize(err)}
 	}
 	defer drainClose(hresp.Body)
-	data, err := readBody(hresp, c.maxBody)
+	var data []byte
+	if hresp == early.resp {
+		data, err = early.data, early.err
+	} else {
+		data, err = readBody(hresp, c.maxBody)
+	}
 	resp := &Response{
 		StatusCode: hresp.StatusCode,
 		Header:     hresp.Header,
@@ -507,20 +531,26 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // readBody reads a whole body of at most limit bytes into a buffer that
 // grows to the body's size and never past limit: with a Content-Length of
-// up to 4 MiB, one exact allocation; with a larger one, 4 MiB and, once
+// up to 8 MiB, one exact allocation; with a larger one, 8 MiB and, once
 // those have arrived, the announced size; without, doubling from unknownLengthStart up to
 // limit. A body that fills limit is probed for one byte more, so that
 // telling it from a longer one needs no buffer beyond the cap
 // (bytes.Buffer.ReadFrom grew to twice the cap for that byte, allocating
 // four times it in all).
+// bodyTooLargeError is a body over the cap: fetching it again would not
+// make it smaller.
+type bodyTooLargeError string
+
+func (e bodyTooLargeError) Error() string { return string(e) }
+
 // trustedLength is how much of an announced Content-Length readBody
 // allocates before the bytes arrive.
-const trustedLength = 4 << 20
+const trustedLength = 8 << 20
 
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	n := resp.ContentLength
 	if n > limit {
-		return nil, fmt.Errorf("response body of %d bytes exceeds %d bytes", n, limit)
+		return nil, bodyTooLargeError(fmt.Sprintf("response body of %d bytes exceeds %d bytes", n, limit))
 	}
 	var buf []byte
 	ceiling := limit // the most the buffer grows to
@@ -548,7 +578,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 					}
 					return buf, err
 				}
-				return buf, fmt.Errorf("response body exceeds %d bytes", limit)
+				return buf, bodyTooLargeError(fmt.Sprintf("response body exceeds %d bytes", limit))
 			}
 			// Once trustedLength bytes have arrived, the announced length
 			// is believed: one more allocation, not a doubling series.
