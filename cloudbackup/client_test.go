@@ -190,7 +190,8 @@ func TestListEveryQueryParameter(t *testing.T) {
 		"incremental":           {"true"},
 	}, req.URL.Query())
 	assert.Contains(t, req.URL.RawQuery, "&status=available&status=error&", "status is repeated, not joined")
-	assert.Contains(t, req.URL.RawQuery, "name=autobk+b%26c")
+	assert.Contains(t, req.URL.RawQuery, "name=autobk%20b%26c", "a space is %20, as the signature's canonical form writes it")
+	assert.NotContains(t, req.URL.RawQuery, "+")
 	assert.Equal(t, "tok-1", req.Header.Get("X-Auth-Token"))
 	assert.Equal(t, "application/json", req.Header.Get("Accept"))
 	ua := req.Header.Get("User-Agent")
