@@ -107,10 +107,17 @@ const (
 // part of the signature, so every attempt (retries included, the core calls
 // Apply before each) gets a fresh X-Sdk-Date and signature.
 type signer struct {
-	accessKey string
-	secretKey core.Secret
-	now       func() time.Time
+	accessKey     string
+	secretKey     core.Secret
+	securityToken core.Secret // set for temporary access keys
+	now           func() time.Time
 }
+
+// securityTokenHeader carries the security token of a temporary access
+// key; it is signed with the other headers, as Huawei's SDK signs it
+// (core/auth/base_credentials.go of huaweicloud-sdk-go-v3 adds it before
+// signing).
+const securityTokenHeader = "X-Security-Token"
 
 // Apply implements core.Auth. It also puts the query in its canonical
 // order (parameters sorted by name, then value; the core has already
@@ -119,6 +126,9 @@ type signer struct {
 func (s *signer) Apply(_ context.Context, req *http.Request, body []byte) error {
 	date := s.now().UTC().Format(signDateLayout)
 	req.Header.Set(signDateHeader, date)
+	if s.securityToken.IsSet() {
+		req.Header.Set(securityTokenHeader, s.securityToken.Reveal())
+	}
 	req.URL.RawQuery = canonicalQuery(req.URL.RawQuery)
 	req.Header.Set("Authorization", signRequest(req, body, s.accessKey, s.secretKey.Reveal(), date))
 	return nil

@@ -317,3 +317,23 @@ func TestSignedQueryIsSentQuery(t *testing.T) {
 	assert.Equal(t, "limit=5&name=my%20backup%2B1&status=available&status=error", raws[0])
 	assert.Equal(t, canonicalQuery(raws[0]), raws[0])
 }
+
+// TestSignerSecurityToken: a temporary access key sends its security token
+// in X-Security-Token and signs it with the other headers, as Huawei's SDK
+// does (core/auth/base_credentials.go adds the header before
+// core/auth/signer/signer.go signs; huaweicloud-sdk-go-v3).
+func TestSignerSecurityToken(t *testing.T) {
+	t.Parallel()
+	req := vectorRequest(t)
+	s := &signer{accessKey: vectorAK, secretKey: core.NewSecret(vectorSK), securityToken: core.NewSecret("sts-token"),
+		now: func() time.Time { return time.Date(2019, 11, 15, 3, 36, 55, 0, time.UTC) }}
+	require.NoError(t, s.Apply(context.Background(), req, nil))
+	assert.Equal(t, "sts-token", req.Header.Get("X-Security-Token"))
+	auth := req.Header.Get("Authorization")
+	assert.Contains(t, auth, "SignedHeaders=content-type;host;x-sdk-date;x-security-token,")
+	assert.Equal(t, signRequest(req, nil, vectorAK, vectorSK, vectorDate), auth)
+	// The token is part of what is signed: another token, another signature.
+	other := req.Clone(context.Background())
+	other.Header.Set("X-Security-Token", "sts-token-2")
+	assert.NotEqual(t, auth, signRequest(other, nil, vectorAK, vectorSK, vectorDate))
+}

@@ -3,11 +3,16 @@
 // page by page, reads, deletes and restores them, backs up now
 // (checkpoints), lists vaults and waits for tasks (operation logs).
 //
-// A Client works in one region and project, with one of three kinds of
+// A Client works in one region and project, with one of four kinds of
 // credentials: a ready IAM token (WithToken), an IAM user's password that
 // the client exchanges for a token, caches, and renews before it expires or
-// when it is rejected (WithPassword), or an access key pair that signs
-// every request (WithAKSK, SDK-HMAC-SHA256). Reads are retried on 5xx
+// when it is rejected (WithPassword), an access key pair that signs every
+// request (WithAKSK, SDK-HMAC-SHA256), or a temporary access key with its
+// security token, as an IAM agency gets them (WithTemporaryAKSK; the token
+// travels in X-Security-Token and is signed with the other headers).
+// Signed requests carry their query in the canonical form the signature
+// covers (sorted, RFC 3986 escapes, a space as %20), as Huawei's own SDK
+// sends it. Reads are retried on 5xx
 // answers and connection errors; deletes, restores and checkpoints are sent
 // once (see WithRetryPolicy); everything is retried on 429 (APIGW.0308);
 // failures come back as *APIError with the API's error_code, error_msg and

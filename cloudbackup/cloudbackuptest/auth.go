@@ -119,8 +119,9 @@ func (s *Server) checkSignature(r *http.Request, auth string, body []byte) strin
 			fields[k] = v
 		}
 	}
-	if fields["Access"] != s.accessKey || s.accessKey == "" {
-		return "unknown access key"
+	secretKey, msg := s.keyOf(fields["Access"], r.Header.Values("X-Security-Token"))
+	if msg != "" {
+		return msg
 	}
 	if !s.verifySignatures.Load() {
 		return ""
@@ -137,6 +138,9 @@ func (s *Server) checkSignature(r *http.Request, auth string, body []byte) strin
 	if !slices.Contains(signed, "x-sdk-date") {
 		return "x-sdk-date must be signed"
 	}
+	if r.Header.Get("X-Security-Token") != "" && !slices.Contains(signed, "x-security-token") {
+		return "x-security-token must be signed"
+	}
 	for _, h := range signed {
 		if h == "" || h != strings.ToLower(h) {
 			return "SignedHeaders must name lower-case headers"
@@ -145,11 +149,39 @@ func (s *Server) checkSignature(r *http.Request, auth string, body []byte) strin
 			return "signed header " + h + " is missing"
 		}
 	}
-	want := signatureOf(canonicalRequestOf(r, body, signed), date, s.secretKey)
+	want := signatureOf(canonicalRequestOf(r, body, signed), date, secretKey)
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
 		return "verify aksk signature fail"
 	}
 	return ""
+}
+
+// temporaryKey is a temporary access key with its secret key and
+// security token.
+type temporaryKey struct {
+	accessKey, secretKey, securityToken string
+}
+
+// keyOf returns the secret key of an access key, checking the security
+// token a temporary key must come with (and a permanent one must not), or
+// what is wrong.
+func (s *Server) keyOf(accessKey string, tokens []string) (secretKey, msg string) {
+	switch {
+	case accessKey == "":
+		return "", "unknown access key"
+	case accessKey == s.accessKey:
+		if len(tokens) > 0 {
+			return "", "a security token comes only with a temporary access key"
+		}
+		return s.secretKey, ""
+	case accessKey == s.tempKey.accessKey:
+		if len(tokens) != 1 || s.tempKey.securityToken == "" ||
+			!hmac.Equal([]byte(tokens[0]), []byte(s.tempKey.securityToken)) {
+			return "", "the security token is missing or does not match the access key"
+		}
+		return s.tempKey.secretKey, ""
+	}
+	return "", "unknown access key"
 }
 
 // canonicalRequestOf rebuilds the text a signature covers from the request

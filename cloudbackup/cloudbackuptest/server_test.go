@@ -576,6 +576,54 @@ func TestSignatures(t *testing.T) {
 	assert.True(t, cloudbackup.IsUnauthorized(err))
 }
 
+// TestTemporaryKeys: a temporary access key is accepted with its security
+// token, signed; without it, with another one, or with a permanent key
+// that does not need one, the request is refused, with the check on or off.
+func TestTemporaryKeys(t *testing.T) {
+	t.Parallel()
+	srv, err := NewServer(WithSignatureCheck(), WithoutDemoData())
+	require.NoError(t, err)
+	defer srv.Close()
+	ctx := context.Background()
+	client := func(opt cloudbackup.Option) *cloudbackup.Client {
+		c, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), opt, fastRetry())
+		require.NoError(t, err)
+		return c
+	}
+	good := client(cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken()))
+	_, err = good.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Name: "a b"})
+	require.NoError(t, err)
+
+	for name, c := range map[string]*cloudbackup.Client{
+		"no token":      client(cloudbackup.WithAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey())),
+		"another token": client(cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), "other-token")),
+		"permanent key": client(cloudbackup.WithTemporaryAKSK(srv.AccessKey(), srv.SecretKey(), srv.SecurityToken())),
+	} {
+		for _, check := range []bool{true, false} {
+			srv.SetSignatureCheck(check)
+			_, err := c.Backups.List(ctx, nil)
+			assert.True(t, cloudbackup.IsUnauthorized(err), "%s, check %v: %v", name, check, err)
+			assert.NotContains(t, fmt.Sprint(err), srv.SecurityToken())
+		}
+	}
+	srv.SetSignatureCheck(true)
+
+	// A token sent but left out of SignedHeaders is refused.
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v3/"+srv.ProjectID()+"/backups", nil)
+	require.NoError(t, err)
+	date := time.Now().UTC().Format(signDateLayout)
+	req.Header.Set("X-Sdk-Date", date)
+	req.Header.Set("X-Security-Token", srv.SecurityToken())
+	sig := signatureOf(canonicalRequestOf(req, nil, []string{"x-sdk-date"}), date, srv.TemporarySecretKey())
+	req.Header.Set("Authorization", fmt.Sprintf("%s Access=%s, SignedHeaders=x-sdk-date, Signature=%s", signAlgorithm, srv.TemporaryAccessKey(), sig))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Contains(t, string(body), "x-security-token must be signed")
+}
+
 // TestSignatureTampering: a request changed after signing is refused, and
 // so is a stale date.
 func TestSignatureTampering(t *testing.T) {

@@ -141,6 +141,11 @@ func TestVendorSignatures(t *testing.T) {
 			v.signed = []string{"host", "x-sdk-date"}
 			return v
 		}(), nil},
+		{"a temporary access key with its security token", func() vendorRequest {
+			v := list
+			v.securityToken = srv.SecurityToken()
+			return v
+		}(), nil},
 		{"the query's order on the wire does not matter", func() vendorRequest {
 			v := list
 			v.query = "status=error&name=my%20backup&status=available&limit=10"
@@ -148,7 +153,11 @@ func TestVendorSignatures(t *testing.T) {
 		}(), nil},
 	}
 	for _, c := range ok {
-		status, body := c.req.send(t, srv, ak, sk, c.tamper)
+		key, secret := ak, sk
+		if c.req.securityToken != "" {
+			key, secret = srv.TemporaryAccessKey(), srv.TemporarySecretKey()
+		}
+		status, body := c.req.send(t, srv, key, secret, c.tamper)
 		assert.Less(t, status, 300, "%s: %s", c.name, body)
 	}
 
