@@ -197,8 +197,30 @@ func TestListFilters(t *testing.T) {
 	require.Len(t, withRepl, 1)
 	require.Len(t, withRepl[0].ReplicationRecords, 1)
 	assert.Equal(t, d.ReplicaBackupID, withRepl[0].ReplicationRecords[0].DestinationBackupID)
+	extra := withRepl[0].ReplicationRecords[0].ExtraInfo
+	assert.Equal(t, int64(100), extra.Progress.Or(0))
+	assert.Equal(t, d.ReplicaVaultID, extra.DestinationVaultID)
+	assert.Empty(t, extra.Text, "the fake sends the vendor's object, not the page's string")
+	raw := rawGet(t, srv, "/backups?show_replication=true&checkpoint_id="+fresh.CheckpointID)
+	assert.Contains(t, raw, `"extra_info":{"progress":100,`)
 	plain := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: fresh.CheckpointID})
 	assert.Empty(t, plain[0].ReplicationRecords, "replication records need show_replication")
+}
+
+// rawGet returns the body of a GET of path (below /v3/{project}) with the
+// static token.
+func rawGet(t *testing.T, srv *Server, path string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v3/"+srv.ProjectID()+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Auth-Token", srv.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+	return string(b)
 }
 
 func TestListSortAndPaging(t *testing.T) {
