@@ -495,7 +495,7 @@ func keep(v []byte) jsontext.Value {
 // page reads {"backups": [...], "count": n}.
 func (d *decoder) page(p *BackupPage) error {
 	items := p.Backups[:0]
-	p.Count = 0
+	p.Count, p.Offset, p.Limit = 0, Int{}, Int{}
 	p.hasList, p.hasCount = false, false
 	ok, err := d.openObject(true, "backup list")
 	if err != nil {
@@ -532,6 +532,14 @@ func (d *decoder) page(p *BackupPage) error {
 			}
 			p.Count = int(max(min(n.Int64, 1<<31-1), 0))
 			p.hasCount = n.Valid
+		case pfOffset:
+			if err := d.integer(&p.Offset); err != nil {
+				return at("offset", err)
+			}
+		case pfLimit:
+			if err := d.integer(&p.Limit); err != nil {
+				return at("limit", err)
+			}
 		default:
 			d.value()
 		}
@@ -558,6 +566,8 @@ func sizeHint(count, limit int) int {
 const (
 	pfBackups = iota + 1
 	pfCount
+	pfOffset
+	pfLimit
 )
 
 func pageField(name []byte) int {
@@ -566,6 +576,10 @@ func pageField(name []byte) int {
 		return pfBackups
 	case "count":
 		return pfCount
+	case "offset":
+		return pfOffset
+	case "limit":
+		return pfLimit
 	}
 	return 0
 }

@@ -186,6 +186,12 @@ type BackupPage struct {
 	// Count is the number of backups matching the filters in total, not
 	// the size of this page.
 	Count int `json:"count"`
+	// Offset and Limit are the position and size of the page when the
+	// answer tells them (Huawei's SDK models both:
+	// services/cbr/v1/model/model_list_backups_response.go); absent when
+	// it does not.
+	Offset Int `json:"offset,omitzero"`
+	Limit  Int `json:"limit,omitzero"` // see Offset
 
 	capHint int               // expected page size, to size Backups once
 	intern  map[string]string // strings shared across the pages of a walk

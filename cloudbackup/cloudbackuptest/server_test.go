@@ -192,6 +192,20 @@ func TestListFilters(t *testing.T) {
 	pending := collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: cloudbackup.MemberStatusPending})
 	require.Len(t, pending, 1)
 	assert.Equal(t, "partner-web", pending[0].ResourceName)
+	// The page's "accept" and Huawei's SDK's "accepted" select the same
+	// shares (services/cbr/v1/model/model_list_backups_request.go).
+	for _, st := range []cloudbackup.MemberStatus{cloudbackup.MemberStatusAccept, cloudbackup.MemberStatusAccepted} {
+		accepted := collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: st})
+		require.Len(t, accepted, 1, st)
+		assert.Equal(t, "partner-db", accepted[0].ResourceName, st)
+	}
+	assert.Empty(t, collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: cloudbackup.MemberStatusRejected}))
+	assert.Empty(t, collect(t, c, &cloudbackup.ListBackupsOptions{ResourceType: cloudbackup.ResourceTypeWorkspaceDesktop}),
+		"the SDK's desktop resource type is a valid filter")
+	page, err := c.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{Offset: 2, Limit: 4})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), page.Offset.Or(-1), "list answers carry offset and limit")
+	assert.Equal(t, int64(4), page.Limit.Or(-1))
 
 	withRepl := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: fresh.CheckpointID, ShowReplication: new(true)})
 	require.Len(t, withRepl, 1)

@@ -217,7 +217,7 @@ func (s *Server) handleListOps(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	page := match[min(offset, len(match)):min(offset+limit, len(match))]
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"operation_logs": nonNil(page), "count": len(match)})
+	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"operation_logs": nonNil(page), "count": len(match), "offset": offset, "limit": limit})
 }
 
 func nonNil[T any](s []T) []T {
@@ -514,7 +514,7 @@ func (s *Server) handleListVaults(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	page := match[min(offset, len(match)):min(offset+limit, len(match))]
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"vaults": nonNil(page), "count": len(match)})
+	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"vaults": nonNil(page), "count": len(match), "offset": offset, "limit": limit})
 }
 
 // handleGetVault is GET /v3/{project}/vaults/{id}.
