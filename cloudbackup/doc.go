@@ -43,5 +43,15 @@
 // strings and back, times with or without fraction and zone, unknown
 // members kept in Extra.
 //
+// A write whose answer has a success status is never an error, whatever
+// the answer holds: the server has done the work, and an error would invite
+// a second backup or restore. Checkpoints.Create decodes its answer
+// leniently: sizes and counts come as numbers or as strings (Huawei's SDK
+// types them as strings), a member that still does not read is left absent
+// and named in the checkpoint's BodyErr (a *DecodeError wrapping
+// FieldErrors), and the ID and status are kept; Backups.Restore reports a
+// body it cannot read in RestoreResult.BodyErr; Backups.Delete succeeds on
+// its status. Only an answer in CBR's error shape is an *APIError.
+//
 // Package cloudbackuptest is an in-memory fake of the API for tests.
 package cloudbackup

@@ -493,6 +493,11 @@ type restoreRequest struct {
 		} `json:"mappings"`
 		PowerOn    *bool  `json:"power_on"`
 		ResourceID string `json:"resource_id"`
+		// Details is in Huawei's SDK
+		// (services/cbr/v1/model/model_backup_restore.go).
+		Details *struct {
+			DestinationPath string `json:"destination_path"`
+		} `json:"details"`
 	} `json:"restore"`
 }
 
@@ -512,6 +517,9 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	case rs.ServerID != "" && len(rs.Mappings) == 0:
 		writeError(w, r, http.StatusBadRequest, "BackupService.0001", "Invalid parameter: mappings are required to restore a server")
+		return
+	case rs.Details != nil && rs.Details.DestinationPath == "":
+		writeError(w, r, http.StatusBadRequest, "BackupService.0001", "Invalid parameter: details.destination_path is required")
 		return
 	}
 	s.mu.Lock()

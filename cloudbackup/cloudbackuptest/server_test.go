@@ -335,6 +335,25 @@ func TestGetDeleteRestore(t *testing.T) {
 	b, _ = srv.Backup(d.VolumeBackupID)
 	assert.Equal(t, cloudbackup.BackupStatusAvailable, b.Status)
 
+	// The SDK's details.destination_path
+	// (services/cbr/v1/model/model_restore_details.go) is accepted, and
+	// required once details are given.
+	detailed, err := c.Backups.Restore(ctx, d.VolumeBackupID, &cloudbackup.RestoreOptions{
+		VolumeID: d.Volume.ID, Details: &cloudbackup.RestoreDetails{DestinationPath: "/restore/here"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusAccepted, detailed.StatusCode)
+	_, err = c.OperationLogs.Wait(ctx, detailed.JobID, &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return 0 }})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/v3/"+srv.ProjectID()+"/backups/"+d.VolumeBackupID+"/restore",
+		strings.NewReader(`{"restore": {"volume_id": "`+d.Volume.ID+`", "details": {}}}`))
+	require.NoError(t, err)
+	req.Header.Set("X-Auth-Token", srv.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "details without destination_path")
+
 	_, err = c.Backups.Restore(ctx, d.InProgressBackupID, cloudbackup.VolumeRestore(d.Volume.ID))
 	assert.True(t, cloudbackup.IsBadRequest(err))
 	_, err = c.Backups.Restore(ctx, d.FreshBackupID, cloudbackup.VolumeRestore("vol"))
@@ -363,8 +382,12 @@ func TestCheckpointLifecycle(t *testing.T) {
 		Name: "before-upgrade", Resources: []string{d.FreshServer.ID, d.UnprotectedServer.ID},
 	})
 	require.NoError(t, err)
+	require.NoError(t, cp.BodyErr, "the vendor's string sizes read without complaint")
 	assert.Equal(t, cloudbackup.CheckpointStatusProtecting, cp.Status)
 	require.Len(t, cp.Vault.Resources, 2)
+	for _, r := range cp.Vault.Resources {
+		assert.True(t, r.ResourceSize.Valid, r.ID)
+	}
 	made := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: cp.ID})
 	require.Len(t, made, 2)
 	for _, b := range made {
@@ -383,6 +406,8 @@ func TestCheckpointLifecycle(t *testing.T) {
 		status = append(status, got.Status)
 	}
 	assert.Equal(t, []cloudbackup.CheckpointStatus{"protecting", "protecting", "available"}, status)
+	raw := rawGet(t, srv, "/checkpoints/"+cp.ID)
+	assert.Regexp(t, `"resource_size":"\d+"`, raw, "the fake types sizes as strings, as Huawei's SDK models them")
 	for _, b := range collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: cp.ID}) {
 		assert.Equal(t, cloudbackup.BackupStatusAvailable, b.Status)
 		assert.True(t, b.ProtectedAt.Valid)
@@ -408,6 +433,20 @@ func TestCheckpointLifecycle(t *testing.T) {
 	assert.True(t, cloudbackup.IsBadRequest(err))
 	_, err = c.Checkpoints.Get(ctx, "no-checkpoint")
 	assert.True(t, cloudbackup.IsNotFound(err))
+
+	// The SDK's resource_details and policy_id
+	// (services/cbr/v1/model/model_checkpoint_param.go) are accepted.
+	detailed, err := c.Checkpoints.Create(ctx, d.ServerVaultID, &cloudbackup.CreateCheckpointOptions{
+		ResourceDetails: []cloudbackup.ResourceDetail{{ID: d.StaleServer.ID, Type: cloudbackup.ResourceTypeServer}},
+		AutoTrigger:     true, PolicyID: "policy-1",
+	})
+	require.NoError(t, err)
+	require.Len(t, detailed.Vault.Resources, 1)
+	assert.Equal(t, d.StaleServer.ID, detailed.Vault.Resources[0].ID)
+	_, err = c.Checkpoints.Create(ctx, d.ServerVaultID, &cloudbackup.CreateCheckpointOptions{
+		ResourceDetails: []cloudbackup.ResourceDetail{{ID: d.StaleServer.ID}},
+	})
+	assert.True(t, cloudbackup.IsBadRequest(err), "a resource detail needs its type")
 }
 
 func TestOperationOutcomes(t *testing.T) {
