@@ -9,14 +9,14 @@
 // when it is rejected (WithPassword), an access key pair that signs every
 // request (WithAKSK, SDK-HMAC-SHA256), or a temporary access key with its
 // security token, as an IAM agency gets them (WithTemporaryAKSK; the token
-// travels in X-Security-Token and is signed with the other headers).
-// Signed requests carry their query in the canonical form the signature
-// covers (sorted, RFC 3986 escapes, a space as %20), as Huawei's own SDK
-// sends it. Reads are retried on 5xx
-// answers and connection errors; deletes, restores and checkpoints are sent
-// once (see WithRetryPolicy); everything is retried on 429 (APIGW.0308);
-// failures come back as *APIError with the API's error_code, error_msg and
-// request id.
+// travels in X-Security-Token and is signed with the other headers). Every
+// query is sent with RFC 3986 escapes (a space as %20, never "+"), and a
+// signed request's query in the canonical order the signature covers, as
+// Huawei's own SDK sends it. Reads are retried on 5xx answers and
+// connection errors; deletes, restores and checkpoints are sent once (see
+// WithRetryPolicy); everything is retried on 429 (APIGW.0308); failures
+// come back as *APIError with the API's error_code, error_msg and request
+// id.
 //
 //	client, err := cloudbackup.NewClient("https://cbr.ap-southeast-1.myhuaweicloud.com", projectID,
 //		cloudbackup.WithPassword("https://iam.ap-southeast-1.myhuaweicloud.com", account, user, password))
@@ -42,6 +42,16 @@
 // backups a page and tolerant of the shapes regions send: numbers as
 // strings and back, times with or without fraction and zone, unknown
 // members kept in Extra.
+//
+// Where the API page and Huawei's own Go SDK (huaweicloud-sdk-go-v3,
+// services/cbr/v1) disagree, both are accepted: a replication record's
+// extra_info is an object in the SDK and a string on the page (both read
+// into ReplicationExtraInfo), member_status is accepted/rejected in the
+// SDK and accept/reject on the page (MemberStatus knows both), and list
+// answers may carry offset and limit (kept in the pages). The SDK's
+// request members the page lacks are here too: show_replication,
+// resource_details and policy_id of a checkpoint, details.destination_path
+// of a restore, and the OS::Workspace::DesktopV2 resource type.
 //
 // A write whose answer has a success status is never an error, whatever
 // the answer holds: the server has done the work, and an error would invite

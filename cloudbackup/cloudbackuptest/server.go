@@ -9,10 +9,18 @@
 // whose tasks finish after a set number of polls. It accepts a static
 // token, tokens from its IAM endpoint (POST /v3/auth/tokens on the same
 // server) and AK/SK-signed requests, with a permanent access key or with a
-// temporary one and its security token (X-Security-Token), whose
-// signatures it verifies as Huawei's gateway does when asked to. Faults (429 with Retry-After, 503, connection resets, delays)
-// can be injected, and GenerateBackups builds large data sets for
-// benchmarks.
+// temporary one and its security token (X-Security-Token). When asked to,
+// it verifies signatures as Huawei's gateway does: over the headers that
+// SignedHeaders names (x-sdk-date among them; host need not be) and the
+// query as it came, read by RFC 3986, so that requests signed by Huawei's
+// own SDK pass and a space sent as "+" fails. Its answers follow that SDK's
+// models (services/cbr/v1/model) where they differ from the API page:
+// replication records' extra_info is an object, list answers carry offset
+// and limit, checkpoint resource sizes and counts are strings; it accepts
+// both spellings of member_status and the SDK's request members (restore
+// details, checkpoint resource_details and policy_id). Faults (429 with
+// Retry-After, 503, connection resets, delays) can be injected, and
+// GenerateBackups builds large data sets for benchmarks.
 //
 // NewServer seeds deterministic demo data with times relative to now
 // (WithNow pins it): see Demo.
