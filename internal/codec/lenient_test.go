@@ -89,3 +89,34 @@ func TestUnmarshalJSONLenientFailures(t *testing.T) {
 	assert.Error(t, err)
 	assert.Len(t, fields, maxFieldErrors)
 }
+
+// FuzzUnmarshalJSONLenient: any document ends in a result or an error,
+// never a panic or a loop, and a document that decodes strictly decodes
+// leniently to the same value with no field errors.
+func FuzzUnmarshalJSONLenient(f *testing.F) {
+	for _, s := range []string{
+		`{"result": {"id": "r", "count": "x", "items": [{"size": "1.5"}, {"Size": {}}], "nested": {"when": 1}}}`,
+		`{"result": {"id": 1, "status": [], "items": {}}}`, `{"RESULT": {"ID": "a"}}`, `null`, `[]`, `"x"`, `{`,
+		`{"result": {"items": [{"size": "1"}, {"size": "1"}, {"size": "1"}], "items": null}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var lenient lenientDoc
+		fields, err := UnmarshalJSONLenient([]byte(data), &lenient, Limits{})
+		if len(fields) > maxFieldErrors {
+			t.Fatalf("%d field errors", len(fields))
+		}
+		var strict lenientDoc
+		if UnmarshalJSON([]byte(data), &strict) == nil {
+			if err != nil || len(fields) > 0 {
+				t.Fatalf("strict decoding succeeds, lenient reports %v / %v", err, fields)
+			}
+			a, _ := MarshalJSON(strict)
+			b, _ := MarshalJSON(lenient)
+			if string(a) != string(b) {
+				t.Fatalf("lenient %s, strict %s", b, a)
+			}
+		}
+	})
+}
