@@ -1,6 +1,7 @@
 package cloudbackup
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -106,15 +107,29 @@ const (
 // part of the signature, so every attempt (retries included, the core calls
 // Apply before each) gets a fresh X-Sdk-Date and signature.
 type signer struct {
-	accessKey string
-	secretKey core.Secret
-	now       func() time.Time
+	accessKey     string
+	secretKey     core.Secret
+	securityToken core.Secret // set for temporary access keys
+	now           func() time.Time
 }
 
-// Apply implements core.Auth.
+// securityTokenHeader carries the security token of a temporary access
+// key; it is signed with the other headers, as Huawei's SDK signs it
+// (core/auth/base_credentials.go of huaweicloud-sdk-go-v3 adds it before
+// signing).
+const securityTokenHeader = "X-Security-Token"
+
+// Apply implements core.Auth. It also puts the query in its canonical
+// order (parameters sorted by name, then value; the core has already
+// escaped them as the canonical form does), so that the query sent is,
+// byte for byte, the query signed.
 func (s *signer) Apply(_ context.Context, req *http.Request, body []byte) error {
 	date := s.now().UTC().Format(signDateLayout)
 	req.Header.Set(signDateHeader, date)
+	if s.securityToken.IsSet() {
+		req.Header.Set(securityTokenHeader, s.securityToken.Reveal())
+	}
+	req.URL.RawQuery = canonicalQuery(req.URL.RawQuery)
 	req.Header.Set("Authorization", signRequest(req, body, s.accessKey, s.secretKey.Reveal(), date))
 	return nil
 }
@@ -198,25 +213,40 @@ func canonicalURI(path string) string {
 }
 
 // canonicalQuery sorts the parameters by name, then value, each escaped.
+// It reads raw as RFC 3986 does, as the API gateway does: "+" is a plus
+// sign, not a space (the core writes a space as %20; see
+// core.EncodeQueryString), so that the signature covers what the gateway
+// will read.
 func canonicalQuery(raw string) string {
 	if raw == "" {
 		return ""
 	}
-	q, _ := url.ParseQuery(raw) // the client built it; a bad pair is dropped like the server does
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var parts []string
-	for _, k := range keys {
-		vals := slices.Clone(q[k])
-		slices.Sort(vals)
-		for _, v := range vals {
-			parts = append(parts, signEscape(k)+"="+signEscape(v))
+	type pair struct{ k, v string }
+	var pairs []pair
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
 		}
+		k, v, _ := strings.Cut(part, "=")
+		pairs = append(pairs, pair{unescapeRFC3986(k), unescapeRFC3986(v)})
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int {
+		return cmp.Or(strings.Compare(a.k, b.k), strings.Compare(a.v, b.v))
+	})
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = signEscape(p.k) + "=" + signEscape(p.v)
 	}
 	return strings.Join(parts, "&")
+}
+
+// unescapeRFC3986 decodes %XX escapes and leaves "+" as it is; text with
+// a malformed escape is kept as it came.
+func unescapeRFC3986(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // signEscape percent-encodes everything but RFC 3986's unreserved

@@ -71,8 +71,14 @@ func TestCanonicalParts(t *testing.T) {
 	assert.Equal(t, "/v3/a%20b/%C3%A9~x/", canonicalURI("/v3/a b/é~x/"))
 	assert.Equal(t, "", canonicalQuery(""))
 	assert.Equal(t, "a=1&limit=10&name=a%20b%2Bc&status=available&status=error",
-		canonicalQuery("status=error&name=a+b%2Bc&limit=10&status=available&a=1"))
+		canonicalQuery("status=error&name=a%20b%2Bc&limit=10&status=available&a=1"))
+	// The query is read as RFC 3986 says, as the gateway reads it: "+" is a
+	// plus sign (core/auth/signer/signer.go of huaweicloud-sdk-go-v3
+	// escapes every byte but the unreserved ones, and its request writes a
+	// space as %20).
+	assert.Equal(t, "name=a%2Bb", canonicalQuery("name=a+b"))
 	assert.Equal(t, "k=", canonicalQuery("k"))
+	assert.Equal(t, "bad=%25zz", canonicalQuery("bad=%zz"), "a malformed escape is kept as text")
 
 	h := http.Header{}
 	h.Set("X-Security-Token", "t")
@@ -284,4 +290,50 @@ func TestPasswordLoginFailures(t *testing.T) {
 	_, err = c.Backups.List(ctx, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no X-Subject-Token")
+}
+
+// TestSignedQueryIsSentQuery: with AK/SK, the query on the wire is the
+// canonical query the signature covers, byte for byte: sorted (status
+// values given out of order), a space as %20, a plus sign as %2B.
+func TestSignedQueryIsSentQuery(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	var mu sync.Mutex
+	var raws []string
+	mt.RegisterResponder(http.MethodGet, "https://cbr.example.com/v3/p1/backups", func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		raws = append(raws, req.URL.RawQuery)
+		mu.Unlock()
+		assert.Equal(t, signRequest(req, nil, "AK", "SK", req.Header.Get("X-Sdk-Date")), req.Header.Get("Authorization"))
+		return httpmock.NewStringResponse(http.StatusOK, `{"backups":[],"count":0}`), nil
+	})
+	c, err := NewClient("https://cbr.example.com", "p1", WithAKSK("AK", "SK"), WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	_, err = c.Backups.List(context.Background(), &ListBackupsOptions{
+		Status: []BackupStatus{BackupStatusError, BackupStatusAvailable}, Name: "my backup+1", Limit: 5,
+	})
+	require.NoError(t, err)
+	require.Len(t, raws, 1)
+	assert.Equal(t, "limit=5&name=my%20backup%2B1&status=available&status=error", raws[0])
+	assert.Equal(t, canonicalQuery(raws[0]), raws[0])
+}
+
+// TestSignerSecurityToken: a temporary access key sends its security token
+// in X-Security-Token and signs it with the other headers, as Huawei's SDK
+// does (core/auth/base_credentials.go adds the header before
+// core/auth/signer/signer.go signs; huaweicloud-sdk-go-v3).
+func TestSignerSecurityToken(t *testing.T) {
+	t.Parallel()
+	req := vectorRequest(t)
+	s := &signer{accessKey: vectorAK, secretKey: core.NewSecret(vectorSK), securityToken: core.NewSecret("sts-token"),
+		now: func() time.Time { return time.Date(2019, 11, 15, 3, 36, 55, 0, time.UTC) }}
+	require.NoError(t, s.Apply(context.Background(), req, nil))
+	assert.Equal(t, "sts-token", req.Header.Get("X-Security-Token"))
+	auth := req.Header.Get("Authorization")
+	assert.Contains(t, auth, "SignedHeaders=content-type;host;x-sdk-date;x-security-token,")
+	assert.Equal(t, signRequest(req, nil, vectorAK, vectorSK, vectorDate), auth)
+	// The token is part of what is signed: another token, another signature.
+	other := req.Clone(context.Background())
+	other.Header.Set("X-Security-Token", "sts-token-2")
+	assert.NotEqual(t, auth, signRequest(other, nil, vectorAK, vectorSK, vectorDate))
 }

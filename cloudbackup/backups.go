@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/backupsdk/backupsdk/internal/core"
@@ -275,13 +276,19 @@ func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, err
 // background; the backup shows status deleting until it is gone. It is
 // sent once: after a 5xx answer or a broken connection, Get the backup to
 // see whether it is deleting or gone (404).
+//
+// A success status is success: a body after it is not read, and a
+// connection that breaks while it is read does not make the call fail.
 func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
-	_, err := s.client.core.Do(ctx, &core.Request{
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Write,
 		Method:     http.MethodDelete,
 		Path:       pathBackup,
 		PathParams: []string{s.client.projectID, backupID},
 	}, nil)
+	if err != nil && bodyUnread(resp, err) {
+		return nil
+	}
 	return err
 }
 
@@ -301,6 +308,16 @@ type RestoreOptions struct {
 	VolumeID string `json:"volume_id,omitzero"`
 	// ResourceID is the target of other resource types (such as SFS Turbo).
 	ResourceID string `json:"resource_id,omitzero"`
+	// Details holds where a file-level restore writes to
+	// (services/cbr/v1/model/model_backup_restore.go and
+	// model_restore_details.go of huaweicloud-sdk-go-v3).
+	Details *RestoreDetails `json:"details,omitzero"`
+}
+
+// RestoreDetails are the details of a restore.
+type RestoreDetails struct {
+	// DestinationPath is the directory the data is restored to.
+	DestinationPath string `json:"destination_path"`
 }
 
 // RestoreMapping maps one disk backup to the disk it is restored to.
@@ -331,6 +348,8 @@ func (o *RestoreOptions) validate() error {
 		return errors.New("restore options name no target: set ServerID, VolumeID or ResourceID")
 	case o.ServerID != "" && len(o.Mappings) == 0:
 		return errors.New("a server restore needs Mappings from each disk backup to a disk")
+	case o.Details != nil && strings.TrimSpace(o.Details.DestinationPath) == "":
+		return errors.New("restore Details need a DestinationPath")
 	}
 	for i, m := range o.Mappings {
 		if m.BackupID == "" || m.VolumeID == "" {
@@ -340,13 +359,21 @@ func (o *RestoreOptions) validate() error {
 	return nil
 }
 
-// RestoreResult is the answer to a restore (202 Accepted).
+// RestoreResult is the answer to a restore (202 Accepted): the restore was
+// accepted and runs in the background.
 type RestoreResult struct {
 	// JobID identifies the restore task when the server names one (an
 	// operation log ID for OperationLogs.Get and Wait); CBR often does not.
 	JobID string `json:"job_id,omitzero"`
 	// RequestID is the server's X-Request-Id of the call.
 	RequestID string `json:"request_id,omitzero"`
+	// StatusCode is the success status the API answered with (202).
+	StatusCode int `json:"status_code,omitzero"`
+	// BodyErr is why the body of the success answer could not be read (a
+	// connection that closed part-way, a document that is not JSON or
+	// whose job_id is not text); nil when it was read whole or was empty.
+	// The restore was accepted all the same: do not send it again.
+	BodyErr error `json:"-"`
 }
 
 type restoreRoot struct {
@@ -359,12 +386,13 @@ type restoreRoot struct {
 // sent once: after a 5xx answer or a broken connection the restore may have
 // started, so list the restore tasks (OperationLogs.List with
 // OperationTypeRestore) before trying again.
+//
+// A success status is never an error, whatever its body: a body that
+// cannot be read gives a RestoreResult with the reason in BodyErr. Only an
+// answer in CBR's error shape is an *APIError.
 func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *RestoreOptions) (*RestoreResult, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("%s: restore %s: %w", providerName, backupID, err)
-	}
-	var out struct {
-		JobID String `json:"job_id"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Write,
@@ -372,9 +400,21 @@ func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *Res
 		Path:       pathBackupRestore,
 		PathParams: []string{s.client.projectID, backupID},
 		Body:       &restoreRoot{Restore: opts},
-	}, &out)
+	}, nil)
+	if err != nil {
+		if bodyUnread(resp, err) {
+			return &RestoreResult{RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: err}, nil
+		}
+		return nil, err
+	}
+	var out struct {
+		JobID String `json:"job_id"`
+	}
+	bodyErr, err := s.client.decodeAccepted(resp, &out)
 	if err != nil {
 		return nil, err
 	}
-	return &RestoreResult{JobID: out.JobID.String, RequestID: resp.Header.Get("X-Request-Id")}, nil
+	return &RestoreResult{
+		JobID: out.JobID.String, RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: bodyErr,
+	}, nil
 }

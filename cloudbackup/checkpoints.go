@@ -28,6 +28,15 @@ type Checkpoint struct {
 	ExtraInfo CheckpointExtraInfo `json:"extra_info,omitzero"`
 	// Extra keeps members this type does not know, as raw JSON.
 	Extra map[string]jsontext.Value `json:",embed"`
+
+	// BodyErr says what of the answer could not be read, nil when all of
+	// it was: a *DecodeError wrapping FieldErrors that name the members
+	// left out (those fields are absent; an ID or status the answer did
+	// not have is named too), or, when the answer could not be read at
+	// all, the reason (then ID is empty). From Create, the checkpoint was
+	// created all the same: do not create it again; without its ID, find
+	// it with OperationLogs.List (OperationTypeBackup, the vault's ID).
+	BodyErr error `json:"-"`
 }
 
 // CheckpointVault is the vault of a checkpoint.
@@ -39,6 +48,10 @@ type CheckpointVault struct {
 }
 
 // CheckpointResource is a resource a checkpoint backs up.
+//
+// Huawei's SDK types the sizes and the count as strings
+// (services/cbr/v1/model/model_checkpoint_resource_resp.go of
+// huaweicloud-sdk-go-v3), the vault's resources as numbers: both are read.
 type CheckpointResource struct {
 	ID            string        `json:"id"`                      // the server's or disk's ID
 	Name          string        `json:"name"`                    // its name
@@ -47,7 +60,8 @@ type CheckpointResource struct {
 	ResourceSize  Int           `json:"resource_size,omitzero"`  // its size in GB
 	BackupSize    Int           `json:"backup_size,omitzero"`    // the size of its backups
 	BackupCount   Int           `json:"backup_count,omitzero"`   // the number of its backups
-	// ExtraInfo is the resource's extra information, as raw JSON.
+	// ExtraInfo is the resource's extra information, as raw JSON (the SDK
+	// types it as a string).
 	ExtraInfo jsontext.Value `json:"extra_info,omitzero"`
 }
 
@@ -80,9 +94,41 @@ type CreateCheckpointOptions struct {
 	// Resources are the IDs of the vault's resources to back up; empty
 	// means all of them.
 	Resources []string `json:"resources,omitzero"`
+	// ResourceDetails describe resources to back up with their type and,
+	// for servers, which disks to include or leave out
+	// (services/cbr/v1/model/model_checkpoint_param.go and
+	// model_resource.go of huaweicloud-sdk-go-v3).
+	ResourceDetails []ResourceDetail `json:"resource_details,omitzero"`
 	// AutoTrigger marks the backup as made by a schedule; leave it false
 	// for a manual backup.
 	AutoTrigger bool `json:"auto_trigger"`
+	// PolicyID is the policy of a backup made by a schedule (with
+	// AutoTrigger).
+	PolicyID string `json:"policy_id,omitzero"`
+}
+
+// ResourceDetail is a resource to back up, with its type.
+type ResourceDetail struct {
+	ID   string       `json:"id"`            // the resource's ID
+	Name string       `json:"name,omitzero"` // its name
+	Type ResourceType `json:"type"`          // such as ResourceTypeServer
+	// ExtraInfo says which disks of a server to back up.
+	ExtraInfo *ResourceExtraInfo `json:"extra_info,omitzero"`
+}
+
+// ResourceExtraInfo says which disks of a server a backup covers
+// (services/cbr/v1/model/model_resource_extra_info.go).
+type ResourceExtraInfo struct {
+	// ExcludeVolumes are disks left out, also once more disks are attached.
+	ExcludeVolumes []string `json:"exclude_volumes,omitzero"`
+	// IncludeVolumes, when given, are the only disks backed up.
+	IncludeVolumes []IncludedVolume `json:"include_volumes,omitzero"`
+}
+
+// IncludedVolume is a disk a server backup includes.
+type IncludedVolume struct {
+	ID        string `json:"id"`                  // the disk's ID
+	OSVersion string `json:"os_version,omitzero"` // the operating system on it
 }
 
 type createCheckpointRoot struct {
@@ -103,6 +149,13 @@ type checkpointRoot struct {
 // answer or a broken connection the backup may have started, so list the
 // backup tasks (OperationLogs.List with OperationTypeBackup) or the vault's
 // backups before trying again.
+//
+// A success answer is never an error: the backup has started. Members of
+// it that cannot be read (a size that is no integer, say) are left absent
+// and named in the checkpoint's BodyErr, the rest kept; an answer that
+// cannot be read at all (cut off, not JSON, no checkpoint) gives a
+// checkpoint with an empty ID and the reason in BodyErr. Only an answer in
+// CBR's error shape is an *APIError.
 func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *CreateCheckpointOptions) (*Checkpoint, error) {
 	if vaultID == "" {
 		return nil, fmt.Errorf("%s: create checkpoint: %w", providerName, errors.New("vault ID is empty"))
@@ -113,35 +166,75 @@ func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *C
 	if opts == nil {
 		body.Checkpoint.Parameters = &CreateCheckpointOptions{}
 	}
-	var root checkpointRoot
-	if _, err := s.client.core.Do(ctx, &core.Request{
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Write,
 		Method:     http.MethodPost,
 		Path:       pathCheckpoints,
 		PathParams: []string{s.client.projectID},
 		Body:       &body,
-	}, &root); err != nil {
+	}, nil)
+	if err != nil {
+		if bodyUnread(resp, err) {
+			return &Checkpoint{BodyErr: err}, nil
+		}
 		return nil, err
 	}
-	if root.Checkpoint == nil {
-		return nil, fmt.Errorf("%s: create checkpoint: answer holds no checkpoint", providerName)
+	cp, bodyErr, err := s.client.decodeCheckpoint(resp)
+	if err != nil {
+		return nil, err
 	}
-	return root.Checkpoint, nil
+	cp.BodyErr = bodyErr
+	return cp, nil
 }
 
-// Get returns the checkpoint with the given ID (404: IsNotFound).
+// Get returns the checkpoint with the given ID (404: IsNotFound). Members
+// of the answer that cannot be read are left absent and named in BodyErr,
+// as with Create; an answer without the checkpoint is a *DecodeError.
 func (s *CheckpointsService) Get(ctx context.Context, checkpointID string) (*Checkpoint, error) {
-	var root checkpointRoot
-	if _, err := s.client.core.Do(ctx, &core.Request{
+	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Read,
 		Method:     http.MethodGet,
 		Path:       pathCheckpoint,
 		PathParams: []string{s.client.projectID, checkpointID},
-	}, &root); err != nil {
+	}, nil)
+	if err != nil {
 		return nil, err
 	}
-	if root.Checkpoint == nil {
-		return nil, fmt.Errorf("%s: GET checkpoint %s: answer holds no checkpoint", providerName, checkpointID)
+	cp, bodyErr, err := s.client.decodeCheckpoint(resp)
+	switch {
+	case err != nil:
+		return nil, err
+	case cp.ID == "":
+		// A read may be repeated: without the checkpoint, it failed (a
+		// *DecodeError naming what is missing).
+		return nil, bodyErr
 	}
-	return root.Checkpoint, nil
+	cp.BodyErr = bodyErr
+	return cp, nil
+}
+
+// decodeCheckpoint reads {"checkpoint": {...}} leniently. The checkpoint
+// is never nil; bodyErr says what could not be read (an ID or status the
+// answer lacks included); err is an *APIError for CBR's error shape.
+func (c *Client) decodeCheckpoint(resp *core.Response) (cp *Checkpoint, bodyErr, err error) {
+	var root checkpointRoot
+	bodyErr, err = c.decodeAccepted(resp, &root)
+	if err != nil {
+		return nil, nil, err
+	}
+	cp = root.Checkpoint
+	if cp == nil {
+		cp = &Checkpoint{}
+	}
+	var missing []string
+	if cp.ID == "" {
+		missing = append(missing, "/checkpoint/id")
+	}
+	if cp.Status == "" {
+		missing = append(missing, "/checkpoint/status")
+	}
+	if root.Checkpoint == nil {
+		missing = []string{"/checkpoint"}
+	}
+	return cp, c.withMissing(resp, bodyErr, missing...), nil
 }

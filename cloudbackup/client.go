@@ -42,11 +42,12 @@ type service struct {
 type options struct {
 	core.Settings
 
-	authSource string // the option that set the credentials, for conflict errors
-	token      core.Secret
-	iam        *iamLogin
-	accessKey  string
-	secretKey  core.Secret
+	authSource    string // the option that set the credentials, for conflict errors
+	token         core.Secret
+	iam           *iamLogin
+	accessKey     string
+	secretKey     core.Secret
+	securityToken core.Secret // temporary access keys only
 
 	renewBefore time.Duration
 	now         func() time.Time // tests only
@@ -115,13 +116,8 @@ func WithPassword(iamEndpoint, domain, user, password string) Option {
 // X-Sdk-Date and Authorization).
 func WithAKSK(accessKey, secretKey string) Option {
 	return func(o *options) error {
-		switch {
-		case strings.TrimSpace(accessKey) == "":
-			return errors.New("WithAKSK: access key is empty")
-		case secretKey == "":
-			return errors.New("WithAKSK: secret key is empty")
-		case strings.ContainsAny(accessKey, ", \t\r\n"):
-			return errors.New("WithAKSK: access key must not contain spaces or commas")
+		if err := checkAKSK("WithAKSK", accessKey, secretKey); err != nil {
+			return err
 		}
 		if err := o.setAuth("WithAKSK"); err != nil {
 			return err
@@ -129,6 +125,48 @@ func WithAKSK(accessKey, secretKey string) Option {
 		o.accessKey, o.secretKey = accessKey, core.NewSecret(secretKey)
 		return nil
 	}
+}
+
+// WithTemporaryAKSK authenticates with a temporary access key, its secret
+// key and its security token, as IAM gives them for an agency or a
+// federated user (POST /v3.0/OS-CREDENTIAL/securitytokens, or the ECS
+// metadata service for an agency bound to a server). Requests are signed
+// as with WithAKSK, and carry the token in the X-Security-Token header,
+// which the signature covers. The token is a credential like the secret
+// key: it never appears in errors, logs or the printed forms of the
+// client. Temporary keys expire (15 minutes to 24 hours) and are not
+// renewed: a call after the expiry fails with a 401 *APIError
+// (IsUnauthorized); make a new client with fresh keys.
+func WithTemporaryAKSK(accessKey, secretKey, securityToken string) Option {
+	return func(o *options) error {
+		if err := checkAKSK("WithTemporaryAKSK", accessKey, secretKey); err != nil {
+			return err
+		}
+		switch {
+		case strings.TrimSpace(securityToken) == "":
+			return errors.New("WithTemporaryAKSK: security token is empty")
+		case strings.ContainsAny(securityToken, "\r\n"):
+			return errors.New("WithTemporaryAKSK: security token must not contain line breaks")
+		}
+		if err := o.setAuth("WithTemporaryAKSK"); err != nil {
+			return err
+		}
+		o.accessKey, o.secretKey, o.securityToken = accessKey, core.NewSecret(secretKey), core.NewSecret(securityToken)
+		return nil
+	}
+}
+
+// checkAKSK validates an access key pair for the option named opt.
+func checkAKSK(opt, accessKey, secretKey string) error {
+	switch {
+	case strings.TrimSpace(accessKey) == "":
+		return fmt.Errorf("%s: access key is empty", opt)
+	case secretKey == "":
+		return fmt.Errorf("%s: secret key is empty", opt)
+	case strings.ContainsAny(accessKey, ", \t\r\n"):
+		return fmt.Errorf("%s: access key must not contain spaces or commas", opt)
+	}
+	return nil
 }
 
 // WithTokenRenewal sets how long before its expiry a WithPassword token is
@@ -201,7 +239,7 @@ func withNow(now func() time.Time) Option {
 // NewClient returns a client for the CBR endpoint of one region (such as
 // "https://cbr.ap-southeast-1.myhuaweicloud.com") and the project whose
 // backups it reads. Exactly one kind of credentials is required: WithToken,
-// WithPassword or WithAKSK. It does no I/O; a bad endpoint, project ID or
+// WithPassword, WithAKSK or WithTemporaryAKSK. It does no I/O; a bad endpoint, project ID or
 // option is an error naming it.
 func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	var o options
@@ -220,7 +258,7 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	case projectID == "." || projectID == ".." || strings.ContainsAny(projectID, "/?#"):
 		return nil, fmt.Errorf("%s: project ID %q is not valid", providerName, projectID)
 	case o.authSource == "":
-		return nil, fmt.Errorf("%s: no credentials: give WithToken, WithPassword or WithAKSK", providerName)
+		return nil, fmt.Errorf("%s: no credentials: give WithToken, WithPassword, WithAKSK or WithTemporaryAKSK", providerName)
 	case o.renewBefore > 0 && o.iam == nil:
 		return nil, fmt.Errorf("%s: WithTokenRenewal needs WithPassword (%s tokens are not renewed)", providerName, o.authSource)
 	}
@@ -263,7 +301,7 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 			Now:         now,
 		}))
 	default:
-		cc.SetAuth(&signer{accessKey: o.accessKey, secretKey: o.secretKey, now: now})
+		cc.SetAuth(&signer{accessKey: o.accessKey, secretKey: o.secretKey, securityToken: o.securityToken, now: now})
 	}
 	c.common.client = c
 	c.Backups = (*BackupsService)(&c.common)

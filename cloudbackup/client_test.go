@@ -94,6 +94,10 @@ func TestNewClientValidation(t *testing.T) {
 		"two credentials":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithAKSK("a", "s")}, "WithAKSK conflicts with WithToken"},
 		"empty token":      {"https://x", "p", []cloudbackup.Option{cloudbackup.WithToken("")}, "WithToken: token is empty"},
 		"empty sk":         {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAKSK("a", "")}, "secret key is empty"},
+		"no sts token":     {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("a", "s", " ")}, "WithTemporaryAKSK: security token is empty"},
+		"bad sts token":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("a", "s", "t\nX-Evil: 1")}, "line breaks"},
+		"temp and aksk":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAKSK("a", "s"), cloudbackup.WithTemporaryAKSK("a", "s", "t")}, "WithTemporaryAKSK conflicts with WithAKSK"},
+		"temp empty ak":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("", "s", "t")}, "WithTemporaryAKSK: access key is empty"},
 		"bad iam":          {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("iam", "d", "u", "p")}, "WithPassword: IAM endpoint"},
 		"no domain":        {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("https://iam", "", "u", "p")}, "domain"},
 		"nil http client":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
@@ -122,6 +126,16 @@ func TestCredentialsAreNeverPrinted(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		assert.NotContains(t, fmt.Sprintf(verb, c), "very-secret-sk")
 	}
+	c, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAKSK("AKID", "very-secret-sk", "sts-token-secret"))
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		out := fmt.Sprintf(verb, c)
+		assert.NotContains(t, out, "very-secret-sk")
+		assert.NotContains(t, out, "sts-token-secret")
+	}
+	_, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAKSK("AKID", "very-secret-sk", "sts-token-secret\r"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "sts-token-secret")
 }
 
 // TestListEveryQueryParameter: every documented parameter (and the two
@@ -190,7 +204,8 @@ func TestListEveryQueryParameter(t *testing.T) {
 		"incremental":           {"true"},
 	}, req.URL.Query())
 	assert.Contains(t, req.URL.RawQuery, "&status=available&status=error&", "status is repeated, not joined")
-	assert.Contains(t, req.URL.RawQuery, "name=autobk+b%26c")
+	assert.Contains(t, req.URL.RawQuery, "name=autobk%20b%26c", "a space is %20, as the signature's canonical form writes it")
+	assert.NotContains(t, req.URL.RawQuery, "+")
 	assert.Equal(t, "tok-1", req.Header.Get("X-Auth-Token"))
 	assert.Equal(t, "application/json", req.Header.Get("Accept"))
 	ua := req.Header.Get("User-Agent")

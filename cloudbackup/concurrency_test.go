@@ -29,7 +29,7 @@ import (
 // fake then expires every token: the 64 goroutines share one re-login.
 func TestConcurrentCallsShareOneClient(t *testing.T) {
 	t.Parallel()
-	for _, auth := range []string{"password", "aksk"} {
+	for _, auth := range []string{"password", "aksk", "temporary aksk"} {
 		t.Run(auth, func(t *testing.T) {
 			t.Parallel()
 			// The real clock: the fake checks X-Sdk-Date against its own.
@@ -38,8 +38,11 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			t.Cleanup(srv.Close)
 			srv.GenerateBackups(230)
 			creds := cloudbackup.WithPassword(srv.IAMEndpoint(), srv.Domain(), srv.User(), srv.Password())
-			if auth == "aksk" {
+			switch auth {
+			case "aksk":
 				creds = cloudbackup.WithAKSK(srv.AccessKey(), srv.SecretKey())
+			case "temporary aksk":
+				creds = cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken())
 			}
 			c, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), creds, cloudbackup.WithHTTPClient(srv.HTTPClient()), fastRetry(0))
 			require.NoError(t, err)

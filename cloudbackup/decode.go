@@ -495,7 +495,7 @@ func keep(v []byte) jsontext.Value {
 // page reads {"backups": [...], "count": n}.
 func (d *decoder) page(p *BackupPage) error {
 	items := p.Backups[:0]
-	p.Count = 0
+	p.Count, p.Offset, p.Limit = 0, Int{}, Int{}
 	p.hasList, p.hasCount = false, false
 	ok, err := d.openObject(true, "backup list")
 	if err != nil {
@@ -532,6 +532,14 @@ func (d *decoder) page(p *BackupPage) error {
 			}
 			p.Count = int(max(min(n.Int64, 1<<31-1), 0))
 			p.hasCount = n.Valid
+		case pfOffset:
+			if err := d.integer(&p.Offset); err != nil {
+				return at("offset", err)
+			}
+		case pfLimit:
+			if err := d.integer(&p.Limit); err != nil {
+				return at("limit", err)
+			}
 		default:
 			d.value()
 		}
@@ -558,6 +566,8 @@ func sizeHint(count, limit int) int {
 const (
 	pfBackups = iota + 1
 	pfCount
+	pfOffset
+	pfLimit
 )
 
 func pageField(name []byte) int {
@@ -566,6 +576,10 @@ func pageField(name []byte) int {
 		return pfBackups
 	case "count":
 		return pfCount
+	case "offset":
+		return pfOffset
+	case "limit":
+		return pfLimit
 	}
 	return 0
 }
@@ -1043,14 +1057,99 @@ func (d *decoder) replication(r *ReplicationRecord) error {
 		case rfVaultID:
 			r.VaultID = d.str(true)
 		case rfExtraInfo:
-			r.ExtraInfo = d.str(false)
+			err = d.replicationExtra(&r.ExtraInfo)
 		default:
-			d.value()
+			d.unknown(&r.Extra, name)
 		}
 		if err != nil {
 			return at(string(name), err)
 		}
 	}
+}
+
+// replicationExtra reads extra_info: an object (Huawei's SDK), or a string
+// (the API page), whose text is kept and, when it holds a JSON object, read
+// as that object; null is absent, and the JSON text of any other value is
+// kept as Text.
+func (d *decoder) replicationExtra(x *ReplicationExtraInfo) error {
+	switch d.next() {
+	case '{':
+		return d.replicationExtraMembers(x)
+	case 'n':
+		d.value()
+		return nil
+	case '"':
+		x.Text = d.str(false)
+		inner := []byte(strings.TrimSpace(x.Text))
+		if len(inner) == 0 || inner[0] != '{' || !jsontext.Value(inner).IsValid() {
+			return nil
+		}
+		// The page promises text: an object in it that does not read is
+		// kept as that text rather than failing the page.
+		text := x.Text
+		sub := &decoder{data: inner}
+		if err := sub.replicationExtraMembers(x); err != nil {
+			*x = ReplicationExtraInfo{Text: text}
+		}
+		return nil
+	}
+	x.Text = d.str(false)
+	return nil
+}
+
+func (d *decoder) replicationExtraMembers(x *ReplicationExtraInfo) error {
+	if ok, _ := d.openObject(false, "extra_info"); !ok {
+		return nil
+	}
+	for {
+		name, more := d.name()
+		if !more {
+			return nil
+		}
+		var err error
+		switch {
+		case bytes.EqualFold(name, []byte("progress")):
+			err = d.integer(&x.Progress)
+		case bytes.EqualFold(name, []byte("fail_code")):
+			x.FailCode = d.str(false)
+		case bytes.EqualFold(name, []byte("fail_reason")):
+			x.FailReason = d.str(false)
+		case bytes.EqualFold(name, []byte("auto_trigger")):
+			err = d.boolean(&x.AutoTrigger)
+		case bytes.EqualFold(name, []byte("destination_vault_id")):
+			x.DestinationVaultID = d.str(true)
+		default:
+			d.unknown(&x.Extra, name)
+		}
+		if err != nil {
+			return at(string(name), err)
+		}
+	}
+}
+
+// UnmarshalJSONFrom decodes extra_info, an object or a string
+// (encoding/json/v2 calls it).
+func (x *ReplicationExtraInfo) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	d, err := newDecoder(dec, false)
+	if err != nil {
+		return err
+	}
+	*x = ReplicationExtraInfo{}
+	return d.replicationExtra(x)
+}
+
+// MarshalJSONTo writes extra_info as the object Huawei's SDK models, or as
+// the string it came as when that string held no object.
+func (x ReplicationExtraInfo) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if x.fromText() {
+		return enc.WriteToken(jsontext.String(x.Text))
+	}
+	type plain ReplicationExtraInfo // without these methods
+	b, err := codec.MarshalJSON(plain(x))
+	if err != nil {
+		return err
+	}
+	return enc.WriteValue(b)
 }
 
 // parseInt reads a plain JSON integer of up to 18 digits.

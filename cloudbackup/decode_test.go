@@ -124,7 +124,7 @@ func TestDecodeTolerantShapes(t *testing.T) {
 	assert.Equal(t, "child", a.Children[0].ID)
 	assert.Equal(t, "a", a.Children[0].ParentID)
 	require.Len(t, a.ReplicationRecords, 1)
-	assert.Equal(t, `{"k": "v"}`, a.ReplicationRecords[0].ExtraInfo, "an object for a text field keeps its JSON text")
+	assert.Equal(t, map[string]jsontext.Value{"k": jsontext.Value(`"v"`)}, a.ReplicationRecords[0].ExtraInfo.Extra, "unknown members of extra_info are kept")
 	assert.Equal(t, ReplicationStatusSuccess, a.ReplicationRecords[0].Status)
 
 	b := p.Backups[1]
@@ -133,6 +133,56 @@ func TestDecodeTolerantShapes(t *testing.T) {
 	assert.False(t, b.ProtectedAt.Valid, `"" is an absent time`)
 	assert.Nil(t, b.Children)
 	assert.Equal(t, "naïve 😀", b.Name)
+}
+
+// TestReplicationExtraInfo: extra_info decodes from the object of Huawei's
+// SDK (services/cbr/v1/model/model_replication_records_extra_info.go of
+// huaweicloud-sdk-go-v3) and from the string of the API page, into the
+// same typed value, unknown members kept; it encodes back as it came.
+func TestReplicationExtraInfo(t *testing.T) {
+	t.Parallel()
+	want := ReplicationExtraInfo{
+		Progress: codec.NewInt(40), FailCode: "BackupService.6001", FailReason: "network",
+		AutoTrigger: codec.NewBool(true), DestinationVaultID: "v-9",
+		Extra: map[string]jsontext.Value{"future": jsontext.Value(`[1]`)},
+	}
+	const object = `{"progress": 40, "fail_code": "BackupService.6001", "fail_reason": "network", "auto_trigger": true, "destination_vault_id": "v-9", "future": [1]}`
+	record := func(extra string) ReplicationRecord {
+		p := decodePage(t, `{"count": 1, "backups": [{"id": "b", "replication_records": [{"id": "r", "extra_info": `+extra+`, "new": 1}]}]}`)
+		require.Len(t, p.Backups[0].ReplicationRecords, 1)
+		return p.Backups[0].ReplicationRecords[0]
+	}
+	r := record(object)
+	assert.Equal(t, want, r.ExtraInfo, "the vendor's object")
+	assert.Equal(t, map[string]jsontext.Value{"new": jsontext.Value("1")}, r.Extra, "unknown members of the record are kept")
+
+	quoted, err := codec.MarshalJSON(object)
+	require.NoError(t, err)
+	fromString := want
+	fromString.Text = object
+	assert.Equal(t, fromString, record(string(quoted)).ExtraInfo, "the page's string holding an object")
+	assert.Equal(t, ReplicationExtraInfo{Progress: codec.NewInt(7)}, record(`{"progress": "7"}`).ExtraInfo, "a number as a string")
+	assert.Equal(t, ReplicationExtraInfo{Text: `{"progress": "x"}`}, record(`"{\"progress\": \"x\"}"`).ExtraInfo,
+		"an object in the page's string that does not read stays text")
+	assert.Equal(t, ReplicationExtraInfo{Text: "replicated by policy"}, record(`"replicated by policy"`).ExtraInfo, "plain text")
+	assert.Equal(t, ReplicationExtraInfo{Text: "12"}, record(`12`).ExtraInfo, "another kind keeps its JSON text")
+	assert.True(t, record(`null`).ExtraInfo.IsZero(), "null is absent")
+	assert.True(t, record(`""`).ExtraInfo.IsZero(), `"" is absent`)
+
+	// The single-record decoder (encoding/json/v2) agrees with the page's.
+	var single ReplicationRecord
+	require.NoError(t, codec.UnmarshalJSON([]byte(`{"id": "r", "extra_info": `+object+`}`), &single))
+	assert.Equal(t, want, single.ExtraInfo)
+
+	out, err := codec.MarshalJSON(ReplicationRecord{ID: "r", ExtraInfo: want})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id": "r", "status": "", "extra_info": `+object+`}`, string(out), "written as the vendor's object")
+	out, err = codec.MarshalJSON(ReplicationRecord{ID: "r", ExtraInfo: ReplicationExtraInfo{Text: "plain"}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id": "r", "status": "", "extra_info": "plain"}`, string(out), "text stays text")
+	out, err = codec.MarshalJSON(ReplicationRecord{ID: "r"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id": "r", "status": ""}`, string(out), "absent stays absent")
 }
 
 func TestDecodeInvalidUTF8IsReplaced(t *testing.T) {

@@ -59,20 +59,43 @@ var imageTypes = []string{string(ImageTypeBackup), string(ImageTypeReplication)}
 func (t ImageType) Valid() bool { return contains(imageTypes, string(t)) }
 
 // MemberStatus is the state of a backup shared with another project
-// (member_status filter).
+// (member_status filter). The API page names the states pending, accept
+// and reject; Huawei's SDK names them pending, accepted and rejected
+// (services/cbr/v1/model/model_list_backups_request.go and model_member.go
+// of huaweicloud-sdk-go-v3). Both spellings are valid here; a filter is
+// sent as given, so give the spelling your region answers to.
 type MemberStatus string
 
-// The sharing states the API documents.
+// The sharing states of the API page and of Huawei's SDK.
 const (
-	MemberStatusPending MemberStatus = "pending" // offered, not answered yet
-	MemberStatusAccept  MemberStatus = "accept"  // accepted
-	MemberStatusReject  MemberStatus = "reject"  // rejected
+	MemberStatusPending  MemberStatus = "pending"  // offered, not answered yet
+	MemberStatusAccept   MemberStatus = "accept"   // accepted (the page's spelling)
+	MemberStatusReject   MemberStatus = "reject"   // rejected (the page's spelling)
+	MemberStatusAccepted MemberStatus = "accepted" // accepted (the SDK's spelling)
+	MemberStatusRejected MemberStatus = "rejected" // rejected (the SDK's spelling)
 )
 
-var memberStatuses = []string{string(MemberStatusPending), string(MemberStatusAccept), string(MemberStatusReject)}
+var memberStatuses = []string{
+	string(MemberStatusPending), string(MemberStatusAccept), string(MemberStatusReject),
+	string(MemberStatusAccepted), string(MemberStatusRejected),
+}
 
-// Valid reports whether s is one of the documented sharing states.
+// Valid reports whether s is one of the sharing states, in either spelling.
 func (s MemberStatus) Valid() bool { return contains(memberStatuses, string(s)) }
+
+// Accepted reports whether s says the share was accepted, in either
+// spelling.
+func (s MemberStatus) Accepted() bool { return s == MemberStatusAccept || s == MemberStatusAccepted }
+
+// Rejected reports whether s says the share was rejected, in either
+// spelling.
+func (s MemberStatus) Rejected() bool { return s == MemberStatusReject || s == MemberStatusRejected }
+
+// Same reports whether s and t name the same state, whatever their
+// spelling.
+func (s MemberStatus) Same(t MemberStatus) bool {
+	return s == t || s.Accepted() && t.Accepted() || s.Rejected() && t.Rejected()
+}
 
 // OwnType selects backups by ownership (own_type filter). The server
 // defaults to OwnTypePrivate.
@@ -93,15 +116,25 @@ func (t OwnType) Valid() bool { return contains(ownTypes, string(t)) }
 // ResourceType is the kind of resource a backup protects.
 type ResourceType string
 
-// The resource types the API documents for backups.
+// The resource types of the API page (servers and disks) and those Huawei's
+// SDK adds (services/cbr/v1/model/model_backup_resp.go and
+// model_list_backups_request.go of huaweicloud-sdk-go-v3). The list filter
+// takes servers, disks and desktops.
 const (
-	ResourceTypeServer ResourceType = "OS::Nova::Server"   // an ECS cloud server
-	ResourceTypeVolume ResourceType = "OS::Cinder::Volume" // an EVS disk
+	ResourceTypeServer           ResourceType = "OS::Nova::Server"            // an ECS cloud server
+	ResourceTypeVolume           ResourceType = "OS::Cinder::Volume"          // an EVS disk
+	ResourceTypeWorkspaceDesktop ResourceType = "OS::Workspace::DesktopV2"    // a Workspace cloud desktop
+	ResourceTypeBareMetalServer  ResourceType = "OS::Ironic::BareMetalServer" // a bare metal server
+	ResourceTypeNativeServer     ResourceType = "OS::Native::Server"          // an on-premises server
+	ResourceTypeTurbo            ResourceType = "OS::Sfs::Turbo"              // an SFS Turbo file system
 )
 
-var resourceTypes = []string{string(ResourceTypeServer), string(ResourceTypeVolume)}
+var resourceTypes = []string{
+	string(ResourceTypeServer), string(ResourceTypeVolume), string(ResourceTypeWorkspaceDesktop),
+	string(ResourceTypeBareMetalServer), string(ResourceTypeNativeServer), string(ResourceTypeTurbo),
+}
 
-// Valid reports whether t is one of the documented resource types.
+// Valid reports whether t is one of the known resource types.
 func (t ResourceType) Valid() bool { return contains(resourceTypes, string(t)) }
 
 // RestoreMode says how a backup can be restored (extend_info.supported_restore_mode).

@@ -28,6 +28,16 @@ type DecodeError = core.DecodeError
 // Path where in the body it was passed.
 type LimitError = core.LimitError
 
+// FieldErrors lists the members of a success answer that could not be
+// read into their fields; they are left absent and the rest of the result
+// is kept. A result's BodyErr wraps it in a *DecodeError (errors.As gets
+// at both). Each FieldError names where (a JSON Pointer such as
+// "/checkpoint/vault/resources/0/resource_size") and why.
+type FieldErrors = codec.FieldErrors
+
+// FieldError is one entry of FieldErrors.
+type FieldError = codec.FieldError
+
 // TransportError reports a call that got no usable answer (connection
 // refused or reset, timeout, unreadable body) after the retries allowed.
 type TransportError = core.TransportError

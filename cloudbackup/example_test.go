@@ -116,6 +116,28 @@ func ExampleWithPassword() {
 	// logins: 1
 }
 
+// Sign with a temporary access key and its security token, as an IAM
+// agency gets them.
+func ExampleWithTemporaryAKSK() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithSignatureCheck())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(),
+		cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := client.Vaults.List(context.Background(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("vaults:", page.Count)
+	// Output:
+	// vaults: 3
+}
+
 // Back up a server now and wait for the task to finish.
 func ExampleOperationLogsService_Wait() {
 	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))

@@ -130,6 +130,11 @@ type OperationLogPage struct {
 	OperationLogs []OperationLog `json:"operation_logs"`
 	// Count is the number of tasks matching in total.
 	Count int `json:"count"`
+	// Offset and Limit are the position and size of the page when the
+	// answer tells them (services/cbr/v1/model/model_list_op_logs_response.go
+	// of huaweicloud-sdk-go-v3); absent when it does not.
+	Offset Int `json:"offset,omitzero"`
+	Limit  Int `json:"limit,omitzero"` // see Offset
 }
 
 // limit is the page size the call asks for, which bounds the answer's list
@@ -173,6 +178,8 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 	var out struct {
 		OperationLogs listOf[OperationLog] `json:"operation_logs"`
 		Count         Int                  `json:"count"`
+		Offset        Int                  `json:"offset"`
+		Limit         Int                  `json:"limit"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Read,
@@ -192,7 +199,7 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 	if logs == nil {
 		logs = []OperationLog{}
 	}
-	return &OperationLogPage{OperationLogs: logs, Count: int(out.Count.Or(int64(len(logs))))}, out.Count.Valid, nil
+	return &OperationLogPage{OperationLogs: logs, Count: int(out.Count.Or(int64(len(logs)))), Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
 }
 
 // All walks every task matching opts by offset, newest first, fetching

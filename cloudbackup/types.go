@@ -135,8 +135,48 @@ type ReplicationRecord struct {
 	DestinationVaultID      string `json:"destination_vault_id,omitzero"`      // see DestinationRegion
 	// VaultID is the vault the source backup is in.
 	VaultID string `json:"vault_id,omitzero"`
-	// ExtraInfo is additional information (an object is kept as its JSON text).
-	ExtraInfo string `json:"extra_info,omitzero"`
+	// ExtraInfo is the replication's progress and, when it failed, why.
+	ExtraInfo ReplicationExtraInfo `json:"extra_info,omitzero"`
+	// Extra keeps members this type does not know, as raw JSON.
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// ReplicationExtraInfo is the additional information of a replication
+// (extra_info). Huawei's SDK models it as an object with these members
+// (services/cbr/v1/model/model_replication_records_extra_info.go of
+// huaweicloud-sdk-go-v3); the API page types it as a string. Both are
+// read: a string that holds a JSON object fills the fields as the object
+// would, and any string is also kept in Text.
+type ReplicationExtraInfo struct {
+	// Progress is the replication's progress in percent.
+	Progress Int `json:"progress,omitzero"`
+	// FailCode and FailReason say why a replication failed.
+	FailCode   string `json:"fail_code,omitzero"`
+	FailReason string `json:"fail_reason,omitzero"` // see FailCode
+	// AutoTrigger reports a replication started by a policy.
+	AutoTrigger Bool `json:"auto_trigger,omitzero"`
+	// DestinationVaultID is the vault the copy goes to.
+	DestinationVaultID string `json:"destination_vault_id,omitzero"`
+	// Text is extra_info as the server sent it when it was a string, or
+	// the JSON text of a value that is neither an object nor a string; ""
+	// when it was an object.
+	Text string `json:"-"`
+	// Extra keeps members this type does not know, as raw JSON.
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// IsZero reports whether nothing was sent (omitzero uses it).
+func (x ReplicationExtraInfo) IsZero() bool {
+	return !x.Progress.Valid && x.FailCode == "" && x.FailReason == "" && !x.AutoTrigger.Valid &&
+		x.DestinationVaultID == "" && x.Text == "" && len(x.Extra) == 0
+}
+
+// fromText reports whether the value came as a string that was not an
+// object: it is written back as that string.
+func (x ReplicationExtraInfo) fromText() bool {
+	y := x
+	y.Text = ""
+	return x.Text != "" && y.IsZero()
 }
 
 // BackupPage is one page of ListBackups.
@@ -146,6 +186,12 @@ type BackupPage struct {
 	// Count is the number of backups matching the filters in total, not
 	// the size of this page.
 	Count int `json:"count"`
+	// Offset and Limit are the position and size of the page when the
+	// answer tells them (Huawei's SDK models both:
+	// services/cbr/v1/model/model_list_backups_response.go); absent when
+	// it does not.
+	Offset Int `json:"offset,omitzero"`
+	Limit  Int `json:"limit,omitzero"` // see Offset
 
 	capHint int               // expected page size, to size Backups once
 	intern  map[string]string // strings shared across the pages of a walk

@@ -113,6 +113,11 @@ type VaultPage struct {
 	Vaults []Vault `json:"vaults"`
 	// Count is the number of vaults matching in total.
 	Count int `json:"count"`
+	// Offset and Limit are the position and size of the page when the
+	// answer tells them (services/cbr/v1/model/model_list_vault_response.go
+	// of huaweicloud-sdk-go-v3); absent when it does not.
+	Offset Int `json:"offset,omitzero"`
+	Limit  Int `json:"limit,omitzero"` // see Offset
 }
 
 // limit is the page size the call asks for, which bounds the answer's list
@@ -152,6 +157,8 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 	var out struct {
 		Vaults listOf[Vault] `json:"vaults"`
 		Count  Int           `json:"count"`
+		Offset Int           `json:"offset"`
+		Limit  Int           `json:"limit"`
 	}
 	resp, err := s.client.core.Do(ctx, &core.Request{
 		Kind:       core.Read,
@@ -171,7 +178,7 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 	if vaults == nil {
 		vaults = []Vault{}
 	}
-	return &VaultPage{Vaults: vaults, Count: int(out.Count.Or(int64(len(vaults))))}, out.Count.Valid, nil
+	return &VaultPage{Vaults: vaults, Count: int(out.Count.Or(int64(len(vaults)))), Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
 }
 
 // All walks every vault matching opts by offset, fetching pages lazily,

@@ -228,7 +228,7 @@ func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
 		// The change is made: a member that does not fit its field must
 		// not turn that into an error, which would invite sending the
 		// change again. It is left absent and logged.
-		problems, err := codec.UnmarshalJSONLenient(env.Result, out)
+		problems, err := codec.UnmarshalJSONLenient(env.Result, out, codec.Limits{})
 		if err != nil {
 			return c.core.DecodeError(resp, fmt.Errorf("result: %w", err))
 		}

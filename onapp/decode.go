@@ -139,7 +139,7 @@ func decodeWritten[T any](c *Client, resp *core.Response, root string, setID fun
 		return out, nil
 	}
 	var v T
-	problems, err := codec.UnmarshalJSONLenient(raw, &v)
+	problems, err := codec.UnmarshalJSONLenient(raw, &v, codec.Limits{})
 	if err != nil {
 		out.bodyErr = c.core.DecodeError(resp, err)
 		return out, nil

@@ -33,7 +33,7 @@ type LimitError = core.LimitError
 // FieldErrors is wrapped by the BodyErr of a write's result when members
 // of the success answer did not fit their fields (a size that is not a
 // number): those fields are left absent, the rest of the result is kept,
-// and the write is done. Each *FieldError names its member by JSON
+// and the write is done. Each FieldError names its member by JSON
 // Pointer.
 type FieldErrors = core.FieldErrors
 

@@ -132,11 +132,7 @@ func TestWriteAnswersKeepTheResult(t *testing.T) {
 				var fe onapp.FieldErrors
 				if tc.wantFields != nil {
 					require.True(t, errors.As(bodyErr, &fe), "%v", bodyErr)
-					var got []string
-					for _, f := range fe {
-						got = append(got, f.Pointer)
-					}
-					assert.Equal(t, tc.wantFields, got)
+					assert.Equal(t, tc.wantFields, fe.Paths())
 					for _, p := range tc.wantFields {
 						assert.Contains(t, bodyErr.Error(), p, "the error names the member")
 					}

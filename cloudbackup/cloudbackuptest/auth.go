@@ -102,6 +102,15 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 // checkSignature checks an SDK-HMAC-SHA256 Authorization header and
 // returns what is wrong with it, or "".
+//
+// It checks what Huawei's gateway checks, as Huawei's own signer
+// (core/auth/signer/signer.go of github.com/huaweicloud/huaweicloud-sdk-go-v3)
+// produces it: the headers the SignedHeaders list names, whichever they are
+// (that signer signs every header it sends but Content-Type, and not host:
+// "user-agent;x-project-id;x-sdk-date"), of which x-sdk-date must be one;
+// and the query as it came on the wire (r.URL.RawQuery) read as RFC 3986
+// says, so that a "+" is a plus sign and a client that sends a space as
+// "+" after signing it as "%20" is refused.
 func (s *Server) checkSignature(r *http.Request, auth string, body []byte) string {
 	fields := map[string]string{}
 	for _, part := range strings.Split(strings.TrimPrefix(auth, signAlgorithm+" "), ",") {
@@ -110,8 +119,9 @@ func (s *Server) checkSignature(r *http.Request, auth string, body []byte) strin
 			fields[k] = v
 		}
 	}
-	if fields["Access"] != s.accessKey || s.accessKey == "" {
-		return "unknown access key"
+	secretKey, msg := s.keyOf(fields["Access"], r.Header.Values("X-Security-Token"))
+	if msg != "" {
+		return msg
 	}
 	if !s.verifySignatures.Load() {
 		return ""
@@ -125,18 +135,61 @@ func (s *Server) checkSignature(r *http.Request, auth string, body []byte) strin
 		return "X-Sdk-Date is more than 15 minutes off"
 	}
 	signed := strings.Split(fields["SignedHeaders"], ";")
-	if !slices.Contains(signed, "host") || !slices.Contains(signed, "x-sdk-date") {
-		return "host and x-sdk-date must be signed"
+	if !slices.Contains(signed, "x-sdk-date") {
+		return "x-sdk-date must be signed"
 	}
-	want := serverSignature(r, body, signed, date, s.secretKey)
+	if r.Header.Get("X-Security-Token") != "" && !slices.Contains(signed, "x-security-token") {
+		return "x-security-token must be signed"
+	}
+	for _, h := range signed {
+		if h == "" || h != strings.ToLower(h) {
+			return "SignedHeaders must name lower-case headers"
+		}
+		if h != "host" && len(r.Header.Values(h)) == 0 {
+			return "signed header " + h + " is missing"
+		}
+	}
+	want := signatureOf(canonicalRequestOf(r, body, signed), date, secretKey)
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
 		return "verify aksk signature fail"
 	}
 	return ""
 }
 
-// serverSignature recomputes a signature from the request as received.
-func serverSignature(r *http.Request, body []byte, signed []string, date, secretKey string) string {
+// temporaryKey is a temporary access key with its secret key and
+// security token.
+type temporaryKey struct {
+	accessKey, secretKey, securityToken string
+}
+
+// keyOf returns the secret key of an access key, checking the security
+// token a temporary key must come with (and a permanent one must not), or
+// what is wrong.
+func (s *Server) keyOf(accessKey string, tokens []string) (secretKey, msg string) {
+	switch {
+	case accessKey == "":
+		return "", "unknown access key"
+	case accessKey == s.accessKey:
+		if len(tokens) > 0 {
+			return "", "a security token comes only with a temporary access key"
+		}
+		return s.secretKey, ""
+	case accessKey == s.tempKey.accessKey:
+		if len(tokens) != 1 || s.tempKey.securityToken == "" ||
+			!hmac.Equal([]byte(tokens[0]), []byte(s.tempKey.securityToken)) {
+			return "", "the security token is missing or does not match the access key"
+		}
+		return s.tempKey.secretKey, ""
+	}
+	return "", "unknown access key"
+}
+
+// canonicalRequestOf rebuilds the text a signature covers from the request
+// as received: method, path (each segment escaped, ending with "/"), the raw
+// query read by RFC 3986 and sorted, one "name:value" line per value of each
+// signed header (values sorted), an empty line, the signed names, and the
+// hex SHA-256 of the body.
+func canonicalRequestOf(r *http.Request, body []byte, signed []string) string {
 	segs := strings.Split(r.URL.Path, "/")
 	for i, seg := range segs {
 		segs[i] = rfc3986(seg)
@@ -145,31 +198,58 @@ func serverSignature(r *http.Request, body []byte, signed []string, date, secret
 	if !strings.HasSuffix(uri, "/") {
 		uri += "/"
 	}
-	q := r.URL.Query()
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var pairs []string
-	for _, k := range keys {
-		vs := slices.Sorted(slices.Values(q[k]))
-		for _, v := range vs {
-			pairs = append(pairs, rfc3986(k)+"="+rfc3986(v))
-		}
-	}
 	var headers strings.Builder
 	for _, h := range signed {
-		v := strings.TrimSpace(r.Header.Get(h))
-		if h == "host" {
-			v = r.Host
+		vs := []string{r.Host}
+		if h != "host" {
+			vs = slices.Sorted(slices.Values(r.Header.Values(h)))
 		}
-		headers.WriteString(h + ":" + v + "\n")
+		for _, v := range vs {
+			headers.WriteString(h + ":" + strings.TrimSpace(v) + "\n")
+		}
 	}
 	bodySum := sha256.Sum256(body)
-	canonical := strings.Join([]string{
-		r.Method, uri, strings.Join(pairs, "&"), headers.String(), strings.Join(signed, ";"), hex.EncodeToString(bodySum[:]),
+	return strings.Join([]string{
+		r.Method, uri, rawCanonicalQuery(r.URL.RawQuery), headers.String(), strings.Join(signed, ";"), hex.EncodeToString(bodySum[:]),
 	}, "\n")
+}
+
+// rawCanonicalQuery sorts the pairs of a raw query by name, then value,
+// each decoded as RFC 3986 says ("%XX" escapes; "+" stays a plus sign) and
+// escaped again.
+func rawCanonicalQuery(raw string) string {
+	type pair struct{ k, v string }
+	var pairs []pair
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		pairs = append(pairs, pair{pathUnescape(k), pathUnescape(v)})
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v, b.v)
+	})
+	out := make([]string, len(pairs))
+	for i, p := range pairs {
+		out[i] = rfc3986(p.k) + "=" + rfc3986(p.v)
+	}
+	return strings.Join(out, "&")
+}
+
+func pathUnescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// signatureOf is the hex HMAC-SHA256, keyed with the secret key, of the
+// string to sign for a canonical request made at date.
+func signatureOf(canonical, date, secretKey string) string {
 	sum := sha256.Sum256([]byte(canonical))
 	mac := hmac.New(sha256.New, []byte(secretKey))
 	mac.Write([]byte(signAlgorithm + "\n" + date + "\n" + hex.EncodeToString(sum[:])))

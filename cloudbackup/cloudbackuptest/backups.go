@@ -76,13 +76,15 @@ func parseListQuery(q url.Values) (*listQuery, error) {
 	if lq.imageType, err = oneOf(q, "image_type", "backup", "replication"); err != nil {
 		return nil, err
 	}
-	if lq.memberStatus, err = oneOf(q, "member_status", "pending", "accept", "reject"); err != nil {
+	// The page's spellings and those of Huawei's SDK
+	// (services/cbr/v1/model/model_list_backups_request.go).
+	if lq.memberStatus, err = oneOf(q, "member_status", "pending", "accept", "reject", "accepted", "rejected"); err != nil {
 		return nil, err
 	}
 	if lq.ownType, err = oneOf(q, "own_type", "all_granted", "private", "shared"); err != nil {
 		return nil, err
 	}
-	if lq.resourceType, err = oneOf(q, "resource_type", "OS::Cinder::Volume", "OS::Nova::Server"); err != nil {
+	if lq.resourceType, err = oneOf(q, "resource_type", "OS::Cinder::Volume", "OS::Nova::Server", "OS::Workspace::DesktopV2"); err != nil {
 		return nil, err
 	}
 	for _, st := range q["status"] {
@@ -171,7 +173,7 @@ func (q *listQuery) match(r *record) bool {
 	switch {
 	case q.ownTypePrivate && r.shared, q.ownTypeShared && !r.shared:
 		return false
-	case q.memberStatus != "" && (!r.shared || string(r.memberStatus) != q.memberStatus):
+	case q.memberStatus != "" && (!r.shared || !r.memberStatus.Same(cloudbackup.MemberStatus(q.memberStatus))):
 		return false
 	case q.checkpointID != "" && b.CheckpointID != q.checkpointID:
 		return false
@@ -362,10 +364,7 @@ func (s *Server) listBackups(q *listQuery, buf *bytes.Buffer) string {
 			return "Invalid parameter: marker " + q.marker + " is not a backup"
 		}
 	}
-	b := buf.AvailableBuffer()
-	b = append(b, `{"count":`...)
-	b = strconv.AppendInt(b, int64(total), 10)
-	b = append(b, `,"backups":[`...)
+	b := appendPageHead(buf.AvailableBuffer(), total, q)
 	for n, i := range page {
 		if n > 0 {
 			b = append(b, ',')
@@ -375,6 +374,20 @@ func (s *Server) listBackups(q *listQuery, buf *bytes.Buffer) string {
 	b = append(b, "]}"...)
 	buf.Write(b)
 	return ""
+}
+
+// appendPageHead starts a list answer: the total count, the page's offset
+// and limit (Huawei's SDK models both in ListBackupsResponse,
+// services/cbr/v1/model/model_list_backups_response.go), and the opening of
+// the backups list.
+func appendPageHead(b []byte, total int, q *listQuery) []byte {
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"offset":`...)
+	b = strconv.AppendInt(b, int64(q.offset), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(q.limit), 10)
+	return append(b, `,"backups":[`...)
 }
 
 // listChildrenLocked answers a parent_id query: the per-disk backups of
@@ -400,10 +413,7 @@ func (s *Server) listChildrenLocked(q *listQuery, buf *bytes.Buffer) string {
 	}
 	children = children[min(q.offset, len(children)):]
 	children = children[:min(q.limit, len(children))]
-	b := buf.AvailableBuffer()
-	b = append(b, `{"count":`...)
-	b = strconv.AppendInt(b, int64(total), 10)
-	b = append(b, `,"backups":[`...)
+	b := appendPageHead(buf.AvailableBuffer(), total, q)
 	for n := range children {
 		if n > 0 {
 			b = append(b, ',')
@@ -483,6 +493,11 @@ type restoreRequest struct {
 		} `json:"mappings"`
 		PowerOn    *bool  `json:"power_on"`
 		ResourceID string `json:"resource_id"`
+		// Details is in Huawei's SDK
+		// (services/cbr/v1/model/model_backup_restore.go).
+		Details *struct {
+			DestinationPath string `json:"destination_path"`
+		} `json:"details"`
 	} `json:"restore"`
 }
 
@@ -502,6 +517,9 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	case rs.ServerID != "" && len(rs.Mappings) == 0:
 		writeError(w, r, http.StatusBadRequest, "BackupService.0001", "Invalid parameter: mappings are required to restore a server")
+		return
+	case rs.Details != nil && rs.Details.DestinationPath == "":
+		writeError(w, r, http.StatusBadRequest, "BackupService.0001", "Invalid parameter: details.destination_path is required")
 		return
 	}
 	s.mu.Lock()

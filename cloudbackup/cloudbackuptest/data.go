@@ -421,6 +421,9 @@ func (s *Server) seedDemo() {
 		SourceRegion: "ap-southeast-1", SourceProjectID: s.projectID, SourceBackupID: fresh.ID, SourceCheckpointID: fresh.CheckpointID,
 		DestinationRegion: "ap-southeast-3", DestinationProjectID: s.projectID, DestinationBackupID: replica.ID,
 		DestinationCheckpointID: replica.CheckpointID, DestinationVaultID: d.ReplicaVaultID, VaultID: d.ServerVaultID,
+		ExtraInfo: cloudbackup.ReplicationExtraInfo{
+			Progress: codec.NewInt(100), AutoTrigger: codec.NewBool(true), DestinationVaultID: d.ReplicaVaultID,
+		},
 	}}
 	d.FreshBackupID, d.ReplicaBackupID = fresh.ID, replica.ID
 	s.putLocked(record{b: fresh})

@@ -161,11 +161,44 @@ func appendReplication(dst []byte, r *cloudbackup.ReplicationRecord) []byte {
 		{"source_backup_id", r.SourceBackupID}, {"source_checkpoint_id", r.SourceCheckpointID},
 		{"destination_region", r.DestinationRegion}, {"destination_project_id", r.DestinationProjectID},
 		{"destination_backup_id", r.DestinationBackupID}, {"destination_checkpoint_id", r.DestinationCheckpointID},
-		{"destination_vault_id", r.DestinationVaultID}, {"vault_id", r.VaultID}, {"extra_info", r.ExtraInfo},
+		{"destination_vault_id", r.DestinationVaultID}, {"vault_id", r.VaultID},
 	} {
 		dst = appendStr(dst, f.name, f.v, true)
 	}
+	dst = append(dst, `,"extra_info":`...)
+	dst = appendReplicationExtra(dst, &r.ExtraInfo)
+	dst = appendExtra(dst, r.Extra)
 	return append(dst, '}')
+}
+
+// appendReplicationExtra writes extra_info as an object, as Huawei's SDK
+// models it (services/cbr/v1/model/model_replication_records_extra_info.go
+// of huaweicloud-sdk-go-v3: progress, fail_code, fail_reason,
+// auto_trigger, destination_vault_id), though the API page calls it a
+// string.
+func appendReplicationExtra(dst []byte, x *cloudbackup.ReplicationExtraInfo) []byte {
+	o := object{b: append(dst, '{')}
+	if v, ok := x.Progress.Get(); ok {
+		o.key("progress")
+		o.b = strconv.AppendInt(o.b, v, 10)
+	}
+	for _, f := range [...]struct{ name, v string }{
+		{"fail_code", x.FailCode}, {"fail_reason", x.FailReason}, {"destination_vault_id", x.DestinationVaultID},
+	} {
+		if f.v != "" {
+			o.key(f.name)
+			o.b = appendQuoted(o.b, f.v)
+		}
+	}
+	if v, ok := x.AutoTrigger.Get(); ok {
+		o.key("auto_trigger")
+		o.b = strconv.AppendBool(o.b, v)
+	}
+	for _, k := range slices.Sorted(maps.Keys(x.Extra)) {
+		o.key(k)
+		o.b = append(o.b, x.Extra[k]...)
+	}
+	return append(o.b, '}')
 }
 
 // appendExtra writes unknown members kept from input, each after a comma.

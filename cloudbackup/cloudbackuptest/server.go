@@ -8,10 +8,19 @@
 // reads checkpoints, lists and reads vaults, and serves operation logs
 // whose tasks finish after a set number of polls. It accepts a static
 // token, tokens from its IAM endpoint (POST /v3/auth/tokens on the same
-// server) and AK/SK-signed requests, whose signatures it verifies when
-// asked to. Faults (429 with Retry-After, 503, connection resets, delays)
-// can be injected, and GenerateBackups builds large data sets for
-// benchmarks.
+// server) and AK/SK-signed requests, with a permanent access key or with a
+// temporary one and its security token (X-Security-Token). When asked to,
+// it verifies signatures as Huawei's gateway does: over the headers that
+// SignedHeaders names (x-sdk-date among them; host need not be) and the
+// query as it came, read by RFC 3986, so that requests signed by Huawei's
+// own SDK pass and a space sent as "+" fails. Its answers follow that SDK's
+// models (services/cbr/v1/model) where they differ from the API page:
+// replication records' extra_info is an object, list answers carry offset
+// and limit, checkpoint resource sizes and counts are strings; it accepts
+// both spellings of member_status and the SDK's request members (restore
+// details, checkpoint resource_details and policy_id). Faults (429 with
+// Retry-After, 503, connection resets, delays) can be injected, and
+// GenerateBackups builds large data sets for benchmarks.
 //
 // NewServer seeds deterministic demo data with times relative to now
 // (WithNow pins it): see Demo.
@@ -47,6 +56,13 @@ const (
 	DefaultPassword  = "fake-password-123"
 	DefaultAccessKey = "FAKEACCESSKEY0000001"
 	DefaultSecretKey = "fakeSecretKey0000000000000000000000000001"
+	// DefaultTemporaryAccessKey, DefaultTemporarySecretKey and
+	// DefaultSecurityToken are a temporary access key, as IAM gives them to
+	// an agency: signed requests with it must carry the token in
+	// X-Security-Token.
+	DefaultTemporaryAccessKey = "FAKETEMPACCESSKEY001"
+	DefaultTemporarySecretKey = "fakeTemporarySecretKey000000000000000001"
+	DefaultSecurityToken      = "fake-security-token-gQpJb2tlbi1mb3ItYS10ZW1wb3Jhcnkta2V5"
 	// DefaultTaskPolls is how many polls a task takes to finish.
 	DefaultTaskPolls = 3
 	// DefaultTokenTTL is how long IAM tokens live, as on the real service.
@@ -64,6 +80,7 @@ type Server struct {
 	password  string
 	accessKey string
 	secretKey string
+	tempKey   temporaryKey
 	tokenTTL  time.Duration
 	taskPolls int
 	now       func() time.Time
@@ -106,6 +123,7 @@ type config struct {
 	password  string
 	accessKey string
 	secretKey string
+	tempKey   temporaryKey
 	tokenTTL  time.Duration
 	taskPolls int
 	now       func() time.Time
@@ -159,6 +177,18 @@ func WithAKSK(accessKey, secretKey string) Option {
 	return func(c *config) error { c.accessKey, c.secretKey = accessKey, secretKey; return nil }
 }
 
+// WithTemporaryAKSK sets the temporary access key, secret key and security
+// token the server accepts, besides the permanent pair of WithAKSK: a
+// request signed with the temporary key must carry the token in
+// X-Security-Token (signed with the other headers when signatures are
+// checked).
+func WithTemporaryAKSK(accessKey, secretKey, securityToken string) Option {
+	return func(c *config) error {
+		c.tempKey = temporaryKey{accessKey: accessKey, secretKey: secretKey, securityToken: securityToken}
+		return nil
+	}
+}
+
 // WithTokenTTL sets how long IAM tokens live (default 24 h).
 func WithTokenTTL(d time.Duration) Option {
 	return func(c *config) error { c.tokenTTL = d; return nil }
@@ -197,6 +227,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		password:  DefaultPassword,
 		accessKey: DefaultAccessKey,
 		secretKey: DefaultSecretKey,
+		tempKey:   temporaryKey{accessKey: DefaultTemporaryAccessKey, secretKey: DefaultTemporarySecretKey, securityToken: DefaultSecurityToken},
 		tokenTTL:  DefaultTokenTTL,
 		taskPolls: DefaultTaskPolls,
 		now:       time.Now,
@@ -220,6 +251,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		password:    c.password,
 		accessKey:   c.accessKey,
 		secretKey:   c.secretKey,
+		tempKey:     c.tempKey,
 		tokenTTL:    c.tokenTTL,
 		taskPolls:   c.taskPolls,
 		now:         c.now,
@@ -287,6 +319,15 @@ func (s *Server) AccessKey() string { return s.accessKey }
 
 // SecretKey returns the secret key of signed requests.
 func (s *Server) SecretKey() string { return s.secretKey }
+
+// TemporaryAccessKey returns the temporary access key the server accepts.
+func (s *Server) TemporaryAccessKey() string { return s.tempKey.accessKey }
+
+// TemporarySecretKey returns the secret key of the temporary access key.
+func (s *Server) TemporarySecretKey() string { return s.tempKey.secretKey }
+
+// SecurityToken returns the security token of the temporary access key.
+func (s *Server) SecurityToken() string { return s.tempKey.securityToken }
 
 // Now returns the server's current time.
 func (s *Server) Now() time.Time { return s.now() }

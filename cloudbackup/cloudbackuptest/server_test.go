@@ -192,13 +192,49 @@ func TestListFilters(t *testing.T) {
 	pending := collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: cloudbackup.MemberStatusPending})
 	require.Len(t, pending, 1)
 	assert.Equal(t, "partner-web", pending[0].ResourceName)
+	// The page's "accept" and Huawei's SDK's "accepted" select the same
+	// shares (services/cbr/v1/model/model_list_backups_request.go).
+	for _, st := range []cloudbackup.MemberStatus{cloudbackup.MemberStatusAccept, cloudbackup.MemberStatusAccepted} {
+		accepted := collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: st})
+		require.Len(t, accepted, 1, st)
+		assert.Equal(t, "partner-db", accepted[0].ResourceName, st)
+	}
+	assert.Empty(t, collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared, MemberStatus: cloudbackup.MemberStatusRejected}))
+	assert.Empty(t, collect(t, c, &cloudbackup.ListBackupsOptions{ResourceType: cloudbackup.ResourceTypeWorkspaceDesktop}),
+		"the SDK's desktop resource type is a valid filter")
+	page, err := c.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{Offset: 2, Limit: 4})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), page.Offset.Or(-1), "list answers carry offset and limit")
+	assert.Equal(t, int64(4), page.Limit.Or(-1))
 
 	withRepl := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: fresh.CheckpointID, ShowReplication: new(true)})
 	require.Len(t, withRepl, 1)
 	require.Len(t, withRepl[0].ReplicationRecords, 1)
 	assert.Equal(t, d.ReplicaBackupID, withRepl[0].ReplicationRecords[0].DestinationBackupID)
+	extra := withRepl[0].ReplicationRecords[0].ExtraInfo
+	assert.Equal(t, int64(100), extra.Progress.Or(0))
+	assert.Equal(t, d.ReplicaVaultID, extra.DestinationVaultID)
+	assert.Empty(t, extra.Text, "the fake sends the vendor's object, not the page's string")
+	raw := rawGet(t, srv, "/backups?show_replication=true&checkpoint_id="+fresh.CheckpointID)
+	assert.Contains(t, raw, `"extra_info":{"progress":100,`)
 	plain := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: fresh.CheckpointID})
 	assert.Empty(t, plain[0].ReplicationRecords, "replication records need show_replication")
+}
+
+// rawGet returns the body of a GET of path (below /v3/{project}) with the
+// static token.
+func rawGet(t *testing.T, srv *Server, path string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v3/"+srv.ProjectID()+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Auth-Token", srv.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+	return string(b)
 }
 
 func TestListSortAndPaging(t *testing.T) {
@@ -299,6 +335,25 @@ func TestGetDeleteRestore(t *testing.T) {
 	b, _ = srv.Backup(d.VolumeBackupID)
 	assert.Equal(t, cloudbackup.BackupStatusAvailable, b.Status)
 
+	// The SDK's details.destination_path
+	// (services/cbr/v1/model/model_restore_details.go) is accepted, and
+	// required once details are given.
+	detailed, err := c.Backups.Restore(ctx, d.VolumeBackupID, &cloudbackup.RestoreOptions{
+		VolumeID: d.Volume.ID, Details: &cloudbackup.RestoreDetails{DestinationPath: "/restore/here"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusAccepted, detailed.StatusCode)
+	_, err = c.OperationLogs.Wait(ctx, detailed.JobID, &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return 0 }})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/v3/"+srv.ProjectID()+"/backups/"+d.VolumeBackupID+"/restore",
+		strings.NewReader(`{"restore": {"volume_id": "`+d.Volume.ID+`", "details": {}}}`))
+	require.NoError(t, err)
+	req.Header.Set("X-Auth-Token", srv.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "details without destination_path")
+
 	_, err = c.Backups.Restore(ctx, d.InProgressBackupID, cloudbackup.VolumeRestore(d.Volume.ID))
 	assert.True(t, cloudbackup.IsBadRequest(err))
 	_, err = c.Backups.Restore(ctx, d.FreshBackupID, cloudbackup.VolumeRestore("vol"))
@@ -327,8 +382,12 @@ func TestCheckpointLifecycle(t *testing.T) {
 		Name: "before-upgrade", Resources: []string{d.FreshServer.ID, d.UnprotectedServer.ID},
 	})
 	require.NoError(t, err)
+	require.NoError(t, cp.BodyErr, "the vendor's string sizes read without complaint")
 	assert.Equal(t, cloudbackup.CheckpointStatusProtecting, cp.Status)
 	require.Len(t, cp.Vault.Resources, 2)
+	for _, r := range cp.Vault.Resources {
+		assert.True(t, r.ResourceSize.Valid, r.ID)
+	}
 	made := collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: cp.ID})
 	require.Len(t, made, 2)
 	for _, b := range made {
@@ -347,6 +406,8 @@ func TestCheckpointLifecycle(t *testing.T) {
 		status = append(status, got.Status)
 	}
 	assert.Equal(t, []cloudbackup.CheckpointStatus{"protecting", "protecting", "available"}, status)
+	raw := rawGet(t, srv, "/checkpoints/"+cp.ID)
+	assert.Regexp(t, `"resource_size":"\d+"`, raw, "the fake types sizes as strings, as Huawei's SDK models them")
 	for _, b := range collect(t, c, &cloudbackup.ListBackupsOptions{CheckpointID: cp.ID}) {
 		assert.Equal(t, cloudbackup.BackupStatusAvailable, b.Status)
 		assert.True(t, b.ProtectedAt.Valid)
@@ -372,6 +433,20 @@ func TestCheckpointLifecycle(t *testing.T) {
 	assert.True(t, cloudbackup.IsBadRequest(err))
 	_, err = c.Checkpoints.Get(ctx, "no-checkpoint")
 	assert.True(t, cloudbackup.IsNotFound(err))
+
+	// The SDK's resource_details and policy_id
+	// (services/cbr/v1/model/model_checkpoint_param.go) are accepted.
+	detailed, err := c.Checkpoints.Create(ctx, d.ServerVaultID, &cloudbackup.CreateCheckpointOptions{
+		ResourceDetails: []cloudbackup.ResourceDetail{{ID: d.StaleServer.ID, Type: cloudbackup.ResourceTypeServer}},
+		AutoTrigger:     true, PolicyID: "policy-1",
+	})
+	require.NoError(t, err)
+	require.Len(t, detailed.Vault.Resources, 1)
+	assert.Equal(t, d.StaleServer.ID, detailed.Vault.Resources[0].ID)
+	_, err = c.Checkpoints.Create(ctx, d.ServerVaultID, &cloudbackup.CreateCheckpointOptions{
+		ResourceDetails: []cloudbackup.ResourceDetail{{ID: d.StaleServer.ID}},
+	})
+	assert.True(t, cloudbackup.IsBadRequest(err), "a resource detail needs its type")
 }
 
 func TestOperationOutcomes(t *testing.T) {
@@ -576,6 +651,54 @@ func TestSignatures(t *testing.T) {
 	assert.True(t, cloudbackup.IsUnauthorized(err))
 }
 
+// TestTemporaryKeys: a temporary access key is accepted with its security
+// token, signed; without it, with another one, or with a permanent key
+// that does not need one, the request is refused, with the check on or off.
+func TestTemporaryKeys(t *testing.T) {
+	t.Parallel()
+	srv, err := NewServer(WithSignatureCheck(), WithoutDemoData())
+	require.NoError(t, err)
+	defer srv.Close()
+	ctx := context.Background()
+	client := func(opt cloudbackup.Option) *cloudbackup.Client {
+		c, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), opt, fastRetry())
+		require.NoError(t, err)
+		return c
+	}
+	good := client(cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken()))
+	_, err = good.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Name: "a b"})
+	require.NoError(t, err)
+
+	for name, c := range map[string]*cloudbackup.Client{
+		"no token":      client(cloudbackup.WithAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey())),
+		"another token": client(cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), "other-token")),
+		"permanent key": client(cloudbackup.WithTemporaryAKSK(srv.AccessKey(), srv.SecretKey(), srv.SecurityToken())),
+	} {
+		for _, check := range []bool{true, false} {
+			srv.SetSignatureCheck(check)
+			_, err := c.Backups.List(ctx, nil)
+			assert.True(t, cloudbackup.IsUnauthorized(err), "%s, check %v: %v", name, check, err)
+			assert.NotContains(t, fmt.Sprint(err), srv.SecurityToken())
+		}
+	}
+	srv.SetSignatureCheck(true)
+
+	// A token sent but left out of SignedHeaders is refused.
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v3/"+srv.ProjectID()+"/backups", nil)
+	require.NoError(t, err)
+	date := time.Now().UTC().Format(signDateLayout)
+	req.Header.Set("X-Sdk-Date", date)
+	req.Header.Set("X-Security-Token", srv.SecurityToken())
+	sig := signatureOf(canonicalRequestOf(req, nil, []string{"x-sdk-date"}), date, srv.TemporarySecretKey())
+	req.Header.Set("Authorization", fmt.Sprintf("%s Access=%s, SignedHeaders=x-sdk-date, Signature=%s", signAlgorithm, srv.TemporaryAccessKey(), sig))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Contains(t, string(body), "x-security-token must be signed")
+}
+
 // TestSignatureTampering: a request changed after signing is refused, and
 // so is a stale date.
 func TestSignatureTampering(t *testing.T) {
@@ -589,7 +712,7 @@ func TestSignatureTampering(t *testing.T) {
 		req.Header.Set("X-Sdk-Date", date)
 		signReq := req.Clone(context.Background())
 		signReq.URL.RawQuery = signedQuery
-		sig := serverSignature(signReq, nil, []string{"host", "x-sdk-date"}, date, srv.SecretKey())
+		sig := signatureOf(canonicalRequestOf(signReq, nil, []string{"host", "x-sdk-date"}), date, srv.SecretKey())
 		req.Header.Set("Authorization", fmt.Sprintf("%s Access=%s, SignedHeaders=host;x-sdk-date, Signature=%s", signAlgorithm, srv.AccessKey(), sig))
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)

@@ -217,7 +217,7 @@ func (s *Server) handleListOps(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	page := match[min(offset, len(match)):min(offset+limit, len(match))]
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"operation_logs": nonNil(page), "count": len(match)})
+	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"operation_logs": nonNil(page), "count": len(match), "offset": offset, "limit": limit})
 }
 
 func nonNil[T any](s []T) []T {
@@ -237,8 +237,64 @@ type createCheckpointRequest struct {
 			Incremental *bool    `json:"incremental"`
 			AutoTrigger bool     `json:"auto_trigger"`
 			Resources   []string `json:"resources"`
+			// ResourceDetails and PolicyID are in Huawei's SDK
+			// (services/cbr/v1/model/model_checkpoint_param.go).
+			ResourceDetails []struct {
+				ID   string `json:"id"`
+				Type string `json:"type"`
+			} `json:"resource_details"`
+			PolicyID string `json:"policy_id"`
 		} `json:"parameters"`
 	} `json:"checkpoint"`
+}
+
+// checkpointJSON is a checkpoint as Huawei's SDK models the answer
+// (services/cbr/v1/model/model_checkpoint_create.go,
+// model_checkpoint_plan_create.go, model_checkpoint_resource_resp.go): the
+// resources' sizes and count are strings.
+type checkpointJSON struct {
+	ID        string           `json:"id"`
+	ProjectID string           `json:"project_id"`
+	Status    string           `json:"status"`
+	CreatedAt cloudbackup.Time `json:"created_at"`
+	Vault     struct {
+		ID               string                        `json:"id"`
+		Name             string                        `json:"name"`
+		Resources        []checkpointResourceJSON      `json:"resources"`
+		SkippedResources []cloudbackup.SkippedResource `json:"skipped_resources,omitzero"`
+	} `json:"vault"`
+	ExtraInfo cloudbackup.CheckpointExtraInfo `json:"extra_info"`
+}
+
+type checkpointResourceJSON struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Type          string `json:"type"`
+	ProtectStatus string `json:"protect_status,omitzero"`
+	ResourceSize  string `json:"resource_size,omitzero"`
+	BackupSize    string `json:"backup_size,omitzero"`
+	BackupCount   string `json:"backup_count,omitzero"`
+}
+
+func intText(i cloudbackup.Int) string {
+	if v, ok := i.Get(); ok {
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}
+
+// checkpointAnswer is the body of a checkpoint answer.
+func checkpointAnswer(cp *cloudbackup.Checkpoint) map[string]any {
+	out := checkpointJSON{ID: cp.ID, ProjectID: cp.ProjectID, Status: string(cp.Status), CreatedAt: cp.CreatedAt, ExtraInfo: cp.ExtraInfo}
+	out.Vault.ID, out.Vault.Name, out.Vault.SkippedResources = cp.Vault.ID, cp.Vault.Name, cp.Vault.SkippedResources
+	out.Vault.Resources = []checkpointResourceJSON{}
+	for _, r := range cp.Vault.Resources {
+		out.Vault.Resources = append(out.Vault.Resources, checkpointResourceJSON{
+			ID: r.ID, Name: r.Name, Type: string(r.Type), ProtectStatus: string(r.ProtectStatus),
+			ResourceSize: intText(r.ResourceSize), BackupSize: intText(r.BackupSize), BackupCount: intText(r.BackupCount),
+		})
+	}
+	return map[string]any{"checkpoint": out}
 }
 
 // handleCreateCheckpoint is POST /v3/{project}/checkpoints: it starts a
@@ -262,11 +318,21 @@ func (s *Server) handleCreateCheckpoint(w http.ResponseWriter, r *http.Request) 
 		writeError(w, r, http.StatusBadRequest, "BackupService.6100", "A replication vault cannot be backed up")
 		return
 	}
+	ids := slices.Clone(p.Resources)
+	for _, d := range p.ResourceDetails {
+		if d.ID == "" || d.Type == "" {
+			writeError(w, r, http.StatusBadRequest, "BackupService.0001", "Invalid parameter: resource_details need id and type")
+			return
+		}
+		if !slices.Contains(ids, d.ID) {
+			ids = append(ids, d.ID)
+		}
+	}
 	var targets []cloudbackup.VaultResource
-	if len(p.Resources) == 0 {
+	if len(ids) == 0 {
 		targets = v.Resources
 	}
-	for _, id := range p.Resources {
+	for _, id := range ids {
 		i := slices.IndexFunc(v.Resources, func(res cloudbackup.VaultResource) bool { return res.ID == id })
 		if i < 0 {
 			writeError(w, r, http.StatusBadRequest, "BackupService.6101", "The resource "+id+" is not bound to the vault")
@@ -305,7 +371,7 @@ func (s *Server) handleCreateCheckpoint(w http.ResponseWriter, r *http.Request) 
 		rec.cp.Status = cloudbackup.CheckpointStatusError
 	}
 	s.checkpoints[cpID] = rec
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"checkpoint": rec.cp})
+	fakeserver.WriteJSON(w, http.StatusOK, checkpointAnswer(&rec.cp))
 }
 
 // busyLocked reports whether a resource has a backup being made.
@@ -437,7 +503,7 @@ func (s *Server) handleGetCheckpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "BackupService.0009", "The checkpoint "+r.PathValue("id")+" does not exist")
 		return
 	}
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"checkpoint": cp})
+	fakeserver.WriteJSON(w, http.StatusOK, checkpointAnswer(&cp))
 }
 
 func (s *Server) vaultLocked(id string) *cloudbackup.Vault {
@@ -514,7 +580,7 @@ func (s *Server) handleListVaults(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	page := match[min(offset, len(match)):min(offset+limit, len(match))]
-	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"vaults": nonNil(page), "count": len(match)})
+	fakeserver.WriteJSON(w, http.StatusOK, map[string]any{"vaults": nonNil(page), "count": len(match), "offset": offset, "limit": limit})
 }
 
 // handleGetVault is GET /v3/{project}/vaults/{id}.

@@ -7,6 +7,11 @@
 // multiple of its size plus a constant: a body beyond a bound is a
 // *LimitError naming it.
 //
+// UnmarshalJSONLenient decodes the answers to writes: a member that does
+// not fit its field is left out and reported (FieldErrors) rather than
+// failing the document, so that a result's identifying fields survive an
+// odd field beside them.
+//
 // It also holds the tolerant scalar types the providers share (Int, Float,
 // Bool, Time, String). Each keeps "absent" (missing, null, "" or a placeholder
 // such as "n/a") apart from a zero value, accepts the odd shapes real servers

@@ -1,86 +1,122 @@
-package codec_test
+package codec
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/backupsdk/backupsdk/internal/codec"
 )
 
-type lenientInner struct {
-	Size  codec.Int    `json:"size"`
-	Count int          `json:"count"`
-	Label codec.String `json:"label"`
+type lenientItem struct {
+	ID   string `json:"id"`
+	Size Int    `json:"size"`
+	Name string `json:"name"`
 }
 
-type lenientAnswer struct {
-	ID      codec.String   `json:"id"`
-	Status  codec.String   `json:"status"`
-	Created codec.Time     `json:"created_at"`
-	Items   []lenientInner `json:"items"`
-	Inner   lenientInner   `json:"inner"`
+type lenientDoc struct {
+	Result struct {
+		ID     string        `json:"id"`
+		Status string        `json:"status"`
+		Count  int           `json:"count"`
+		Items  []lenientItem `json:"items"`
+		Nested struct {
+			When Time `json:"when"`
+		} `json:"nested"`
+	} `json:"result"`
 }
 
-func TestUnmarshalJSONLenientKeepsTheResult(t *testing.T) {
+// TestUnmarshalJSONLenient: members that do not fit their fields are left
+// out and reported by path; everything else is decoded.
+func TestUnmarshalJSONLenient(t *testing.T) {
 	t.Parallel()
-	// The vendor SDK types checkpoint sizes as strings: "12 GB" is no
-	// integer, but the write's id and status must survive it.
-	body := `{"id":"cp-1","status":"protecting","created_at":"not a time",
-		"items":[{"size":"12 GB","count":2,"label":"a"},{"size":3,"count":"x","label":"b"}],
-		"inner":{"size":5,"count":1,"label":{"text":"x"}}}`
-	var out lenientAnswer
-	problems, err := codec.UnmarshalJSONLenient([]byte(body), &out)
+	var d lenientDoc
+	fields, err := UnmarshalJSONLenient([]byte(`{"result": {
+		"id": "r-1", "status": "ok", "count": "many",
+		"items": [{"id": "a", "size": "40"}, {"id": "b", "size": "1.5", "name": 7}, {"ID": "c", "Size": {"gb": 1}}],
+		"nested": {"when": true}}}`), &d, Limits{})
 	require.NoError(t, err)
-	assert.Equal(t, "cp-1", out.ID.String)
-	assert.Equal(t, "protecting", out.Status.String)
-	assert.False(t, out.Created.Valid, "an unreadable time stays absent")
-	require.Len(t, out.Items, 2)
-	assert.False(t, out.Items[0].Size.Valid)
-	assert.Equal(t, 2, out.Items[0].Count)
-	assert.Equal(t, "a", out.Items[0].Label.String)
-	assert.Equal(t, int64(3), out.Items[1].Size.Int64)
-	assert.Zero(t, out.Items[1].Count)
-	assert.Equal(t, int64(5), out.Inner.Size.Int64)
-	assert.False(t, out.Inner.Label.Valid, "an object for a string stays absent")
+	assert.Equal(t, "r-1", d.Result.ID, "the identifying fields are kept")
+	assert.Equal(t, "ok", d.Result.Status)
+	assert.Zero(t, d.Result.Count)
+	require.Len(t, d.Result.Items, 3)
+	assert.Equal(t, int64(40), d.Result.Items[0].Size.Or(0), "a numeric string is no problem")
+	assert.Equal(t, "b", d.Result.Items[1].ID)
+	assert.False(t, d.Result.Items[1].Size.Valid, "left out: absent, not zero")
+	assert.Equal(t, "c", d.Result.Items[2].ID, "names matched ignoring case are found again")
+	assert.False(t, d.Result.Nested.When.Valid)
+	assert.ElementsMatch(t, []string{"/result/count", "/result/items/1/size", "/result/items/1/name", "/result/items/2/Size", "/result/nested/when"},
+		fields.Paths())
+	var se *ScalarError
+	assert.True(t, errors.As(fields, &se), "the reasons are reachable")
+	assert.Contains(t, fields.Error(), "at /result/items/1/size: ")
 
-	var ptrs []string
-	for _, p := range problems {
-		ptrs = append(ptrs, p.Pointer)
-	}
-	assert.Equal(t, []string{"/created_at", "/items/0/size", "/items/1/count", "/inner/label"}, ptrs)
-	var fe *codec.FieldError
-	require.ErrorAs(t, problems, &fe)
-	assert.Contains(t, problems.Error(), "/items/0/size")
-}
-
-func TestUnmarshalJSONLenientCleanAnswer(t *testing.T) {
-	t.Parallel()
-	var out lenientAnswer
-	problems, err := codec.UnmarshalJSONLenient([]byte(`{"id":"x","items":[{"size":"7"}]}`), &out)
+	// A document that fits has no field errors.
+	fields, err = UnmarshalJSONLenient([]byte(`{"result": {"id": "x", "count": 2}}`), &d, Limits{})
 	require.NoError(t, err)
-	assert.Nil(t, problems)
-	assert.Equal(t, int64(7), out.Items[0].Size.Int64)
+	assert.Empty(t, fields)
+	assert.Equal(t, 2, d.Result.Count)
+	assert.Nil(t, d.Result.Items, "v is reset, not merged")
 }
 
-func TestUnmarshalJSONLenientRefusesWhatIsNotTheAnswer(t *testing.T) {
+func TestUnmarshalJSONLenientFailures(t *testing.T) {
 	t.Parallel()
+	var d lenientDoc
 	for name, body := range map[string]string{
-		"not JSON":       `<html>`,
-		"cut off":        `{"id":"x","items":[`,
-		"array for obj":  `[1,2]`,
-		"string for obj": `"ok"`,
-		"too many bad":   `{"items":[` + strings.Repeat(`{"count":"x"},`, 70) + `{}]}`,
-		"too deep":       strings.Repeat(`[`, 20000) + strings.Repeat(`]`, 20000),
+		"not JSON":        `<html>busy</html>`,
+		"cut off":         `{"result": {"id": "x"`,
+		"top-level array": `[1, 2]`,
 	} {
-		var out lenientAnswer
-		_, err := codec.UnmarshalJSONLenient([]byte(body), &out)
+		_, err := UnmarshalJSONLenient([]byte(body), &d, Limits{})
 		assert.Error(t, err, name)
 	}
-	var le *codec.LimitError
-	_, err := codec.UnmarshalJSONLenient([]byte(`{"items":`+strings.Repeat(`[`, 20000)+strings.Repeat(`]`, 20000)+`}`), &lenientAnswer{})
-	assert.True(t, errors.As(err, &le), "the memory budget holds: %v", err)
+	_, err := UnmarshalJSONLenient([]byte(`{"items": [{}, {}, {}]}`), &d, Limits{ListMember: "items", ListMax: 2})
+	var le *LimitError
+	assert.ErrorAs(t, err, &le, "limits apply")
+	_, err = UnmarshalJSONLenient([]byte(`{}`), d, Limits{})
+	assert.Error(t, err, "a non-pointer")
+
+	// More than the bound of bad members is an error, not a loop.
+	body := []byte(`{"result": {"items": [`)
+	for i := range 40 {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, `{"size": "x"}`...)
+	}
+	body = append(body, "]}}"...)
+	fields, err := UnmarshalJSONLenient(body, &d, Limits{})
+	assert.Error(t, err)
+	assert.Len(t, fields, maxFieldErrors)
+}
+
+// FuzzUnmarshalJSONLenient: any document ends in a result or an error,
+// never a panic or a loop, and a document that decodes strictly decodes
+// leniently to the same value with no field errors.
+func FuzzUnmarshalJSONLenient(f *testing.F) {
+	for _, s := range []string{
+		`{"result": {"id": "r", "count": "x", "items": [{"size": "1.5"}, {"Size": {}}], "nested": {"when": 1}}}`,
+		`{"result": {"id": 1, "status": [], "items": {}}}`, `{"RESULT": {"ID": "a"}}`, `null`, `[]`, `"x"`, `{`,
+		`{"result": {"items": [{"size": "1"}, {"size": "1"}, {"size": "1"}], "items": null}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var lenient lenientDoc
+		fields, err := UnmarshalJSONLenient([]byte(data), &lenient, Limits{})
+		if len(fields) > maxFieldErrors {
+			t.Fatalf("%d field errors", len(fields))
+		}
+		var strict lenientDoc
+		if UnmarshalJSON([]byte(data), &strict) == nil {
+			if err != nil || len(fields) > 0 {
+				t.Fatalf("strict decoding succeeds, lenient reports %v / %v", err, fields)
+			}
+			a, _ := MarshalJSON(strict)
+			b, _ := MarshalJSON(lenient)
+			if string(a) != string(b) {
+				t.Fatalf("lenient %s, strict %s", b, a)
+			}
+		}
+	})
 }

@@ -213,7 +213,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	}
 	target := c.base + path
 	if len(r.Query) > 0 {
-		target += "?" + r.Query.Encode()
+		target += "?" + EncodeQueryString(r.Query)
 	}
 	body, err := encodeBody(r)
 	if err != nil {
@@ -648,7 +648,7 @@ func RedactURL(u *url.URL) string {
 			}
 		}
 		if changed {
-			c.RawQuery = q.Encode()
+			c.RawQuery = EncodeQueryString(q)
 		}
 	}
 	return c.String()

@@ -80,7 +80,8 @@ type Request struct {
 	Method     string
 	Path       string
 	PathParams []string
-	Query      url.Values
+	// Query is sent as EncodeQueryString renders it (a space as %20).
+	Query url.Values
 	// Body is encoded as JSON or XML according to Format; a []byte is sent
 	// as it is. Nil sends no body.
 	Body   any
@@ -154,6 +155,19 @@ func ExpandPath(tmpl string, params ...string) (string, error) {
 		return "", fmt.Errorf("%w: %d values for %d placeholders", ErrInvalidPathParam, len(params), n)
 	}
 	return b.String(), nil
+}
+
+// EncodeQueryString renders q as the query of a request URL: names sorted,
+// the values of a name in their order, each name and value escaped as RFC
+// 3986 says for a query (every byte but the unreserved A–Z a–z 0–9 - . _ ~
+// as %XX, upper-case hex). A space is "%20", never "+": a server that reads
+// the query by RFC 3986, as signature checks do (Huawei's API gateway), takes
+// "+" for a plus sign, and form decoders read "%20" as a space all the same.
+// Every request the core sends carries its query in this form.
+func EncodeQueryString(q url.Values) string {
+	// url.QueryEscape leaves only the unreserved bytes unescaped, writes a
+	// literal "+" as "%2B" and a space as "+": every "+" left is a space.
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
 // EncodeQuery turns an options struct tagged `url:"name,omitempty"` into

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -77,6 +78,31 @@ func TestEscapedPathsReachTheServer(t *testing.T) {
 	_, err = c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/vm/{host}/", PathParams: []string{".."}}, nil)
 	require.ErrorIs(t, err, core.ErrInvalidPathParam)
 	assert.Contains(t, err.Error(), "test: GET /vm/{host}/")
+}
+
+// TestQueryIsRFC3986: a query reaches the server with a space as %20 and a
+// plus sign as %2B, and decodes back to the values sent; the URL in errors
+// is written the same way.
+func TestQueryIsRFC3986(t *testing.T) {
+	t.Parallel()
+	var raw, decoded atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw.Store(r.URL.RawQuery)
+		decoded.Store(r.URL.Query())
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	q := url.Values{"name": {"my backup+1/ü~"}, "status": {"error", "available"}, "a_b": {"x.y-z"}}
+	_, err := c.Do(context.Background(), &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/backups", Query: q}, nil)
+	var apiErr *core.APIError
+	require.ErrorAs(t, err, &apiErr)
+	const want = "a_b=x.y-z&name=my%20backup%2B1%2F%C3%BC~&status=error&status=available"
+	assert.Equal(t, want, raw.Load(), "sorted names, values in their order, RFC 3986 escapes")
+	assert.Equal(t, q, decoded.Load())
+	assert.Equal(t, want, core.EncodeQueryString(q))
+	assert.NotContains(t, apiErr.URL, "+")
+	assert.Contains(t, apiErr.URL, "name=my%20backup%2B1")
 }
 
 type listOptions struct {

@@ -219,6 +219,9 @@ var authModes = []authMode{
 	{name: "unitrends token", call: unitrendsCall(unitrends.WithToken(token))},
 	{name: "cloudbackup token", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithToken(token) })},
 	{name: "cloudbackup AK/SK", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithAKSK(accessKey, secretKey) })},
+	{name: "cloudbackup temporary AK/SK", call: cloudbackupCall(func(string) cloudbackup.Option {
+		return cloudbackup.WithTemporaryAKSK(accessKey, secretKey, token)
+	})},
 	{name: "cloudbackup IAM password", bodyFirst: true, call: cloudbackupCall(func(base string) cloudbackup.Option {
 		return cloudbackup.WithPassword(base, "my-domain", "admin", password)
 	})},
