@@ -66,8 +66,7 @@ type TokenAuth struct {
 	expired func(*APIError) bool
 	// early is how long before expiry the token is renewed.
 	early time.Duration
-	// loginTimeout bounds a login that no caller can cancel on its own,
-	// because callers share it.
+	// loginTimeout bounds a login whose starter set no deadline.
 	loginTimeout time.Duration
 	now          func() time.Time
 
@@ -82,6 +81,9 @@ type loginFlight struct {
 	done  chan struct{}
 	token Secret
 	err   error
+	// abandoned says the login ended because the caller that started it
+	// gave up: the callers still waiting start another.
+	abandoned bool
 }
 
 // TokenAuthConfig configures NewTokenAuth.
@@ -185,33 +187,42 @@ func (a *TokenAuth) Renew(ctx context.Context, req *http.Request) error {
 // get returns a fresh token. A non-empty stale names a token the server
 // rejected: it is replaced even if it has not expired.
 func (a *TokenAuth) get(ctx context.Context, stale string) (Secret, error) {
-	a.mu.Lock()
-	if a.fresh() && (stale == "" || a.token.Reveal() != stale) {
-		tok := a.token
-		a.mu.Unlock()
-		return tok, nil
-	}
-	if a.login == nil {
-		tok := a.token
-		a.mu.Unlock()
-		if !tok.IsSet() {
-			return Secret{}, errNoToken
+	for {
+		a.mu.Lock()
+		if a.fresh() && (stale == "" || a.token.Reveal() != stale) {
+			tok := a.token
+			a.mu.Unlock()
+			return tok, nil
 		}
-		// A ready token cannot be renewed: send it and let the server answer.
-		return tok, nil
-	}
-	f := a.flight
-	if f == nil {
-		f = &loginFlight{done: make(chan struct{})}
-		a.flight = f
-		go a.run(ctx, f)
-	}
-	a.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.token, f.err
-	case <-ctx.Done():
-		return Secret{}, ctx.Err()
+		if a.login == nil {
+			tok := a.token
+			a.mu.Unlock()
+			if !tok.IsSet() {
+				return Secret{}, errNoToken
+			}
+			// A ready token cannot be renewed: send it and let the server answer.
+			return tok, nil
+		}
+		f := a.flight
+		if f == nil {
+			f = &loginFlight{done: make(chan struct{})}
+			a.flight = f
+			go a.run(ctx, f)
+		}
+		a.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return Secret{}, ctx.Err()
+		}
+		if !f.abandoned {
+			return f.token, f.err
+		}
+		if err := ctx.Err(); err != nil {
+			return Secret{}, err
+		}
+		// The caller that started the login gave up, this one has not:
+		// take part in (or start) the next login.
 	}
 }
 
@@ -234,10 +245,14 @@ func (a *TokenAuth) fresh() bool {
 	return a.now().Add(margin).Before(a.expires)
 }
 
-// run performs one shared login. It is detached from the caller's
-// cancellation (other callers wait on it too) but bounded in time.
+// run performs one shared login, bounded by the context of the caller
+// that started it (and by loginTimeout). Other callers wait on it too, but
+// it must not outlive its starter: a login that hangs (a server or proxy
+// that never answers) would then hold up every later caller until some
+// fixed bound long after their own deadlines. When the starter gives up,
+// the callers still waiting start a new login under their own contexts.
 func (a *TokenAuth) run(ctx context.Context, f *loginFlight) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.loginTimeout)
+	lctx, cancel := context.WithTimeout(ctx, a.loginTimeout)
 	defer cancel()
 	tok, exp, err := a.login(lctx)
 	if err == nil && !tok.IsSet() {
@@ -248,6 +263,7 @@ func (a *TokenAuth) run(ctx context.Context, f *loginFlight) {
 		a.token, a.expires, a.issued = tok, exp, a.now()
 	}
 	f.token, f.err = tok, err
+	f.abandoned = err != nil && ctx.Err() != nil
 	a.flight = nil
 	a.mu.Unlock()
 	close(f.done)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -323,7 +324,10 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 	if body != nil {
 		rawBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, rawBody)
+	// followed is set when an attempt follows a redirect (a caller's client
+	// may): see guardRedirects.
+	var followed atomic.Bool
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, followedKey{}, &followed), r.Method, target, rawBody)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %s %s: %w", c.provider, r.Method, RedactURLString(target), err)
 	}
@@ -370,6 +374,13 @@ func (c *Client) send(ctx context.Context, r *Request, target string, body []byt
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempts++
 			retry, cerr := shouldRetry(ctx, idempotent, resp, err)
+			if retry && !idempotent && followed.Load() {
+				// The API host answered this write with a redirect and may
+				// have done its work (a 303 after a POST says so). A refused
+				// connection or a 429 on the way after it says nothing
+				// about that.
+				retry = false
+			}
 			if retry && err == nil && resp.StatusCode >= 500 && c.sessionExpired(auth, r.Method, resp) {
 				// Some servers report an expired session as a 5xx: renewing
 				// (outside this loop) helps, resending the same token does not.

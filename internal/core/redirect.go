@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 )
 
 // noRedirects is the redirect policy of the SDK's own clients: the 3xx
@@ -52,10 +53,19 @@ func guardRedirects(hc *http.Client, base *url.URL) *http.Client {
 		if foreign && len(via) > 0 && hadBody(via[0]) {
 			return http.ErrUseLastResponse
 		}
+		if f, ok := req.Context().Value(followedKey{}).(*atomic.Bool); ok {
+			f.Store(true)
+		}
 		return nil
 	}
 	return &g
 }
+
+// followedKey holds, in the context of a request Client.send makes, an
+// *atomic.Bool that the redirect guard sets when it lets a hop be
+// followed: the API host has then answered, so a write may have been
+// done whatever the hop's own fate.
+type followedKey struct{}
 
 // origin is u's scheme, host and port, lower-cased, with the scheme's
 // default port filled in, so that "https://H" and "https://h:443" match.

@@ -23,7 +23,9 @@ import (
 // (a 429 answer, or a connection that could not be made), never after a 5xx
 // answer or a connection that broke once the request may have reached the
 // server. Every other status is final. Retry-After, in seconds or as an
-// HTTP date, is honored up to MaxWait.
+// HTTP date, is honored up to MaxWait. A write whose redirect the caller's
+// client followed is not repeated at all: the API host answered it, and a
+// 429 or a refused connection after the hop says nothing of that.
 type RetryPolicy struct {
 	// MaxRetries is how many times a call may be repeated after the first
 	// attempt; 0 disables retries.
