@@ -415,6 +415,6 @@ func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *Res
 		return nil, err
 	}
 	return &RestoreResult{
-		JobID: out.JobID.String, RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: bodyErr,
+		JobID: out.JobID.Value, RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: bodyErr,
 	}, nil
 }

@@ -37,10 +37,10 @@ func (c *Client) loginToken(ctx context.Context) (core.Secret, time.Time, error)
 	if err != nil {
 		return core.Secret{}, time.Time{}, fmt.Errorf("login as %q: %w", c.username, err)
 	}
-	if !out.Token.Valid || out.Token.String == "" {
+	if !out.Token.Valid || out.Token.Value == "" {
 		return core.Secret{}, time.Time{}, fmt.Errorf("login as %q: answer has no token", c.username)
 	}
-	return core.NewSecret(out.Token.String), localExpiry(out.Expires, resp.Header.Get("Date"), time.Now()), nil
+	return core.NewSecret(out.Token.Value), localExpiry(out.Expires, resp.Header.Get("Date"), time.Now()), nil
 }
 
 // renewBefore is how long before its known expiry a token is renewed.

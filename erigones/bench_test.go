@@ -213,7 +213,7 @@ func TestBenchPageDecodesAlike(t *testing.T) {
 		require.Equal(t, p.Size, g.Size.Int64)
 		require.Equal(t, p.Time, g.Time.Int64)
 		require.Equal(t, erigones.BackupStatusOK, g.Status)
-		require.Equal(t, "daily", g.Define.String)
+		require.Equal(t, "daily", g.Define.Value)
 		require.Equal(t, benchVM, g.Hostname)
 	}
 	require.Equal(t, "daily-20131014_133701", got[0].Name)

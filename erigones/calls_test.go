@@ -238,7 +238,7 @@ func callCases() []callCase {
 				return c.Backups.UpdateNote(ctx, vmHost, "daily-20131014_133701", "", &erigones.BackupNoteOptions{DiskID: 3})
 			},
 			check: func(t *testing.T, got any) {
-				assert.Equal(t, erigones.String{String: "", Valid: true}, got.(*erigones.Backup).Note)
+				assert.Equal(t, erigones.String{Value: "", Valid: true}, got.(*erigones.Backup).Note)
 			},
 		},
 		{

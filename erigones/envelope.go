@@ -69,15 +69,15 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 	if !raw.Status.Valid {
 		return nil, errors.New("no status member, not an envelope")
 	}
-	status, ok := taskStatusOf(raw.Status.String)
+	status, ok := taskStatusOf(raw.Status.Value)
 	if !ok {
-		return nil, fmt.Errorf("unknown status %q", raw.Status.String)
+		return nil, fmt.Errorf("unknown status %q", raw.Status.Value)
 	}
 	res := raw.Result
 	if len(res) == 0 {
 		res = nullJSON()
 	}
-	return &envelope{Status: status, Result: res, TaskID: raw.TaskID.String}, nil
+	return &envelope{Status: status, Result: res, TaskID: raw.TaskID.Value}, nil
 }
 
 // taskStatusOf reads the envelope's status as the server spells it (any

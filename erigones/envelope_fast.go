@@ -23,7 +23,7 @@ func decodeSuccess(body []byte, out any) bool {
 	}
 	env := successEnvelope{Result: resultInto{out: out, size: len(body)}}
 	if err := codec.UnmarshalJSON(body, &env); err == nil && env.Status.Valid {
-		if status, ok := taskStatusOf(env.Status.String); ok && status == TaskSuccess {
+		if status, ok := taskStatusOf(env.Status.Value); ok && status == TaskSuccess {
 			return true
 		}
 	}

@@ -280,7 +280,7 @@ func parseAPIError(e *APIError, body []byte) {
 		return
 	}
 	if e.RequestID == "" && env.TaskID.Valid {
-		e.RequestID = env.TaskID.String
+		e.RequestID = env.TaskID.Value
 	}
 	if msgs, ok := e.Fields["non_field_errors"]; ok {
 		delete(e.Fields, "non_field_errors")
@@ -301,7 +301,7 @@ func parseAPIError(e *APIError, body []byte) {
 		Detail codec.String `json:"detail"`
 	}
 	if len(env.Result) > 0 && env.Result.Kind() == '{' && codec.UnmarshalJSON(env.Result, &res) == nil && res.Detail.Valid {
-		msg := strings.TrimSpace(res.Detail.String)
+		msg := strings.TrimSpace(res.Detail.Value)
 		if i := slices.Index(e.Messages, msg); i > 0 {
 			e.Messages = slices.Insert(slices.Delete(e.Messages, i, i+1), 0, msg)
 		}

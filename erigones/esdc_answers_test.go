@@ -176,7 +176,7 @@ func TestSerializersTolerantFields(t *testing.T) {
 		assert.False(t, f, "null stays absent")
 	}
 	assert.True(t, bs[1].Note.Valid)
-	assert.Equal(t, "", bs[1].Note.String)
+	assert.Equal(t, "", bs[1].Note.Value)
 	assert.Equal(t, "#aa00ff", bs[1].Node.Or(""), "non-admins see the node's color (_HideNodeSerializer)")
 
 	ds, err := c.Definitions.List(context.Background(), "web01.example.com", nil)

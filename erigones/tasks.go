@@ -108,7 +108,7 @@ func (r *TaskResult) Output() TaskOutput {
 			Detail     codec.String `json:"detail"`
 		}
 		if codec.UnmarshalJSON(r.Result, &raw) == nil {
-			o = TaskOutput{Message: raw.Message.String, ReturnCode: raw.ReturnCode, Detail: raw.Detail.String}
+			o = TaskOutput{Message: raw.Message.Value, ReturnCode: raw.ReturnCode, Detail: raw.Detail.Value}
 		}
 	case '"':
 		var s string

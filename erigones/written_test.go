@@ -31,7 +31,7 @@ func TestWriteAnswersKeepTheResult(t *testing.T) {
 		require.NoError(t, err, "the note is changed: no error")
 		assert.Len(t, m.requests(), 1, "sent once")
 		assert.Equal(t, "daily-20240301_120000", b.Name)
-		assert.Equal(t, "kept", b.Note.String)
+		assert.Equal(t, "kept", b.Note.Value)
 		assert.False(t, b.DiskID.Valid, "left absent, not 0")
 		assert.False(t, b.Size.Valid)
 		assert.Contains(t, logs.String(), "level=WARN")

@@ -373,7 +373,7 @@ func TestBenchPagesDecodeAlike(t *testing.T) {
 				require.Equal(t, int64(698+i), g.ID.Int64)
 				require.Equal(t, p.ID, g.ID.Int64)
 				require.Equal(t, p.BackupSize, g.BackupSize.Int64)
-				require.Equal(t, p.Identifier, g.Identifier.String)
+				require.Equal(t, p.Identifier, g.Identifier.Value)
 				require.True(t, p.BuiltAt.Equal(g.BuiltAt.Time), "backup %d built_at", i)
 				require.False(t, g.BackupServerID.Valid, "backup_server_id is null in the sample")
 				require.False(t, g.IQN.Valid, "iqn is null in the sample")

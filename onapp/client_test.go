@@ -190,8 +190,8 @@ func callCases(t *testing.T) []callCase {
 				list := v.([]onapp.VirtualMachine)
 				require.Len(t, list, 2)
 				assert.Equal(t, int64(74), list[0].ID.Int64)
-				assert.Equal(t, "Stuarts VS", list[0].Label.String)
-				assert.Equal(t, "stuart", list[0].Hostname.String)
+				assert.Equal(t, "Stuarts VS", list[0].Label.Value)
+				assert.Equal(t, "stuart", list[0].Hostname.Value)
 				assert.Equal(t, int64(1187), list[1].ID.Int64)
 				assert.False(t, list[1].Booted.Bool)
 			},
@@ -202,7 +202,7 @@ func callCases(t *testing.T) []callCase {
 			check: func(t *testing.T, v any) {
 				got := v.(*onapp.VirtualMachine)
 				assert.Equal(t, int64(74), got.ID.Int64)
-				assert.Equal(t, "hp3w06ai2h3k6d", got.Identifier.String)
+				assert.Equal(t, "hp3w06ai2h3k6d", got.Identifier.Value)
 				assert.Equal(t, int64(6), got.TotalDiskSize.Int64)
 			},
 		},
@@ -216,7 +216,7 @@ func callCases(t *testing.T) []callCase {
 				assert.True(t, list[0].Primary.Bool)
 				assert.Equal(t, int64(1187), list[0].VirtualMachineID.Int64)
 				assert.True(t, list[1].IsSwap.Bool)
-				assert.Equal(t, "/data", list[2].MountPoint.String)
+				assert.Equal(t, "/data", list[2].MountPoint.Value)
 			},
 		},
 		{
@@ -319,9 +319,9 @@ func callCases(t *testing.T) []callCase {
 				assert.Equal(t, 201, res.StatusCode)
 				tmpl := res.Template
 				assert.Equal(t, int64(5001), tmpl.ID.Int64)
-				assert.Equal(t, "golden", tmpl.Label.String)
-				assert.Equal(t, "y5cc19dv7bsdrk.tar.gz", tmpl.FileName.String)
-				assert.Equal(t, "active", tmpl.State.String)
+				assert.Equal(t, "golden", tmpl.Label.Value)
+				assert.Equal(t, "y5cc19dv7bsdrk.tar.gz", tmpl.FileName.Value)
+				assert.Equal(t, "active", tmpl.State.Value)
 				assert.Equal(t, int64(20), tmpl.MinDiskSize.Int64)
 				assert.False(t, tmpl.Checksum.Valid)
 				assert.True(t, tmpl.CreatedAt.Time.Equal(time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)))

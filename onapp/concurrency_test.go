@@ -76,14 +76,14 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 						return
 					}
 					assert.False(t, b.IsBuilt(), "goroutine %d: a new backup is scheduled, not built", g)
-					assert.Equal(t, note, b.Note.String)
+					assert.Equal(t, note, b.Note.Value)
 					assert.Equal(t, onapptest.DemoVMNever, b.TargetID.Int64)
 					if _, dup := created.LoadOrStore(b.ID.Int64, g); dup {
 						t.Errorf("goroutine %d: backup id %d handed out twice", g, b.ID.Int64)
 					}
 					got, err := c.Backups.Get(ctx, b.ID.Int64)
 					if assert.NoError(t, err) {
-						assert.Equal(t, note, got.Note.String, "goroutine %d: read back", g)
+						assert.Equal(t, note, got.Note.Value, "goroutine %d: read back", g)
 					}
 					assert.NoError(t, c.Backups.Delete(ctx, b.ID.Int64), "goroutine %d: delete", g)
 					_, err = c.Backups.Get(ctx, b.ID.Int64)

@@ -39,7 +39,7 @@
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(vm.Label.String, vm.Hostname.String, len(disks), "disks", len(backups), "backups")
+//		fmt.Println(vm.Label, vm.Hostname, len(disks), "disks", len(backups), "backups")
 //	}
 //
 // Values the control panel may leave null (nil="true" in XML) are Int,

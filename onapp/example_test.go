@@ -117,7 +117,7 @@ func ExampleBackupsService_CreateIncremental() {
 	}
 	fmt.Println("scheduled backup", b.ID.Int64, "of", b.TargetType.Value, b.TargetID.Int64)
 	fmt.Println("built:", b.IsBuilt(), "built_at present:", b.BuiltAt.Valid)
-	fmt.Println("note:", b.Note.String)
+	fmt.Println("note:", b.Note.Value)
 	// Output:
 	// scheduled backup 13 of VirtualMachine 104
 	// built: false built_at present: false
@@ -197,7 +197,7 @@ func ExampleVirtualMachinesService_List() {
 			}
 		}
 		fmt.Printf("%d %-8s %-21s booted=%-5v %d backups, %d built, newest %s\n",
-			vm.ID.Int64, vm.Label.String, vm.Hostname.String, vm.Booted.Bool, len(backups), built, newest)
+			vm.ID.Int64, vm.Label.Value, vm.Hostname.Value, vm.Booted.Bool, len(backups), built, newest)
 	}
 	// Output:
 	// 101 web-01   web-01.demo.example   booted=true  4 backups, 4 built, newest 2024-01-15 10:02:00
@@ -220,7 +220,7 @@ func ExampleDisksService_ListByVM() {
 	}
 	for _, d := range disks {
 		fmt.Printf("disk %d of server %d: %-13s %2d GB primary=%-5v swap=%-5v mounted on %s\n",
-			d.ID.Int64, d.VirtualMachineID.Int64, d.Label.String, d.DiskSize.Int64, d.Primary.Bool, d.IsSwap.Bool, d.MountPoint.Or("-"))
+			d.ID.Int64, d.VirtualMachineID.Int64, d.Label.Value, d.DiskSize.Int64, d.Primary.Bool, d.IsSwap.Bool, d.MountPoint.Or("-"))
 	}
 	// Output:
 	// disk 1001 of server 101: web-01 system 20 GB primary=true  swap=false mounted on -

@@ -41,7 +41,7 @@ func TestWriteAnswersKeepTheResult(t *testing.T) {
 			wantID: 2001, wantFields: []string{"/backup_size"},
 			check: func(t *testing.T, b *onapp.Backup) {
 				assert.False(t, b.BackupSize.Valid, "left absent, not 0")
-				assert.Equal(t, "nightly", b.Note.String, "the other members are kept")
+				assert.Equal(t, "nightly", b.Note.Value, "the other members are kept")
 				assert.True(t, b.Built.Valid)
 			},
 		},
@@ -180,7 +180,7 @@ func TestConvertAnswerKeepsTheTemplate(t *testing.T) {
 		require.Error(t, res.BodyErr)
 		assert.False(t, res.Template.TemplateSize.Valid)
 		if f == onapp.JSON {
-			assert.Equal(t, "golden", res.Template.Label.String)
+			assert.Equal(t, "golden", res.Template.Label.Value)
 			assert.Contains(t, res.BodyErr.Error(), "/template_size")
 		}
 	}

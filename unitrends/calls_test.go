@@ -144,7 +144,7 @@ func TestCallsAgainstFake(t *testing.T) {
 	require.Len(t, systems, 2)
 	assert.Equal(t, "ueb-primary", systems[0].Name)
 	assert.True(t, systems[0].Local.Bool)
-	assert.Equal(t, "Replication Target", systems[1].Role.String)
+	assert.Equal(t, "Replication Target", systems[1].Role.Value)
 
 	for _, grouped := range []bool{false, true} {
 		srv.SetDialect(unitrendstest.Dialect{GroupStatusBySystem: grouped})

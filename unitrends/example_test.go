@@ -72,7 +72,7 @@ func ExampleWithCACertPEM() {
 		return
 	}
 	for _, s := range systems {
-		fmt.Println(s.ID.Int64, s.Name, s.Role.String)
+		fmt.Println(s.ID.Int64, s.Name, s.Role.Value)
 	}
 	// Output:
 	// 1 ueb-primary Managed

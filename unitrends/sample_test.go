@@ -61,7 +61,7 @@ func TestDocumentedSampleCorrected(t *testing.T) {
 	assert.Equal(t, int64(2), b.ClientID.Int64)
 	assert.Equal(t, "win32", b.ClientName)
 	assert.Equal(t, int64(23), b.InstanceID.Int64)
-	assert.Equal(t, "file-level", b.InstanceName.String)
+	assert.Equal(t, "file-level", b.InstanceName.Value)
 	assert.True(t, b.StartDateTime.Valid)
 	assert.Equal(t, time.Date(2014, time.October, 14, 9, 32, 0, 0, time.UTC), b.StartDateTime.Time)
 	assert.Equal(t, "10/14/2014 09:32 am", b.StartDateTime.Text)

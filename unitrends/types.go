@@ -199,7 +199,7 @@ func (b *Backup) dropPlaceholders() {
 		&b.ServerName, &b.InstanceName, &b.AppName, &b.RestoredBackupType, &b.Destination,
 		&b.Storage, &b.Output, &b.GFSRecoveryPointType,
 	} {
-		if s.Valid && isPlaceholder(s.String) {
+		if s.Valid && isPlaceholder(s.Value) {
 			*s = String{}
 		}
 	}

@@ -188,7 +188,7 @@ func TestTolerantBackup(t *testing.T) {
 	assert.Equal(t, unitrends.ReplicationInProgress, b.ReplicationStatus)
 	assert.Equal(t, unitrends.VerifyNotApplicable, b.VerifyStatus)
 	assert.False(t, b.GUID.Valid)
-	assert.Equal(t, "app01", b.VMName.String)
+	assert.Equal(t, "app01", b.VMName.Value)
 	assert.False(t, b.Storage.Valid)
 	assert.False(t, b.Destination.Valid)
 	finished, ok := b.Finished()

@@ -341,7 +341,7 @@ func (p params) str(k string) (string, bool) {
 	if err := codec.UnmarshalJSON(v, &s); err != nil {
 		return v.String(), true
 	}
-	return s.String, true
+	return s.Value, true
 }
 
 // flag reads a boolean switch such as full or extended: in a query any

@@ -185,7 +185,7 @@ func TestDefinitionCRUD(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, def.Bwlimit.Valid)
 	assert.Equal(t, int64(5), def.Retention.Or(0))
-	assert.Equal(t, erigones.String{String: "", Valid: true}, def.Desc)
+	assert.Equal(t, erigones.String{Value: "", Valid: true}, def.Desc)
 	assert.True(t, def.Active.Or(false))
 	assert.Equal(t, erigones.BackupTypeFile, def.Type)
 

@@ -135,9 +135,9 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 func vmName(vm *onapp.VirtualMachine) string {
 	switch {
 	case vm.Label.Or("") != "":
-		return vm.Label.String
+		return vm.Label.Value
 	case vm.Hostname.Or("") != "":
-		return vm.Hostname.String
+		return vm.Hostname.Value
 	}
 	return "vm " + strconv.FormatInt(vm.ID.Int64, 10)
 }

@@ -394,20 +394,20 @@ func (b Bool) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // boolean (kept as its JSON text). Valid is false when the value was absent
 // or null; unlike the other types, "" and "n/a" are kept as text.
 type String struct {
-	String string
-	Valid  bool
+	Value string
+	Valid bool
 }
 
 // NewString returns a present String holding v.
-func NewString(v string) String { return String{String: v, Valid: true} }
+func NewString(v string) String { return String{Value: v, Valid: true} }
 
 // Get returns the value and whether it was present.
-func (s String) Get() (string, bool) { return s.String, s.Valid }
+func (s String) Get() (string, bool) { return s.Value, s.Valid }
 
 // Or returns the value, or def when it is absent.
 func (s String) Or(def string) string {
 	if s.Valid {
-		return s.String
+		return s.Value
 	}
 	return def
 }
@@ -465,7 +465,7 @@ func (s String) MarshalJSON() ([]byte, error) {
 	if !s.Valid {
 		return nullJSON, nil
 	}
-	return jsontext.AppendQuote(nil, s.String)
+	return jsontext.AppendQuote(nil, s.Value)
 }
 
 // MarshalJSONTo implements encoding/json/v2's streaming marshaler.
@@ -473,12 +473,12 @@ func (s String) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if !s.Valid {
 		return enc.WriteToken(jsontext.Null)
 	}
-	return enc.WriteToken(jsontext.String(s.String))
+	return enc.WriteToken(jsontext.String(s.Value))
 }
 
 // MarshalXML writes a plain element, or nil="true" when absent.
 func (s String) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	return marshalScalarXML(e, start, s.Valid, "", s.String)
+	return marshalScalarXML(e, start, s.Valid, "", s.Value)
 }
 
 // Time is a point in time that servers may send in any of several layouts

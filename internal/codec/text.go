@@ -31,9 +31,9 @@ func (t Text[T]) Or(def T) T {
 // IsZero reports whether the value is absent; `omitzero` uses it.
 func (t Text[T]) IsZero() bool { return !t.Valid }
 
-func (t Text[T]) str() String { return String{String: string(t.Value), Valid: t.Valid} }
+func (t Text[T]) str() String { return String{Value: string(t.Value), Valid: t.Valid} }
 
-func (t *Text[T]) set(s String) { *t = Text[T]{Value: T(s.String), Valid: s.Valid} }
+func (t *Text[T]) set(s String) { *t = Text[T]{Value: T(s.Value), Valid: s.Valid} }
 
 // UnmarshalJSON implements encoding/json's Unmarshaler.
 func (t *Text[T]) UnmarshalJSON(b []byte) error {

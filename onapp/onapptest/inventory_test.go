@@ -55,9 +55,9 @@ func TestDemoInventory(t *testing.T) {
 			for i, w := range want {
 				vm := vms[i]
 				assert.Equal(t, w.id, vm.ID.Int64)
-				assert.Equal(t, w.label, vm.Label.String)
-				assert.Equal(t, w.hostname, vm.Hostname.String)
-				assert.Len(t, vm.Identifier.String, 14)
+				assert.Equal(t, w.label, vm.Label.Value)
+				assert.Equal(t, w.hostname, vm.Hostname.Value)
+				assert.Len(t, vm.Identifier.Value, 14)
 				assert.Equal(t, onapp.Bool{Bool: w.booted, Valid: true}, vm.Booted, w.label)
 				assert.True(t, vm.Built.Bool)
 				assert.False(t, vm.Locked.Bool)
@@ -65,7 +65,7 @@ func TestDemoInventory(t *testing.T) {
 				assert.Equal(t, w.cpus, vm.CPUs.Int64)
 				assert.Equal(t, w.memory, vm.Memory.Int64)
 				assert.Equal(t, w.totalDisk, vm.TotalDiskSize.Int64, w.label)
-				assert.Equal(t, "linux", vm.OperatingSystem.String)
+				assert.Equal(t, "linux", vm.OperatingSystem.Value)
 				assert.True(t, vm.CreatedAt.Time.Equal(pinned.Add(-w.age)), w.label)
 
 				got, err := c.VirtualMachines.Get(ctx, w.id)
@@ -96,7 +96,7 @@ func TestDemoInventory(t *testing.T) {
 			}
 
 			web := inv.Disks[onapptest.DemoVMRecent]
-			assert.Equal(t, onapp.String{String: "/srv", Valid: true}, web[1].MountPoint)
+			assert.Equal(t, onapp.String{Value: "/srv", Valid: true}, web[1].MountPoint)
 			assert.False(t, web[0].MountPoint.Valid)
 			assert.True(t, web[2].IsSwap.Bool)
 			assert.False(t, web[2].Primary.Bool)
@@ -133,9 +133,9 @@ func TestInventoryFromState(t *testing.T) {
 			got, err := c.VirtualMachines.Get(ctx, vm.ID)
 			require.NoError(t, err)
 			assert.Equal(t, vm.ID, got.ID.Int64)
-			assert.Equal(t, "app", got.Label.String)
-			assert.Equal(t, "app", got.Hostname.String, "the host name defaults to the label")
-			assert.Equal(t, vm.Identifier, got.Identifier.String)
+			assert.Equal(t, "app", got.Label.Value)
+			assert.Equal(t, "app", got.Hostname.Value, "the host name defaults to the label")
+			assert.Equal(t, vm.Identifier, got.Identifier.Value)
 			assert.True(t, got.Booted.Bool)
 			assert.True(t, got.Locked.Bool)
 			assert.True(t, got.Suspended.Bool)
@@ -152,7 +152,7 @@ func TestInventoryFromState(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, disks, 1)
 			assert.Equal(t, d.ID, disks[0].ID.Int64)
-			assert.Equal(t, "disk-"+strconv.FormatInt(d.ID, 10), disks[0].Label.String)
+			assert.Equal(t, "disk-"+strconv.FormatInt(d.ID, 10), disks[0].Label.Value)
 			assert.Equal(t, int64(1), disks[0].DataStoreID.Int64)
 			assert.False(t, disks[0].Primary.Bool)
 			assert.False(t, disks[0].MountPoint.Valid)
