@@ -223,6 +223,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	renewed := false
 	for {
 		resp, sent, err := c.send(ctx, r, target, body)
+		recordResponse(ctx, resp)
 		if err != nil && !renewed && !r.NoAuth && sent != nil {
 			if rn, ok := c.auth.(Renewer); ok {
 				if apiErr, isAPI := AsAPIError(err); isAPI && rn.Expired(sent, apiErr) {

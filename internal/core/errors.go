@@ -193,6 +193,18 @@ func IsConflict(err error) bool { return HasStatus(err, http.StatusConflict) }
 // IsRateLimited reports whether err is an API answer of 429 Too Many Requests.
 func IsRateLimited(err error) bool { return HasStatus(err, http.StatusTooManyRequests) }
 
+// IsValidation reports whether err is the API refusing the request's
+// content: a 422 Unprocessable Entity, or a 400 Bad Request that names the
+// fields it refused (APIError.Fields). Packages whose API says more (an
+// error code) document their own rule.
+func IsValidation(err error) bool {
+	e, ok := AsAPIError(err)
+	if !ok {
+		return false
+	}
+	return e.StatusCode == http.StatusUnprocessableEntity || (e.StatusCode == http.StatusBadRequest && len(e.Fields) > 0)
+}
+
 // requestIDHeaders are read in order for APIError.RequestID.
 var requestIDHeaders = []string{"X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
 
@@ -207,12 +219,7 @@ func NewAPIError(provider, method, rawURL string, status int, header http.Header
 		URL:        RedactURLString(rawURL),
 		Body:       snippet(body, maxErrorBody),
 	}
-	for _, h := range requestIDHeaders {
-		if v := header.Get(h); v != "" {
-			e.RequestID = v
-			break
-		}
-	}
+	e.RequestID = requestIDOf(header)
 	ParseErrorBody(e, body)
 	return e
 }

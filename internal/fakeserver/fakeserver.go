@@ -5,6 +5,7 @@
 package fakeserver
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
@@ -46,7 +47,35 @@ type Server struct {
 	requests    atomic.Int64
 	inFlight    atomic.Int64
 	maxInFlight atomic.Int64
+
+	callsMu sync.Mutex
+	calls   []Call
 }
+
+// Call is one request a fake received, as it arrived, with the status it
+// was answered with. The fakes' Calls methods return these.
+type Call struct {
+	// Method and Path (escaped, such as /api/vm/web01/backup/) name the
+	// call; RawQuery is its query as sent.
+	Method   string
+	Path     string
+	RawQuery string
+	// Header holds the request's headers.
+	Header http.Header
+	// Body is the request's body (its first 64 KiB).
+	Body string
+	// Status is the status the fake answered with; 0 for a dropped
+	// connection.
+	Status int
+	// Fault reports whether an injected fault answered instead of the API.
+	Fault bool
+}
+
+// MaxCalls bounds the call log: Calls returns the last MaxCalls requests.
+const MaxCalls = 1000
+
+// maxCallBody bounds the body a Call keeps.
+const maxCallBody = 64 << 10
 
 // Options configure Start.
 type Options struct {
@@ -126,6 +155,43 @@ func (s *Server) ClearFaults() {
 	s.mu.Unlock()
 }
 
+// Calls returns the last requests the server received (up to MaxCalls),
+// oldest first.
+func (s *Server) Calls() []Call {
+	s.callsMu.Lock()
+	defer s.callsMu.Unlock()
+	out := make([]Call, len(s.calls))
+	for i, c := range s.calls {
+		c.Header = c.Header.Clone()
+		out[i] = c
+	}
+	return out
+}
+
+func (s *Server) record(c Call) {
+	s.callsMu.Lock()
+	defer s.callsMu.Unlock()
+	if len(s.calls) == MaxCalls {
+		s.calls = append(s.calls[:0], s.calls[1:]...)
+	}
+	s.calls = append(s.calls, c)
+}
+
+// HTTPClient returns a client with its own transport that trusts the
+// server's certificate (with TLS).
+func (s *Server) HTTPClient() *http.Client {
+	tr, ok := http.DefaultTransport.(*http.Transport)
+	if ok {
+		tr = tr.Clone()
+	} else {
+		tr = &http.Transport{}
+	}
+	if pool := s.CertPool(); pool != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr}
+}
+
 // Requests returns how many requests the server has received.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
@@ -144,8 +210,26 @@ func (s *Server) nextFault() (Fault, bool) {
 }
 
 func (s *Server) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w0 http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
+		call := Call{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
+		if r.Body != nil {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, maxCallBody+1))
+			rest := r.Body
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(body), rest), rest}
+			call.Body = string(body[:min(len(body), maxCallBody)])
+		}
+		w := &statusWriter{ResponseWriter: w0}
+		defer func() {
+			call.Status = w.status
+			if call.Status == 0 && !w.hijacked {
+				call.Status = http.StatusOK
+			}
+			s.record(call)
+		}()
 		n := s.inFlight.Add(1)
 		defer s.inFlight.Add(-1)
 		for {
@@ -155,6 +239,7 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 			}
 		}
 		f, ok := s.nextFault()
+		call.Fault = ok
 		if !ok {
 			h.ServeHTTP(w, r)
 			return
@@ -187,9 +272,36 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 	})
 }
 
+// statusWriter remembers the status written; Unwrap lets
+// http.ResponseController reach the connection (to reset it).
+type statusWriter struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // reset drops the connection without an answer, with a TCP RST where it
 // can. A writer that cannot hand over its connection gets a 502 instead.
 func reset(w http.ResponseWriter) {
+	if sw, ok := w.(*statusWriter); ok {
+		sw.hijacked = true
+	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		http.Error(w, "fakeserver: cannot reset this connection: "+err.Error(), http.StatusBadGateway)
