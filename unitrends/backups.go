@@ -20,11 +20,11 @@ type BackupsService service
 // start_date, end_date): mm/dd/yyyy.
 const DayLayout = "01/02/2006"
 
-// BackupsQuery holds the filters of the backups query (POST /api/backups).
-// Every filter is optional; zero values are not sent, so the zero
-// BackupsQuery (or nil) asks for every backup. Each field names the member
+// ListBackupsOptions holds the filters of Backups.List, the backups query
+// (POST /api/backups). Every filter is optional; zero values are not sent,
+// so the zero ListBackupsOptions (or nil) asks for every backup. Each field names the member
 // it is sent as.
-type BackupsQuery struct {
+type ListBackupsOptions struct {
 	// SystemID (system_id): backups of this system.
 	SystemID int64
 	// ClientID (client_id): backups of this client (protected machine).
@@ -76,11 +76,11 @@ type backupsQueryBody struct {
 
 // MarshalJSON writes the filters as the appliance reads them: times as
 // epoch seconds, days as mm/dd/yyyy, unset filters left out.
-func (q BackupsQuery) MarshalJSON() ([]byte, error) {
+func (q ListBackupsOptions) MarshalJSON() ([]byte, error) {
 	return codec.MarshalJSON(q.body())
 }
 
-func (q BackupsQuery) body() backupsQueryBody {
+func (q ListBackupsOptions) body() backupsQueryBody {
 	return backupsQueryBody{
 		SystemID:            q.SystemID,
 		ClientID:            q.ClientID,
@@ -113,7 +113,7 @@ func day(t time.Time) string {
 }
 
 // validate catches filters no appliance can mean.
-func (q *BackupsQuery) validate() error {
+func (q *ListBackupsOptions) validate() error {
 	for _, f := range []struct {
 		name string
 		v    int64
@@ -122,17 +122,17 @@ func (q *BackupsQuery) validate() error {
 		{"StartHours", int64(q.StartHours)}, {"EndHours", int64(q.EndHours)},
 	} {
 		if f.v < 0 {
-			return fmt.Errorf("BackupsQuery.%s is %d, want 0 (unset) or more", f.name, f.v)
+			return fmt.Errorf("ListBackupsOptions.%s is %d, want 0 (unset) or more", f.name, f.v)
 		}
 	}
 	for i, t := range q.Types {
 		if strings.TrimSpace(t) == "" {
-			return fmt.Errorf("BackupsQuery.Types[%d] is empty", i)
+			return fmt.Errorf("ListBackupsOptions.Types[%d] is empty", i)
 		}
 	}
 	for i, id := range q.BackupIDs {
 		if id <= 0 {
-			return fmt.Errorf("BackupsQuery.BackupIDs[%d] is %d, want a backup id", i, id)
+			return fmt.Errorf("ListBackupsOptions.BackupIDs[%d] is %d, want a backup id", i, id)
 		}
 	}
 	for _, p := range []struct {
@@ -152,7 +152,7 @@ func (q *BackupsQuery) validate() error {
 			after = civil(p.start).After(civil(p.end))
 		}
 		if after {
-			return fmt.Errorf("BackupsQuery.%s is after %s", p.from, p.to)
+			return fmt.Errorf("ListBackupsOptions.%s is after %s", p.from, p.to)
 		}
 	}
 	return nil
@@ -164,12 +164,12 @@ func civil(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Query runs the backups query (POST /api/backups) with the filters of q
+// List runs the backups query (POST /api/backups) with the filters of q
 // (nil asks for every backup) and returns the backups, an empty non-nil
 // slice when none match. The query is a read, so it is retried like one
 // although it is a POST. Times the appliance prints without a zone are read
 // in the zone of WithTimeZone.
-func (s *BackupsService) Query(ctx context.Context, q *BackupsQuery) ([]Backup, error) {
+func (s *BackupsService) List(ctx context.Context, q *ListBackupsOptions) ([]Backup, error) {
 	body := backupsQueryBody{}
 	if q != nil {
 		if err := q.validate(); err != nil {
@@ -205,9 +205,17 @@ func (s *BackupsService) Query(ctx context.Context, q *BackupsQuery) ([]Backup, 
 	return bs, nil
 }
 
-// BackupOptions select the system a backup lives on, for Get and Delete.
-type BackupOptions struct {
+// GetBackupOptions select the system a backup lives on, for Backups.Get.
+type GetBackupOptions struct {
 	// SystemID (sid) is the system holding the backup; unset means the
+	// appliance answering.
+	SystemID int64 `url:"sid,omitempty"`
+}
+
+// DeleteBackupOptions select the system the backups live on, for
+// Backups.Delete.
+type DeleteBackupOptions struct {
+	// SystemID (sid) is the system holding the backups; unset means the
 	// appliance answering.
 	SystemID int64 `url:"sid,omitempty"`
 }
@@ -215,7 +223,7 @@ type BackupOptions struct {
 // Get reads one backup (GET /api/backups/<id>/?sid=). An unknown id is an
 // *APIError for which IsNotFound reports true, also when the appliance
 // answers 200 with an empty list.
-func (s *BackupsService) Get(ctx context.Context, id int64, opts *BackupOptions) (*Backup, error) {
+func (s *BackupsService) Get(ctx context.Context, id int64, opts *GetBackupOptions) (*Backup, error) {
 	if id <= 0 {
 		return nil, fmt.Errorf("%s: backup id is %d, want a backup id", providerName, id)
 	}
@@ -256,9 +264,9 @@ func (s *BackupsService) Get(ctx context.Context, id int64, opts *BackupOptions)
 
 // Delete deletes the backups with the given ids
 // (DELETE /api/backups/<id1,id2,…>/?sid=). It is sent once: after a 5xx
-// answer or a broken connection some or all may be gone, so Get (or Query
+// answer or a broken connection some or all may be gone, so Get (or List
 // with BackupIDs) to see which remain before trying again.
-func (s *BackupsService) Delete(ctx context.Context, ids []int64, opts *BackupOptions) error {
+func (s *BackupsService) Delete(ctx context.Context, ids []int64, opts *DeleteBackupOptions) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%s: no backup ids to delete", providerName)
 	}
@@ -280,8 +288,9 @@ func (s *BackupsService) Delete(ctx context.Context, ids []int64, opts *BackupOp
 	return err
 }
 
-// StatusOptions filter the status view. Zero values are not sent.
-type StatusOptions struct {
+// ListStatusOptions filter Backups.ListStatus, the status view. Zero
+// values are not sent.
+type ListStatusOptions struct {
 	// SystemID (sid): rows of this system.
 	SystemID int64 `url:"sid,omitempty"`
 	// ClientID (cid): rows of this client.
@@ -296,11 +305,11 @@ type StatusOptions struct {
 	EndDate time.Time `url:"end_date,omitempty" layout:"01/02/2006"`
 }
 
-// Status reads the backup status view (GET /api/backups/). Appliances
+// ListStatus reads the backup status view (GET /api/backups/). Appliances
 // answer {"BackupStatus": […]} or an object keyed by system name; both
 // come back as one list, grouped rows ordered by system name with
 // StatusEntry.System set.
-func (s *BackupsService) Status(ctx context.Context, opts *StatusOptions) ([]StatusEntry, error) {
+func (s *BackupsService) ListStatus(ctx context.Context, opts *ListStatusOptions) ([]StatusEntry, error) {
 	query, err := core.EncodeQuery(opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", providerName, err)

@@ -165,7 +165,7 @@ func BenchmarkQuery(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			list, err := c.Backups.Query(ctx, nil)
+			list, err := c.Backups.List(ctx, nil)
 			if err != nil || len(list) != benchItems {
 				b.Fatalf("%d backups: %v", len(list), err)
 			}
@@ -212,7 +212,7 @@ func TestBenchPageDecodesAlike(t *testing.T) {
 	srv := benchServer(t, page)
 	c, err := unitrends.NewClient(srv.URL, unitrends.WithToken("bench-token"))
 	require.NoError(t, err)
-	got, err := c.Backups.Query(context.Background(), nil)
+	got, err := c.Backups.List(context.Background(), nil)
 	require.NoError(t, err)
 	require.Len(t, got, benchItems)
 

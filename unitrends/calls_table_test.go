@@ -31,19 +31,19 @@ func ioCalls() []calltest.Call {
 	}
 	return []calltest.Call{
 		// The backups query is a read, although it is a POST.
-		call("BackupsService.Query", core.Read, func(ctx context.Context, c *unitrends.Client) error {
-			_, err := c.Backups.Query(ctx, &unitrends.BackupsQuery{Types: []string{"Full"}})
+		call("BackupsService.List", core.Read, func(ctx context.Context, c *unitrends.Client) error {
+			_, err := c.Backups.List(ctx, &unitrends.ListBackupsOptions{Types: []string{"Full"}})
 			return err
 		}),
 		call("BackupsService.Get", core.Read, func(ctx context.Context, c *unitrends.Client) error {
-			_, err := c.Backups.Get(ctx, 42, &unitrends.BackupOptions{SystemID: 1})
+			_, err := c.Backups.Get(ctx, 42, &unitrends.GetBackupOptions{SystemID: 1})
 			return err
 		}),
 		call("BackupsService.Delete", core.Write, func(ctx context.Context, c *unitrends.Client) error {
 			return c.Backups.Delete(ctx, []int64{42, 43}, nil)
 		}),
-		call("BackupsService.Status", core.Read, func(ctx context.Context, c *unitrends.Client) error {
-			_, err := c.Backups.Status(ctx, nil)
+		call("BackupsService.ListStatus", core.Read, func(ctx context.Context, c *unitrends.Client) error {
+			_, err := c.Backups.ListStatus(ctx, nil)
 			return err
 		}),
 		call("SystemsService.List", core.Read, func(ctx context.Context, c *unitrends.Client) error {
@@ -53,7 +53,7 @@ func ioCalls() []calltest.Call {
 		// A second login only opens a spare session.
 		call("Client.Login", core.Read, func(ctx context.Context, c *unitrends.Client) error {
 			return c.Login(ctx)
-		}, unitrends.WithCredentials("root", "pw")),
+		}, unitrends.WithPassword("root", "pw")),
 		call("Client.Logout", core.Write, func(ctx context.Context, c *unitrends.Client) error {
 			return c.Logout(ctx)
 		}),

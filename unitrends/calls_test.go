@@ -94,7 +94,7 @@ func TestGetShapes(t *testing.T) {
 		c, mt := mockClient(t, unitrends.WithToken("t"), unitrends.WithTimeZone(time.FixedZone("CET", 3600)))
 		var rec recorder
 		mt.RegisterResponder(http.MethodGet, base+"/api/backups/7/", rec.respond(http.StatusOK, body))
-		b, err := c.Backups.Get(ctx(t), 7, &unitrends.BackupOptions{SystemID: 2})
+		b, err := c.Backups.Get(ctx(t), 7, &unitrends.GetBackupOptions{SystemID: 2})
 		require.NoError(t, err, body)
 		assert.Equal(t, int64(7), b.ID.Int64, body)
 		assert.Equal(t, "web01", b.ClientName)
@@ -124,14 +124,14 @@ func TestCallsAgainstFake(t *testing.T) {
 	assert.Equal(t, pinned.Truncate(time.Minute).Add(-2*time.Hour), b.StartDateTime.Time)
 	assert.Equal(t, `1`, string(b.Extra["system_id"]), "members Backup does not know are kept")
 
-	_, err = c.Backups.Get(ctx(t), 3, &unitrends.BackupOptions{SystemID: 2})
+	_, err = c.Backups.Get(ctx(t), 3, &unitrends.GetBackupOptions{SystemID: 2})
 	assert.True(t, unitrends.IsNotFound(err), "backup 3 is not on system 2: %v", err)
 	_, err = c.Backups.Get(ctx(t), 999, nil)
 	assert.True(t, unitrends.IsNotFound(err))
 	_, err = c.Backups.Get(ctx(t), 0, nil)
 	assert.ErrorContains(t, err, "want a backup id")
 
-	require.NoError(t, c.Backups.Delete(ctx(t), []int64{1, 2}, &unitrends.BackupOptions{SystemID: 1}))
+	require.NoError(t, c.Backups.Delete(ctx(t), []int64{1, 2}, &unitrends.DeleteBackupOptions{SystemID: 1}))
 	assert.Len(t, srv.Backups(), 8)
 	err = c.Backups.Delete(ctx(t), []int64{4, 999}, nil)
 	assert.True(t, unitrends.IsNotFound(err))
@@ -148,7 +148,7 @@ func TestCallsAgainstFake(t *testing.T) {
 
 	for _, grouped := range []bool{false, true} {
 		srv.SetDialect(unitrendstest.Dialect{GroupStatusBySystem: grouped})
-		rows, err := c.Backups.Status(ctx(t), &unitrends.StatusOptions{ClientID: 3})
+		rows, err := c.Backups.ListStatus(ctx(t), &unitrends.ListStatusOptions{ClientID: 3})
 		require.NoError(t, err)
 		require.Len(t, rows, 3, "grouped=%v", grouped)
 		for _, r := range rows {
@@ -160,12 +160,12 @@ func TestCallsAgainstFake(t *testing.T) {
 			}
 		}
 		day := pinned.Add(-3 * time.Hour)
-		rows, err = c.Backups.Status(ctx(t), &unitrends.StatusOptions{SystemID: 2, StartDate: day, EndDate: day})
+		rows, err = c.Backups.ListStatus(ctx(t), &unitrends.ListStatusOptions{SystemID: 2, StartDate: day, EndDate: day})
 		require.NoError(t, err)
 		require.Len(t, rows, 1, "grouped=%v", grouped)
 		assert.Equal(t, unitrends.BackupStatusFailure, rows[0].Backup.Status)
 	}
-	all, err := c.Backups.Status(ctx(t), nil)
+	all, err := c.Backups.ListStatus(ctx(t), nil)
 	require.NoError(t, err)
 	golden.AssertJSON(t, "status-grouped", all)
 }
@@ -185,7 +185,7 @@ func TestStatusShapes(t *testing.T) {
 		var rec recorder
 		mt.RegisterResponder(http.MethodGet, base+"/api/backups/", rec.respond(http.StatusOK, body))
 		day := time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC)
-		rows, err := c.Backups.Status(ctx(t), &unitrends.StatusOptions{SystemID: 1, ClientID: 2, InstanceID: 3, BackupID: 4, StartDate: day, EndDate: day})
+		rows, err := c.Backups.ListStatus(ctx(t), &unitrends.ListStatusOptions{SystemID: 1, ClientID: 2, InstanceID: 3, BackupID: 4, StartDate: day, EndDate: day})
 		require.NoError(t, err, body)
 		got := []string{}
 		for _, r := range rows {
@@ -198,7 +198,7 @@ func TestStatusShapes(t *testing.T) {
 	c, mt := mockClient(t, unitrends.WithToken("t"))
 	var rec recorder
 	mt.RegisterResponder(http.MethodGet, base+"/api/backups/", rec.respond(http.StatusOK, `{"sys-a": "oops"}`))
-	_, err := c.Backups.Status(ctx(t), nil)
+	_, err := c.Backups.ListStatus(ctx(t), nil)
 	var decErr *unitrends.DecodeError
 	require.ErrorAs(t, err, &decErr)
 	assert.Contains(t, err.Error(), `system "sys-a"`)

@@ -55,18 +55,20 @@ type options struct {
 // NewClient return an error naming it.
 type Option func(*options) error
 
-// WithCredentials logs in as user with password (POST /api/login) on the
+// WithPassword logs in as user with password (POST /api/login) on the
 // first call and again whenever the appliance says the session expired.
-func WithCredentials(user, password string) Option {
+// It is the same option, with the same parameters, as in the SDK's other
+// packages.
+func WithPassword(user, password string) Option {
 	return func(o *options) error {
 		if strings.TrimSpace(user) == "" {
-			return errors.New("WithCredentials: user is empty")
+			return errors.New("WithPassword: user is empty")
 		}
 		if password == "" {
-			return errors.New("WithCredentials: password is empty")
+			return errors.New("WithPassword: password is empty")
 		}
 		if o.user != "" {
-			return errors.New("WithCredentials given twice: give one set of credentials")
+			return errors.New("WithPassword given twice: give one set of credentials")
 		}
 		o.user, o.password = user, password
 		return nil
@@ -77,7 +79,7 @@ func WithCredentials(user, password string) Option {
 // Client.SessionToken, or the appliance's UI) instead of logging in. Alone,
 // the token cannot be renewed: once the appliance rejects it, calls fail
 // with an *APIError (IsSessionExpired reports true). Together with
-// WithCredentials the token is used first and replaced by a login when it
+// WithPassword the token is used first and replaced by a login when it
 // expires.
 func WithToken(token string) Option {
 	return func(o *options) error {
@@ -160,7 +162,7 @@ func WithUserAgent(s string) Option {
 
 // NewClient returns a client for the appliance at baseURL, its root (such
 // as "https://ueb.example.com"; the API lives under /api). Give
-// WithCredentials, WithToken or both. TLS certificates are verified;
+// WithPassword, WithToken or both. TLS certificates are verified;
 // appliances use self-signed ones, so usually pass WithCACertFile or
 // WithCACertPEM. It does no network I/O; a bad URL or option is an error
 // naming it.
@@ -175,7 +177,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if o.user == "" && o.token == "" {
-		return nil, fmt.Errorf("%s: no credentials: give WithCredentials(user, password) or WithToken(token)", providerName)
+		return nil, fmt.Errorf("%s: no credentials: give WithPassword(user, password) or WithToken(token)", providerName)
 	}
 	hc, err := o.tlsHTTPClient()
 	if err != nil {
@@ -259,7 +261,7 @@ func (c *Client) Login(ctx context.Context) error {
 
 // Logout ends the session on the appliance (POST /api/logout with the
 // token) and forgets the token; a later call logs in again (with
-// WithCredentials) or fails (with WithToken alone). Without a session it
+// WithPassword) or fails (with WithToken alone). Without a session it
 // does nothing. A session the appliance already expired counts as ended.
 // It is sent once: after a 5xx answer or a broken connection the token is
 // kept, and the session ends on its own at the appliance's idle timeout.

@@ -40,10 +40,10 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, srv := fakeClient(t, []unitrendstest.Option{unitrendstest.WithNow(pinnedNow), unitrendstest.WithDialect(dialect)})
-			all, err := c.Backups.Query(ctx(t), nil)
+			all, err := c.Backups.List(ctx(t), nil)
 			require.NoError(t, err)
 			require.Len(t, all, 11, "ten backups and legacy01's row without one")
-			status, err := c.Backups.Status(ctx(t), nil)
+			status, err := c.Backups.ListStatus(ctx(t), nil)
 			require.NoError(t, err)
 			systems, err := c.Systems.List(ctx(t))
 			require.NoError(t, err)
@@ -61,12 +61,12 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 				var wg sync.WaitGroup
 				for g := range workers {
 					wg.Go(func() {
-						got, err := c.Backups.Query(ctx(t), nil)
+						got, err := c.Backups.List(ctx(t), nil)
 						if assert.NoError(t, err, "goroutine %d: query", g) {
 							assert.Equal(t, all, got, "goroutine %d: query", g)
 						}
 						client := int64(g%5 + 1)
-						mine, err := c.Backups.Query(ctx(t), &unitrends.BackupsQuery{ClientID: client})
+						mine, err := c.Backups.List(ctx(t), &unitrends.ListBackupsOptions{ClientID: client})
 						if assert.NoError(t, err, "goroutine %d: query of client %d", g, client) {
 							var want []unitrends.Backup
 							for _, b := range all {
@@ -92,7 +92,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 						}
 						_, err = c.Backups.Get(ctx(t), 90000+int64(g), nil)
 						assert.True(t, unitrends.IsNotFound(err), "goroutine %d: unknown backup: %v", g, err)
-						rows, err := c.Backups.Status(ctx(t), nil)
+						rows, err := c.Backups.ListStatus(ctx(t), nil)
 						if assert.NoError(t, err, "goroutine %d: status", g) {
 							assert.Equal(t, status, rows, "goroutine %d: status", g)
 						}
@@ -176,14 +176,14 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	c, err := unitrends.NewClient(srv.URL, unitrends.WithCredentials("root", "unitrends1"), unitrends.WithRetryPolicy(fastRetry()),
+	c, err := unitrends.NewClient(srv.URL, unitrends.WithPassword("root", "unitrends1"), unitrends.WithRetryPolicy(fastRetry()),
 		unitrends.WithHTTPClient(calltest.OneConnectionClient()))
 	require.NoError(t, err)
 	ctx := context.Background()
 	statuses := map[int]int{}
 	for i := 1; i <= 1000; i++ {
 		if i%100 == 0 {
-			bs, err := c.Backups.Query(ctx, nil)
+			bs, err := c.Backups.List(ctx, nil)
 			require.NoError(t, err, "call %d", i)
 			require.Len(t, bs, 1)
 			require.Equal(t, int64(220), bs[0].ID.Int64)

@@ -21,14 +21,14 @@
 // it does not know are kept in Backup.Extra.
 //
 //	c, err := unitrends.NewClient("https://ueb.example.com",
-//		unitrends.WithCredentials("root", password),
+//		unitrends.WithPassword("root", password),
 //		unitrends.WithCACertFile("/etc/ssl/ueb.pem"),
 //		unitrends.WithTimeZone(newYork))
 //	if err != nil {
 //		return err
 //	}
 //	defer c.Logout(ctx)
-//	backups, err := c.Backups.Query(ctx, &unitrends.BackupsQuery{
+//	backups, err := c.Backups.List(ctx, &unitrends.ListBackupsOptions{
 //		Types:      []string{"Full"},
 //		StartHours: 24,
 //	})

@@ -2,6 +2,7 @@ package unitrends
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,6 +68,48 @@ func IsForbidden(err error) bool { return core.IsForbidden(err) }
 
 // HasStatus reports whether err is an *APIError with one of the statuses.
 func HasStatus(err error, codes ...int) bool { return core.HasStatus(err, codes...) }
+
+// IsRateLimited reports whether err is a 429 answer (the appliance, or a
+// proxy in front of it, asks the caller to slow down). Reads were already
+// repeated after it as the RetryPolicy allows.
+func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
+
+// IsConflict reports whether err is a 409 answer. No Unitrends document
+// names one; it is here so that code written for the SDK's other packages
+// reads the same.
+func IsConflict(err error) bool { return core.IsConflict(err) }
+
+// IsValidation reports whether err is the appliance refusing the request's
+// content: a 400 Bad Request or a 422 answer, also when the status is
+// stated inside a 2xx body ({"status": 400, …}). Unlike the SDK's other
+// APIs, the appliance's error bodies ({"result": [{"message", "code"}]},
+// {"status", "message"}, {"error", "message"}) never name the fields they
+// refused, so a 400 counts without them: the API uses 400 for nothing but
+// input it cannot take (a filter of the wrong type, an unknown parameter,
+// a day not written as mm/dd/yyyy). Filters no appliance can mean
+// (negative ids, a start after its end) are refused before anything is
+// sent, with a plain error, not an *APIError.
+func IsValidation(err error) bool {
+	return core.IsValidation(err) || core.HasStatus(err, http.StatusBadRequest, http.StatusUnprocessableEntity)
+}
+
+// ResponseInfo is what a call's last answer said about itself: its
+// status, headers, request id (when the appliance or a proxy sends one)
+// and attempts, for support tickets. Ask for it with WithResponseInfo.
+type ResponseInfo = core.ResponseInfo
+
+// WithResponseInfo returns a context that makes every call it is passed
+// to fill info with its last answer (a call that logs in first counts the
+// login among info.Requests). Give each call its own info: it is written
+// while the call runs.
+func WithResponseInfo(ctx context.Context, info *ResponseInfo) context.Context {
+	return core.WithResponseInfo(ctx, info)
+}
+
+// RawJSON is a JSON value kept as the appliance sent it, such as a member
+// Backup or System does not know (their Extra). It marshals as that value
+// with encoding/json and encoding/json/v2 alike; String returns the text.
+type RawJSON = codec.RawJSON
 
 // IsSessionExpired reports whether err is the appliance saying the session
 // token is no longer valid: a 401, or a 403, 500 or 200 answer whose

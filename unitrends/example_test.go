@@ -11,7 +11,7 @@ import (
 
 // A filtered backups query against the fake appliance: the incremental
 // backups of the last two days.
-func ExampleBackupsService_Query() {
+func ExampleBackupsService_List() {
 	now := time.Date(2024, time.March, 14, 15, 0, 0, 0, time.UTC)
 	srv, err := unitrendstest.NewServer(unitrendstest.WithNow(func() time.Time { return now }))
 	if err != nil {
@@ -20,7 +20,7 @@ func ExampleBackupsService_Query() {
 	}
 	defer srv.Close()
 
-	c, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), srv.Password()))
+	c, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), srv.Password()))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -28,7 +28,7 @@ func ExampleBackupsService_Query() {
 	ctx := context.Background()
 	defer func() { _ = c.Logout(ctx) }()
 
-	backups, err := c.Backups.Query(ctx, &unitrends.BackupsQuery{
+	backups, err := c.Backups.List(ctx, &unitrends.ListBackupsOptions{
 		Types:     []string{"Incremental"},
 		StartTime: now.Add(-48 * time.Hour),
 	})
@@ -60,7 +60,7 @@ func ExampleWithCACertPEM() {
 	defer srv.Close()
 
 	c, err := unitrends.NewClient(srv.URL(),
-		unitrends.WithCredentials(srv.User(), srv.Password()),
+		unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithCACertPEM(srv.CertPEM()))
 	if err != nil {
 		fmt.Println(err)
@@ -95,7 +95,7 @@ func ExampleWithTimeZone() {
 	defer srv.Close()
 
 	c, err := unitrends.NewClient(srv.URL(),
-		unitrends.WithCredentials(srv.User(), srv.Password()),
+		unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithTimeZone(newYork))
 	if err != nil {
 		fmt.Println(err)

@@ -32,7 +32,7 @@ func mockClient(t *testing.T, opts ...unitrends.Option) (*unitrends.Client, *htt
 	mt := httpmock.NewMockTransport()
 	all := append([]unitrends.Option{
 		unitrends.WithHTTPClient(&http.Client{Transport: mt}),
-		unitrends.WithCredentials("admin", "s3cret"),
+		unitrends.WithPassword("admin", "s3cret"),
 		unitrends.WithRetryPolicy(fastRetry()),
 	}, opts...)
 	c, err := unitrends.NewClient(base, all...)
@@ -116,7 +116,7 @@ func fakeClient(t *testing.T, fakeOpts []unitrendstest.Option, opts ...unitrends
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	all := append([]unitrends.Option{
-		unitrends.WithCredentials(srv.User(), srv.Password()),
+		unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithRetryPolicy(fastRetry()),
 	}, opts...)
 	c, err := unitrends.NewClient(srv.URL(), all...)
@@ -134,4 +134,29 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return c
+}
+
+// servedCalls counts the calls of method and path that the fake served: a
+// success answer, neither refused (an expired session) nor answered by an
+// injected fault. It reads the fake's Calls.
+func servedCalls(srv *unitrendstest.Server, method, path string) int {
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Method == method && c.Path == path && !c.Fault && c.Status/100 == 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// routeCalls counts the calls of method and path that reached the fake's
+// API, whatever it answered, leaving out those an injected fault answered.
+func routeCalls(srv *unitrendstest.Server, method, path string) int {
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Method == method && c.Path == path && !c.Fault {
+			n++
+		}
+	}
+	return n
 }

@@ -61,7 +61,7 @@ func TestHugeArrayAnswerStaysWithinBudget(t *testing.T) {
 			require.NoError(t, err)
 			var list []unitrends.Backup
 			u := memtest.Measure(func() {
-				list, err = c.Backups.Query(context.Background(), nil)
+				list, err = c.Backups.List(context.Background(), nil)
 			})
 			var de *unitrends.DecodeError
 			require.ErrorAs(t, err, &de)
@@ -88,7 +88,7 @@ func BenchmarkHostile(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	var p memtest.Peaks
 	for b.Loop() {
-		p.Add(memtest.Measure(func() { _, err = c.Backups.Query(context.Background(), nil) }))
+		p.Add(memtest.Measure(func() { _, err = c.Backups.List(context.Background(), nil) }))
 		var le *unitrends.LimitError
 		require.ErrorAs(b, err, &le)
 	}

@@ -31,7 +31,7 @@ func TestDocumentedSampleIsMalformed(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, base+"/api/login", (&loginResponder{}).responder())
 	var rec recorder
 	mt.RegisterResponder(http.MethodPost, base+"/api/backups", rec.respond(http.StatusOK, string(sample)))
-	_, err = c.Backups.Query(ctx(t), nil)
+	_, err = c.Backups.List(ctx(t), nil)
 	var decErr *unitrends.DecodeError
 	require.ErrorAs(t, err, &decErr)
 	assert.Equal(t, http.StatusOK, decErr.StatusCode)

@@ -32,7 +32,7 @@ func TestLoginOnFirstUse(t *testing.T) {
 	_, ok := c.SessionToken()
 	assert.False(t, ok, "no I/O and no session before the first call")
 	for range 3 {
-		bs, err := c.Backups.Query(ctx(t), nil)
+		bs, err := c.Backups.List(ctx(t), nil)
 		require.NoError(t, err)
 		assert.NotNil(t, bs)
 		assert.Empty(t, bs)
@@ -60,7 +60,7 @@ func TestExpiredSessionRenewedOnce(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, base+"/api/backups",
 		q.respond(http.StatusUnauthorized, expiredBody).Once().Then(q.respond(http.StatusOK, `{"data": [{"id": 7}]}`)))
 
-	bs, err := c.Backups.Query(ctx(t), nil)
+	bs, err := c.Backups.List(ctx(t), nil)
 	require.NoError(t, err)
 	require.Len(t, bs, 1)
 	assert.Equal(t, int64(7), bs[0].ID.Int64)
@@ -78,7 +78,7 @@ func TestSecondExpiryIsReturned(t *testing.T) {
 	var q recorder
 	mt.RegisterResponder(http.MethodPost, base+"/api/backups", q.respond(http.StatusUnauthorized, expiredBody))
 
-	_, err := c.Backups.Query(ctx(t), nil)
+	_, err := c.Backups.List(ctx(t), nil)
 	var apiErr *unitrends.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
@@ -115,7 +115,7 @@ func TestExpiryStatusesAndMessages(t *testing.T) {
 			var q recorder
 			mt.RegisterResponder(http.MethodPost, base+"/api/backups",
 				q.respond(tc.status, tc.body).Once().Then(q.respond(http.StatusOK, `[{"id": 1}]`)))
-			bs, err := c.Backups.Query(ctx(t), nil)
+			bs, err := c.Backups.List(ctx(t), nil)
 			if tc.renewed {
 				require.NoError(t, err)
 				assert.Len(t, bs, 1)
@@ -142,7 +142,7 @@ func TestOneRenewalAcrossShapes(t *testing.T) {
 	var q recorder
 	mt.RegisterResponder(http.MethodPost, base+"/api/backups",
 		q.respond(http.StatusUnauthorized, expiredBody).Once().Then(q.respond(http.StatusOK, expiredBody)))
-	_, err := c.Backups.Query(ctx(t), nil)
+	_, err := c.Backups.List(ctx(t), nil)
 	require.Error(t, err)
 	assert.True(t, unitrends.IsSessionExpired(err))
 	assert.Equal(t, 2, login.count())
@@ -163,7 +163,7 @@ func TestConcurrentExpiryOneLogin(t *testing.T) {
 	counts := make([]int, 20)
 	for i := range errs {
 		wg.Go(func() {
-			bs, err := c.Backups.Query(ctx(t), &unitrends.BackupsQuery{ClientID: 1})
+			bs, err := c.Backups.List(ctx(t), &unitrends.ListBackupsOptions{ClientID: 1})
 			errs[i], counts[i] = err, len(bs)
 		})
 	}
@@ -217,7 +217,7 @@ func TestConcurrentExpiryBarrier(t *testing.T) {
 	errs := make([]error, n)
 	for i := range errs {
 		wg.Go(func() {
-			_, errs[i] = c.Backups.Query(ctx(t), nil)
+			_, errs[i] = c.Backups.List(ctx(t), nil)
 		})
 	}
 	wg.Wait()
@@ -244,7 +244,7 @@ func TestIdleTimeoutAgainstFake(t *testing.T) {
 	_, err = c.Systems.List(ctx(t))
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.Logins(), "an idle session expired and was renewed")
-	assert.Equal(t, 3, srv.Calls("GET /api/systems"), "the expired call reached the route only after the re-login")
+	assert.Equal(t, 3, servedCalls(srv, "GET", "/api/systems"), "the expired call reached the route only after the re-login")
 }
 
 // Every expiry shape of the fake (401, 403, 500, 200) is renewed.
@@ -255,10 +255,10 @@ func TestExpiryShapesAgainstFake(t *testing.T) {
 			t.Parallel()
 			c, srv := fakeClient(t, []unitrendstest.Option{unitrendstest.WithExpiryStatus(status)},
 				unitrends.WithRetryPolicy(unitrends.RetryPolicy{}))
-			_, err := c.Backups.Query(ctx(t), nil)
+			_, err := c.Backups.List(ctx(t), nil)
 			require.NoError(t, err)
 			srv.ExpireSessions()
-			bs, err := c.Backups.Query(ctx(t), nil)
+			bs, err := c.Backups.List(ctx(t), nil)
 			require.NoError(t, err)
 			assert.NotEmpty(t, bs)
 			assert.Equal(t, 2, srv.Logins())
@@ -273,9 +273,9 @@ func TestWrongPassword(t *testing.T) {
 	srv, err := unitrendstest.NewServer()
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	c, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), "wrong"))
+	c, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), "wrong"))
 	require.NoError(t, err)
-	_, err = c.Backups.Query(ctx(t), nil)
+	_, err = c.Backups.List(ctx(t), nil)
 	var apiErr *unitrends.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
@@ -283,8 +283,8 @@ func TestWrongPassword(t *testing.T) {
 	assert.Contains(t, err.Error(), "POST /api/login")
 	assert.NotContains(t, err.Error(), "wrong", "the password never shows")
 	assert.False(t, unitrends.IsSessionExpired(err), "a refused login is not an expired session")
-	assert.Equal(t, 1, srv.Calls("POST /api/login"))
-	assert.Equal(t, 0, srv.Calls("POST /api/backups"))
+	assert.Equal(t, 1, routeCalls(srv, "POST", "/api/login"))
+	assert.Equal(t, 0, servedCalls(srv, "POST", "/api/backups"))
 
 	err = c.Login(ctx(t))
 	require.ErrorAs(t, err, &apiErr)
@@ -297,7 +297,7 @@ func TestLoginLogout(t *testing.T) {
 	t.Parallel()
 	c, srv := fakeClient(t, nil)
 	require.NoError(t, c.Logout(ctx(t)), "without a session there is nothing to end")
-	assert.Equal(t, 0, srv.Calls("POST /api/logout"))
+	assert.Equal(t, 0, servedCalls(srv, "POST", "/api/logout"))
 
 	require.NoError(t, c.Login(ctx(t)))
 	require.NoError(t, c.Login(ctx(t)))
@@ -349,17 +349,17 @@ func TestReadyToken(t *testing.T) {
 	tok := srv.IssueToken()
 	c, err := unitrends.NewClient(srv.URL(), unitrends.WithToken(tok))
 	require.NoError(t, err)
-	bs, err := c.Backups.Query(ctx(t), nil)
+	bs, err := c.Backups.List(ctx(t), nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, bs)
 	assert.Equal(t, 0, srv.Logins())
 
 	require.True(t, srv.ExpireSession(tok))
-	_, err = c.Backups.Query(ctx(t), nil)
+	_, err = c.Backups.List(ctx(t), nil)
 	require.Error(t, err)
 	assert.True(t, unitrends.IsSessionExpired(err))
 	assert.Equal(t, 0, srv.Logins())
-	assert.Equal(t, 1, srv.Calls("POST /api/backups"), "the rejected call did not reach the route")
+	assert.Equal(t, 1, servedCalls(srv, "POST", "/api/backups"), "the rejected call did not reach the route")
 	assert.Equal(t, int64(2), srv.Requests(), "two calls, no repeat, no login")
 }
 
@@ -371,7 +371,7 @@ func TestReadyTokenWithCredentials(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	tok := srv.IssueToken()
-	c, err := unitrends.NewClient(srv.URL(), unitrends.WithToken(tok), unitrends.WithCredentials(srv.User(), srv.Password()))
+	c, err := unitrends.NewClient(srv.URL(), unitrends.WithToken(tok), unitrends.WithPassword(srv.User(), srv.Password()))
 	require.NoError(t, err)
 	_, err = c.Systems.List(ctx(t))
 	require.NoError(t, err)
@@ -404,7 +404,7 @@ func TestSecretsStayOutOfErrors(t *testing.T) {
 	var login loginResponder
 	mt.RegisterResponder(http.MethodPost, base+"/api/login", login.responder())
 	mt.RegisterResponder(http.MethodPost, base+"/api/backups", httpmock.NewStringResponder(http.StatusInternalServerError, `{"error": 500, "message": "boom"}`))
-	_, err := c.Backups.Query(ctx(t), nil)
+	_, err := c.Backups.List(ctx(t), nil)
 	require.Error(t, err)
 	for _, secret := range []string{"s3cret", "tok-1"} {
 		assert.False(t, strings.Contains(err.Error(), secret), secret)

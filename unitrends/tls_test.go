@@ -32,9 +32,9 @@ func tlsFake(t *testing.T) *unitrendstest.Server {
 func TestTLSVerifiedByDefault(t *testing.T) {
 	t.Parallel()
 	srv := tlsFake(t)
-	c, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), srv.Password()))
+	c, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), srv.Password()))
 	require.NoError(t, err)
-	_, err = c.Backups.Query(ctx(t), nil)
+	_, err = c.Backups.List(ctx(t), nil)
 	require.Error(t, err)
 	var transportErr *unitrends.TransportError
 	require.ErrorAs(t, err, &transportErr)
@@ -63,9 +63,9 @@ func TestTLSTrustOptions(t *testing.T) {
 		"pool":     unitrends.WithRootCAs(srv.CertPool()),
 		"insecure": unitrends.WithInsecureSkipTLSVerify(),
 	} {
-		c, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), srv.Password()), opt)
+		c, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), srv.Password()), opt)
 		require.NoError(t, err, name)
-		bs, err := c.Backups.Query(ctx(t), &unitrends.BackupsQuery{ClientID: 1})
+		bs, err := c.Backups.List(ctx(t), &unitrends.ListBackupsOptions{ClientID: 1})
 		require.NoError(t, err, name)
 		assert.Len(t, bs, 3, name)
 	}
@@ -78,14 +78,14 @@ func TestTLSServerName(t *testing.T) {
 	t.Parallel()
 	srv := tlsFake(t)
 	// httptest's certificate names example.com and 127.0.0.1.
-	c, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), srv.Password()),
+	c, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithCACertPEM(srv.CertPEM()), unitrends.WithTLSServerName("ueb.example.test"))
 	require.NoError(t, err)
 	err = c.Login(ctx(t))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "unitrends.WithTLSServerName")
 
-	c, err = unitrends.NewClient(srv.URL(), unitrends.WithCredentials(srv.User(), srv.Password()),
+	c, err = unitrends.NewClient(srv.URL(), unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithCACertPEM(srv.CertPEM()), unitrends.WithTLSServerName("example.com"))
 	require.NoError(t, err)
 	require.NoError(t, c.Login(ctx(t)))

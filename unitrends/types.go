@@ -2,7 +2,6 @@ package unitrends
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -12,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
@@ -132,11 +133,22 @@ type Backup struct {
 	// CompleteTime is when the backup completed, as epoch seconds (newer appliances).
 	CompleteTime Time `json:"complete_time"`
 	// Extra holds every member this type does not know, as sent.
-	Extra map[string]json.RawMessage `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // plainBackup is Backup without its methods, for the codec.
 type plainBackup Backup
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (b *Backup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, b.UnmarshalJSON)
+}
+
+// MarshalJSON writes the backup as encoding/json/v2 does, with the members
+// of Extra among the others (not under an "Extra" key), also when
+// encoding/json (v1) calls it.
+func (b Backup) MarshalJSON() ([]byte, error) { return codec.MarshalJSON(plainBackup(b)) }
 
 // UnmarshalJSON reads one backup with the SDK's tolerant codec and drops
 // "n/a" placeholders from text fields.
@@ -273,11 +285,32 @@ type System struct {
 	// TotalMBFree is the free part of its backup storage, in MB.
 	TotalMBFree Int `json:"total_mb_free"`
 	// Extra holds every member this type does not know, as sent.
-	Extra map[string]json.RawMessage `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // plainSystem is System without its methods, for the codec.
 type plainSystem System
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (s *System) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, s.UnmarshalJSON)
+}
+
+// MarshalJSON writes the system as encoding/json/v2 does, with the members
+// of Extra among the others (not under an "Extra" key), also when
+// encoding/json (v1) calls it.
+func (s System) MarshalJSON() ([]byte, error) { return codec.MarshalJSON(plainSystem(s)) }
+
+// fromDecoder reads the decoder's next value and hands it to a type's
+// UnmarshalJSON, so that both encoders read a value the same way.
+func fromDecoder(dec *jsontext.Decoder, unmarshal func([]byte) error) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return unmarshal(v)
+}
 
 // UnmarshalJSON reads one system with the SDK's tolerant codec.
 func (s *System) UnmarshalJSON(data []byte) error {
@@ -386,6 +419,23 @@ func (t LocalTime) Or(def time.Time) time.Time {
 // IsZero reports whether the time is absent; `omitzero` uses it.
 func (t LocalTime) IsZero() bool { return !t.Valid }
 
+// String returns the time in RFC 3339, or "(absent)". A time whose zone is
+// unknown (ZoneUnknown) is written without an offset
+// ("2014-10-14T09:32:00"), as the appliance's wall clock it is, never as
+// UTC.
+func (t LocalTime) String() string {
+	if !t.Valid {
+		return codec.Absent
+	}
+	if t.Zone == ZoneUnknown && t.Text != "" {
+		return t.Time.Format(wallClockLayout)
+	}
+	return t.Time.Format(time.RFC3339Nano)
+}
+
+// wallClockLayout writes a time without its offset.
+const wallClockLayout = "2006-01-02T15:04:05.999999999"
+
 // Instant returns the time as a point in time, and whether that point is
 // certain: false when the zone is unknown or the wall clock falls into a
 // DST gap or overlap (Time is then only the appliance's wall clock, or one
@@ -485,6 +535,12 @@ func (t LocalTime) fromRecord(epoch time.Time) LocalTime {
 	return t
 }
 
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (t *LocalTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, t.UnmarshalJSON)
+}
+
 // UnmarshalJSON reads a text in any layout codec.ParseTime knows (the
 // appliance's m/d/Y h:i a and m/d/Y h:i:s a among them) as wall clock of an
 // unknown zone, or a number as epoch seconds.
@@ -523,7 +579,7 @@ func (t LocalTime) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	if t.Zone == ZoneUnknown && t.Text != "" {
-		return strconv.AppendQuote(nil, t.Time.Format("2006-01-02T15:04:05.999999999")), nil
+		return strconv.AppendQuote(nil, t.Time.Format(wallClockLayout)), nil
 	}
 	return strconv.AppendQuote(nil, t.Time.Format(time.RFC3339Nano)), nil
 }
@@ -550,13 +606,19 @@ func (d Duration) Or(def time.Duration) time.Duration {
 // IsZero reports whether the duration is absent; `omitzero` uses it.
 func (d Duration) IsZero() bool { return !d.Valid }
 
-// String returns the duration as time.Duration prints it ("28s"), or "n/a"
-// when absent.
+// String returns the duration as time.Duration prints it ("28s"), or
+// "(absent)".
 func (d Duration) String() string {
 	if !d.Valid {
-		return "n/a"
+		return codec.Absent
 	}
 	return d.Duration.String()
+}
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (d *Duration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, d.UnmarshalJSON)
 }
 
 // UnmarshalJSON reads "00:00:28", 28, "28" or 28.5.
@@ -756,6 +818,35 @@ func (s BackupStatus) Known() bool {
 	return false
 }
 
+// Valid reports whether the appliance sent a status ("", null and
+// placeholders such as "n/a" are absent).
+func (s BackupStatus) Valid() bool { return s != "" }
+
+// Get returns the status and whether it was present.
+func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != "" }
+
+// Or returns the status, or def when it is absent.
+func (s BackupStatus) Or(def BackupStatus) BackupStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the status as mapped or sent, or "(absent)".
+func (s BackupStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (s *BackupStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, s.UnmarshalJSON)
+}
+
 // UnmarshalJSON reads a status string or integer in any spelling.
 func (s *BackupStatus) UnmarshalJSON(data []byte) error {
 	if inner, ok := plainLiteral(data); ok {
@@ -827,6 +918,35 @@ func (s ReplicationStatus) Known() bool {
 	return false
 }
 
+// Valid reports whether the appliance sent a status ("", null and
+// placeholders such as "n/a" are absent).
+func (s ReplicationStatus) Valid() bool { return s != "" }
+
+// Get returns the status and whether it was present.
+func (s ReplicationStatus) Get() (ReplicationStatus, bool) { return s, s != "" }
+
+// Or returns the status, or def when it is absent.
+func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the status as mapped or sent, or "(absent)".
+func (s ReplicationStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (s *ReplicationStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, s.UnmarshalJSON)
+}
+
 // UnmarshalJSON reads a replication status in any spelling.
 func (s *ReplicationStatus) UnmarshalJSON(data []byte) error {
 	if inner, ok := plainLiteral(data); ok {
@@ -887,6 +1007,35 @@ func (s VerifyStatus) Known() bool {
 		return true
 	}
 	return false
+}
+
+// Valid reports whether the appliance sent a status ("", null and
+// placeholders such as "n/a" are absent).
+func (s VerifyStatus) Valid() bool { return s != "" }
+
+// Get returns the status and whether it was present.
+func (s VerifyStatus) Get() (VerifyStatus, bool) { return s, s != "" }
+
+// Or returns the status, or def when it is absent.
+func (s VerifyStatus) Or(def VerifyStatus) VerifyStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the status as mapped or sent, or "(absent)".
+func (s VerifyStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
+// it reads the next value as UnmarshalJSON does.
+func (s *VerifyStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return fromDecoder(dec, s.UnmarshalJSON)
 }
 
 // UnmarshalJSON reads a verification status in any spelling.

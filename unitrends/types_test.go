@@ -42,7 +42,7 @@ func TestDuration(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(in), &d), in)
 		assert.False(t, d.Valid, in)
 		assert.Equal(t, 5*time.Second, d.Or(5*time.Second))
-		assert.Equal(t, "n/a", d.String())
+		assert.Equal(t, "(absent)", d.String())
 	}
 	for _, in := range []string{`"00:61:00"`, `"1:2:3:4"`, `"-5"`, `-5`, `"abc"`, `true`, `{}`, `"1e3"`, `"0x10"`, `"Inf"`, `"::"`, `"1.5:00"`, `1e300`, `"99999999999999999999"`} {
 		var d unitrends.Duration
@@ -251,9 +251,9 @@ func TestNewClientValidation(t *testing.T) {
 		"base URL is empty":                         {"", []unitrends.Option{unitrends.WithToken("t")}},
 		"scheme must be http or https":              {"ftp://ueb", []unitrends.Option{unitrends.WithToken("t")}},
 		"no credentials":                            {"https://ueb", nil},
-		"WithCredentials: user is empty":            {"https://ueb", []unitrends.Option{unitrends.WithCredentials("", "p")}},
-		"WithCredentials: password is empty":        {"https://ueb", []unitrends.Option{unitrends.WithCredentials("u", "")}},
-		"WithCredentials given twice":               {"https://ueb", []unitrends.Option{unitrends.WithCredentials("u", "p"), unitrends.WithCredentials("v", "q")}},
+		"WithPassword: user is empty":               {"https://ueb", []unitrends.Option{unitrends.WithPassword("", "p")}},
+		"WithPassword: password is empty":           {"https://ueb", []unitrends.Option{unitrends.WithPassword("u", "")}},
+		"WithPassword given twice":                  {"https://ueb", []unitrends.Option{unitrends.WithPassword("u", "p"), unitrends.WithPassword("v", "q")}},
 		"WithToken: token is empty":                 {"https://ueb", []unitrends.Option{unitrends.WithToken(" ")}},
 		"WithToken: token must not contain":         {"https://ueb", []unitrends.Option{unitrends.WithToken("a\nb")}},
 		"WithTimeZone: location is nil":             {"https://ueb", []unitrends.Option{unitrends.WithToken("t"), unitrends.WithTimeZone(nil)}},
@@ -275,7 +275,7 @@ func TestNewClientValidation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://ueb.example.test", c.BaseURL())
 	assert.Equal(t, loc, c.TimeZone())
-	_, err = c.Backups.Query(nil, nil) //nolint:staticcheck // a nil context is refused, not a panic
+	_, err = c.Backups.List(nil, nil) //nolint:staticcheck // a nil context is refused, not a panic
 	assert.ErrorContains(t, err, "nil context")
 	assert.ErrorContains(t, c.Login(nil), "nil context") //nolint:staticcheck
 }

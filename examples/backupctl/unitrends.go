@@ -115,7 +115,7 @@ func (s *session) unitrendsClient(ctx context.Context, a *account) (*unitrends.C
 	opts := []unitrends.Option{
 		unitrends.WithUserAgent("backupctl"),
 		unitrends.WithHTTPClient(hc),
-		unitrends.WithCredentials(a.User, a.Password.reveal()),
+		unitrends.WithPassword(a.User, a.Password.reveal()),
 	}
 	if a.TimeZone != "" {
 		loc, err := time.LoadLocation(a.TimeZone)
@@ -144,7 +144,7 @@ type unitrendsSource struct {
 // inventory runs the backups query without filters. Rows without a backup
 // id (a client that has no backup yet) are not backups and are left out.
 func (u *unitrendsSource) inventory(ctx context.Context, now time.Time) ([]item, error) {
-	backups, err := u.c.Backups.Query(ctx, nil)
+	backups, err := u.c.Backups.List(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (u *unitrendsSource) inventory(ctx context.Context, now time.Time) ([]item,
 // Warning counts as successful; a backup not complete yet counts for
 // nothing.
 func (u *unitrendsSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
-	backups, err := u.c.Backups.Query(ctx, nil)
+	backups, err := u.c.Backups.List(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -304,9 +304,9 @@ func unitrendsDeleteSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		var opts *unitrends.BackupOptions
+		var opts *unitrends.DeleteBackupOptions
 		if *systemID != 0 {
-			opts = &unitrends.BackupOptions{SystemID: *systemID}
+			opts = &unitrends.DeleteBackupOptions{SystemID: *systemID}
 		}
 		if err := c.Backups.Delete(ctx, list, opts); err != nil {
 			return err
@@ -350,11 +350,11 @@ func unitrendsBackupsSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		q := &unitrends.BackupsQuery{SystemID: *systemID, ClientID: *clientID}
+		q := &unitrends.ListBackupsOptions{SystemID: *systemID, ClientID: *clientID}
 		if *since > 0 {
 			q.StartTime = s.env.now().Add(-*since)
 		}
-		backups, err := c.Backups.Query(ctx, q)
+		backups, err := c.Backups.List(ctx, q)
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,6 @@ func readObject(r *http.Request) (map[string]jsontext.Value, []byte, error) {
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	s.count("POST /api/login")
 	m, _, err := readObject(r)
 	if err != nil {
 		writeResult(w, http.StatusBadRequest, err.Error(), 400)
@@ -126,7 +125,6 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	s.count("POST /api/logout")
 	m, _, err := readObject(r)
 	if err != nil {
 		writeResult(w, http.StatusBadRequest, err.Error(), 400)
@@ -163,7 +161,6 @@ type filter struct {
 }
 
 func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
-	s.count("POST /api/backups")
 	m, body, err := readObject(r)
 	s.mu.Lock()
 	s.lastBody = body
@@ -533,7 +530,6 @@ func writeList[T any](w http.ResponseWriter, shape ListShape, key string, list [
 var statusParams = []string{"sid", "cid", "iid", "bid", "start_date", "end_date"}
 
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
-	s.count("GET /api/backups/")
 	f, err := s.statusFilter(r.URL.Query())
 	if err != nil {
 		writeResult(w, http.StatusBadRequest, err.Error(), 400)
@@ -631,7 +627,6 @@ func parseIDs(s string) ([]int64, error) {
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
-	s.count("GET /api/backups/{id}/")
 	sid, err := sidOf(r)
 	if err != nil {
 		writeResult(w, http.StatusBadRequest, err.Error(), 400)
@@ -651,7 +646,6 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
-	s.count("DELETE /api/backups/{ids}/")
 	sid, err := sidOf(r)
 	if err != nil {
 		writeResult(w, http.StatusBadRequest, err.Error(), 400)
@@ -696,7 +690,6 @@ type wireSystem struct {
 }
 
 func (s *Server) handleSystems(w http.ResponseWriter, _ *http.Request) {
-	s.count("GET /api/systems")
 	s.mu.Lock()
 	d := s.dialect
 	list := make([]wireSystem, 0, len(s.systems))

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/backupsdk/backupsdk/internal/fakeserver"
@@ -185,12 +186,12 @@ func WithNow(now func() time.Time) Option {
 	}
 }
 
-// WithCredentials sets the user and password the fake accepts (default
-// DefaultUser and DefaultPassword).
-func WithCredentials(user, password string) Option {
+// WithPassword sets the user and password the fake accepts (default
+// DefaultUser and DefaultPassword), as unitrends.WithPassword gives them.
+func WithPassword(user, password string) Option {
 	return func(c *config) error {
 		if user == "" || password == "" {
-			return errors.New("unitrendstest: WithCredentials: empty user or password")
+			return errors.New("unitrendstest: WithPassword: empty user or password")
 		}
 		c.user, c.password = user, password
 		return nil
@@ -272,7 +273,6 @@ type Server struct {
 	tokenSeq int
 	logins   int
 	logouts  int
-	calls    map[string]int
 	lastBody []byte
 	systems  []System
 	clients  []Client
@@ -308,7 +308,6 @@ func NewServer(opts ...Option) (*Server, error) {
 		idle:     cfg.idle,
 		dialect:  cfg.dialect,
 		sessions: map[string]time.Time{},
-		calls:    map[string]int{},
 		nextID:   1,
 	}
 	if cfg.demo {
@@ -320,6 +319,18 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.base = base
 	return s, nil
+}
+
+// NewTestServer is NewServer for a test: it fails t at once when the fake
+// cannot start, and closes it when the test ends (t.Cleanup).
+func NewTestServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatalf("unitrendstest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }
 
 // URL returns the appliance root to give unitrends.NewClient, such as
@@ -391,16 +402,19 @@ func (s *Server) Logouts() int {
 	return s.logouts
 }
 
-// Calls returns how many requests reached the route, named as
-// "POST /api/login", "POST /api/logout", "POST /api/backups",
-// "GET /api/backups/" (status view), "GET /api/backups/{id}/",
-// "DELETE /api/backups/{ids}/" or "GET /api/systems". Requests answered by
-// an injected fault are not counted.
-func (s *Server) Calls(route string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[route]
-}
+// Call is one request the fake received: method, path, query, headers,
+// body, the status it was answered with, and whether an injected fault
+// answered it.
+type Call = fakeserver.Call
+
+// Calls returns the requests the fake received (the last
+// fakeserver.MaxCalls of them), oldest first, those answered by an
+// injected fault included (Call.Fault).
+func (s *Server) Calls() []Call { return s.base.Calls() }
+
+// HTTPClient returns an HTTP client with its own transport that trusts the
+// fake's certificate (with WithTLS), for unitrends.WithHTTPClient.
+func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 
 // LastQuery returns the body of the last backups query, as received.
 func (s *Server) LastQuery() []byte {
@@ -575,12 +589,6 @@ func (s *Server) touch(token string) bool {
 	}
 	s.sessions[token] = now
 	return true
-}
-
-func (s *Server) count(route string) {
-	s.mu.Lock()
-	s.calls[route]++
-	s.mu.Unlock()
 }
 
 // Demo data, laid out relative to now so that a freshness report shows

@@ -29,7 +29,7 @@ func start(t *testing.T, opts ...unitrendstest.Option) (*unitrendstest.Server, *
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	c, err := unitrends.NewClient(srv.URL(),
-		unitrends.WithCredentials(srv.User(), srv.Password()),
+		unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithRetryPolicy(unitrends.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	require.NoError(t, err)
 	return srv, c
@@ -58,7 +58,7 @@ func ids(bs []unitrends.Backup) []int64 {
 func TestDemoVerdicts(t *testing.T) {
 	t.Parallel()
 	_, c := start(t)
-	bs, err := c.Backups.Query(bg(t), nil)
+	bs, err := c.Backups.List(bg(t), nil)
 	require.NoError(t, err)
 
 	type summary struct {
@@ -125,29 +125,29 @@ func TestFiltersHonored(t *testing.T) {
 	const h = time.Hour
 	cases := []struct {
 		name string
-		q    unitrends.BackupsQuery
+		q    unitrends.ListBackupsOptions
 		want []int64
 	}{
-		{"none", unitrends.BackupsQuery{}, []int64{4, 5, 6, 1, 9, 7, 2, 10, 8, 3, 0}},
-		{"system_id", unitrends.BackupsQuery{SystemID: 2}, []int64{6, 7, 8, 0}},
-		{"client_id", unitrends.BackupsQuery{ClientID: 2}, []int64{4, 5}},
-		{"client_id without backups", unitrends.BackupsQuery{ClientID: 5}, []int64{0}},
-		{"instance_id", unitrends.BackupsQuery{InstanceID: 41}, []int64{9, 10}},
-		{"type", unitrends.BackupsQuery{Types: []string{"Full", "differential"}}, []int64{4, 5, 6, 1, 9}},
-		{"start_time", unitrends.BackupsQuery{StartTime: day(7 * h)}, []int64{10, 8, 3}},
-		{"end_time", unitrends.BackupsQuery{EndTime: day(5 * 24 * h)}, []int64{4, 5}},
-		{"start_day and end_day, one day", unitrends.BackupsQuery{StartDay: day(27 * h), EndDay: day(27 * h)}, []int64{9, 7, 2}},
-		{"start_day", unitrends.BackupsQuery{StartDay: now}, []int64{10, 8, 3}},
-		{"end_day", unitrends.BackupsQuery{EndDay: day(5 * 24 * h)}, []int64{4, 5}},
-		{"finish_interval_start", unitrends.BackupsQuery{FinishIntervalStart: day(3*h - 10*time.Minute)}, []int64{3}},
-		{"finish_interval_end", unitrends.BackupsQuery{FinishIntervalEnd: day(9*24*h - 16*time.Minute)}, []int64{4}},
-		{"start_hours", unitrends.BackupsQuery{StartHours: 4}, []int64{8, 3}},
-		{"end_hours", unitrends.BackupsQuery{EndHours: 27}, []int64{7, 2, 10, 8, 3}},
-		{"backup_ids", unitrends.BackupsQuery{BackupIDs: []int64{3, 9, 99}}, []int64{9, 3}},
-		{"combined", unitrends.BackupsQuery{SystemID: 1, Types: []string{"Incremental"}, StartHours: 30}, []int64{2, 10, 3}},
+		{"none", unitrends.ListBackupsOptions{}, []int64{4, 5, 6, 1, 9, 7, 2, 10, 8, 3, 0}},
+		{"system_id", unitrends.ListBackupsOptions{SystemID: 2}, []int64{6, 7, 8, 0}},
+		{"client_id", unitrends.ListBackupsOptions{ClientID: 2}, []int64{4, 5}},
+		{"client_id without backups", unitrends.ListBackupsOptions{ClientID: 5}, []int64{0}},
+		{"instance_id", unitrends.ListBackupsOptions{InstanceID: 41}, []int64{9, 10}},
+		{"type", unitrends.ListBackupsOptions{Types: []string{"Full", "differential"}}, []int64{4, 5, 6, 1, 9}},
+		{"start_time", unitrends.ListBackupsOptions{StartTime: day(7 * h)}, []int64{10, 8, 3}},
+		{"end_time", unitrends.ListBackupsOptions{EndTime: day(5 * 24 * h)}, []int64{4, 5}},
+		{"start_day and end_day, one day", unitrends.ListBackupsOptions{StartDay: day(27 * h), EndDay: day(27 * h)}, []int64{9, 7, 2}},
+		{"start_day", unitrends.ListBackupsOptions{StartDay: now}, []int64{10, 8, 3}},
+		{"end_day", unitrends.ListBackupsOptions{EndDay: day(5 * 24 * h)}, []int64{4, 5}},
+		{"finish_interval_start", unitrends.ListBackupsOptions{FinishIntervalStart: day(3*h - 10*time.Minute)}, []int64{3}},
+		{"finish_interval_end", unitrends.ListBackupsOptions{FinishIntervalEnd: day(9*24*h - 16*time.Minute)}, []int64{4}},
+		{"start_hours", unitrends.ListBackupsOptions{StartHours: 4}, []int64{8, 3}},
+		{"end_hours", unitrends.ListBackupsOptions{EndHours: 27}, []int64{7, 2, 10, 8, 3}},
+		{"backup_ids", unitrends.ListBackupsOptions{BackupIDs: []int64{3, 9, 99}}, []int64{9, 3}},
+		{"combined", unitrends.ListBackupsOptions{SystemID: 1, Types: []string{"Incremental"}, StartHours: 30}, []int64{2, 10, 3}},
 	}
 	for _, tc := range cases {
-		bs, err := c.Backups.Query(bg(t), &tc.q)
+		bs, err := c.Backups.List(bg(t), &tc.q)
 		require.NoError(t, err, tc.name)
 		assert.Equal(t, tc.want, ids(bs), tc.name)
 	}
@@ -206,7 +206,7 @@ func TestStrictRequests(t *testing.T) {
 func TestDialects(t *testing.T) {
 	t.Parallel()
 	srv, c := start(t)
-	want, err := c.Backups.Query(bg(t), nil)
+	want, err := c.Backups.List(bg(t), nil)
 	require.NoError(t, err)
 	dialects := map[string]unitrendstest.Dialect{
 		"data, int durations":         {List: unitrendstest.ListData, IntDurations: true},
@@ -215,7 +215,7 @@ func TestDialects(t *testing.T) {
 	}
 	for name, d := range dialects {
 		srv.SetDialect(d)
-		got, err := c.Backups.Query(bg(t), nil)
+		got, err := c.Backups.List(bg(t), nil)
 		require.NoError(t, err, name)
 		require.Len(t, got, len(want), name)
 		for i := range want {
@@ -300,13 +300,13 @@ func TestFaults(t *testing.T) {
 	srv, c := start(t)
 	require.NoError(t, c.Login(bg(t)))
 	srv.InjectFault(2, unitrendstest.Fault{Status: http.StatusServiceUnavailable, Body: `{"error": 503, "message": "Busy."}`})
-	bs, err := c.Backups.Query(bg(t), &unitrends.BackupsQuery{ClientID: 1})
+	bs, err := c.Backups.List(bg(t), &unitrends.ListBackupsOptions{ClientID: 1})
 	require.NoError(t, err)
 	assert.Len(t, bs, 3)
-	assert.Equal(t, 1, srv.Calls("POST /api/backups"), "faults do not reach the route")
+	assert.Equal(t, 1, servedCalls(srv, "POST", "/api/backups"), "faults do not reach the route")
 
 	srv.InjectFault(1, unitrendstest.Fault{Status: http.StatusOK, Body: `{"result": [{"message": "Catalog is rebuilding.", "code": 17}]}`})
-	_, err = c.Backups.Query(bg(t), nil)
+	_, err = c.Backups.List(bg(t), nil)
 	var apiErr *unitrends.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "Catalog is rebuilding.", apiErr.Message)
@@ -325,11 +325,11 @@ func TestFaults(t *testing.T) {
 // Sessions: login, IssueToken, ExpireSession, logout, idle time.
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	srv, c := start(t, unitrendstest.WithIdleTimeout(0), unitrendstest.WithCredentials("admin", "pw"))
+	srv, c := start(t, unitrendstest.WithIdleTimeout(0), unitrendstest.WithPassword("admin", "pw"))
 	assert.Equal(t, "admin", srv.User())
 	assert.Equal(t, "pw", srv.Password())
 	assert.Equal(t, now, srv.Now())
-	wrong, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials(unitrendstest.DefaultUser, unitrendstest.DefaultPassword))
+	wrong, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword(unitrendstest.DefaultUser, unitrendstest.DefaultPassword))
 	require.NoError(t, err)
 	_, err = wrong.Systems.List(bg(t))
 	require.True(t, unitrends.IsUnauthorized(err), "the fake takes only its own credentials: %v", err)
@@ -355,7 +355,7 @@ func TestSessions(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no token")
 
 	srv.SetIdleTimeout(time.Nanosecond)
-	c2, err := unitrends.NewClient(srv.URL(), unitrends.WithCredentials("admin", "pw"))
+	c2, err := unitrends.NewClient(srv.URL(), unitrends.WithPassword("admin", "pw"))
 	require.NoError(t, err)
 	require.NoError(t, c2.Login(bg(t)))
 	assert.Equal(t, 2, srv.Logins())
@@ -367,7 +367,7 @@ func TestSessions(t *testing.T) {
 func TestAddData(t *testing.T) {
 	t.Parallel()
 	srv, c := start(t, unitrendstest.WithoutDemoData())
-	bs, err := c.Backups.Query(bg(t), nil)
+	bs, err := c.Backups.List(bg(t), nil)
 	require.NoError(t, err)
 	assert.Empty(t, bs)
 	assert.NotNil(t, bs)
@@ -404,7 +404,7 @@ func TestAddData(t *testing.T) {
 	assert.Len(t, srv.Clients(), 1)
 	assert.Len(t, srv.Systems(), 1)
 	assert.False(t, slices.ContainsFunc(srv.Backups(), func(b unitrendstest.Backup) bool { return b.ID == 0 }), "every backup has an id")
-	rows, err := c.Backups.Query(bg(t), &unitrends.BackupsQuery{ClientID: cl})
+	rows, err := c.Backups.List(bg(t), &unitrends.ListBackupsOptions{ClientID: cl})
 	require.NoError(t, err)
 	assert.Equal(t, []int64{100, 101, 1}, ids(rows), "ordered by start time (zero times first), then id")
 }
@@ -422,7 +422,7 @@ func TestOptions(t *testing.T) {
 	for want, opt := range map[string]unitrendstest.Option{
 		"WithExpiryStatus: 404":  unitrendstest.WithExpiryStatus(404),
 		"WithNow: nil clock":     unitrendstest.WithNow(nil),
-		"empty user or password": unitrendstest.WithCredentials("", "x"),
+		"empty user or password": unitrendstest.WithPassword("", "x"),
 		"negative duration":      unitrendstest.WithIdleTimeout(-time.Second),
 		"nil location":           unitrendstest.WithTimeZone(nil),
 	} {
@@ -451,11 +451,11 @@ func TestOptions(t *testing.T) {
 func TestLastQuery(t *testing.T) {
 	t.Parallel()
 	srv, c := start(t)
-	_, err := c.Backups.Query(bg(t), &unitrends.BackupsQuery{Types: []string{"Full"}, StartDay: now})
+	_, err := c.Backups.List(bg(t), &unitrends.ListBackupsOptions{Types: []string{"Full"}, StartDay: now})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"type": ["Full"], "start_day": "03/14/2024"}`, string(srv.LastQuery()))
-	assert.Equal(t, 1, srv.Calls("POST /api/backups"))
-	assert.Equal(t, 1, srv.Calls("POST /api/login"))
+	assert.Equal(t, 1, servedCalls(srv, "POST", "/api/backups"))
+	assert.Equal(t, 1, servedCalls(srv, "POST", "/api/login"))
 }
 
 // An integer status is sent as it is, and the client keeps it unknown with
@@ -504,7 +504,7 @@ func TestApplianceLocalTimes(t *testing.T) {
 	require.NoError(t, err)
 
 	client := func(opts ...unitrends.Option) *unitrends.Client {
-		c, err := unitrends.NewClient(srv.URL(), append([]unitrends.Option{unitrends.WithCredentials(srv.User(), srv.Password())}, opts...)...)
+		c, err := unitrends.NewClient(srv.URL(), append([]unitrends.Option{unitrends.WithPassword(srv.User(), srv.Password())}, opts...)...)
 		require.NoError(t, err)
 		return c
 	}
@@ -541,4 +541,17 @@ func TestApplianceLocalTimes(t *testing.T) {
 	assert.Equal(t, unitrends.DSTOverlap, st.DST, "01:30 am happened twice that night")
 	_, certain = st.Instant()
 	assert.False(t, certain)
+}
+
+// servedCalls counts the calls of method and path that the fake served: a
+// success answer, neither refused (an expired session) nor answered by an
+// injected fault. It reads the fake's Calls.
+func servedCalls(srv *unitrendstest.Server, method, path string) int {
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Method == method && c.Path == path && !c.Fault && c.Status/100 == 2 {
+			n++
+		}
+	}
+	return n
 }
