@@ -36,7 +36,23 @@
 // Errors are *APIError (the appliance refused: status and messages, also
 // for errors inside a 200 answer), *DecodeError (an answer that does not
 // parse, saying where) or *TransportError (no answer, including a refused
-// certificate, whose message names the option that fixes it).
+// certificate, whose message names the option that fixes it). The
+// predicates every backupsdk package has read them: IsNotFound,
+// IsUnauthorized, IsForbidden, IsRateLimited, IsConflict, IsValidation
+// (here a 400 or 422: the appliance's errors name no fields), HasStatus;
+// IsSessionExpired is this API's own.
 //
-// Package unitrendstest provides an in-memory appliance for tests.
+// Every call here is done when it returns: the API has no call that
+// starts work the appliance finishes later (no document shows a job, task
+// or status to follow after Backups.Delete, the one call that changes
+// state), so unlike the SDK's other packages this one has no Wait. For the status and request id of a successful call (a support
+// ticket), pass a context from WithResponseInfo.
+//
+// Values the appliance may leave out print what it sent, or "(absent)":
+// fmt.Println(b.ID, b.Duration, b.Status) prints "220 28s Success".
+// Members a type does not know are kept as RawJSON, which encoding/json
+// and encoding/json/v2 both write back as sent.
+//
+// Package unitrendstest provides an in-memory appliance for tests
+// (NewTestServer in a test, NewServer elsewhere).
 package unitrends

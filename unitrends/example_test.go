@@ -2,7 +2,12 @@ package unitrends_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"time"
 
 	"github.com/backupsdk/backupsdk/unitrends"
@@ -111,4 +116,66 @@ func ExampleWithTimeZone() {
 	// Output:
 	// 03/14/2024 09:00 am
 	// 2024-03-14T13:00:00Z
+}
+
+// The request id of a successful call, for a support ticket: pass a
+// context from WithResponseInfo. Appliances send no request id of their
+// own; a proxy in front of one may (here the test's stand-in for it).
+func ExampleWithResponseInfo() {
+	srv, err := unitrendstest.NewServer()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-4711")
+		rp.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+
+	c, err := unitrends.NewClient(proxy.URL, unitrends.WithPassword(srv.User(), srv.Password()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var info unitrends.ResponseInfo
+	systems, err := c.Systems.List(unitrends.WithResponseInfo(context.Background(), &info))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(systems), "systems")
+	fmt.Println(info.StatusCode, info.RequestID)
+	fmt.Println(info.Requests, "requests: the login and the call")
+	// Output:
+	// 2 systems
+	// 200 req-4711
+	// 2 requests: the login and the call
+}
+
+// Values print as what the appliance sent; what it left out or sent as
+// "n/a" prints as (absent), never as a made-up zero.
+func ExampleBackup_values() {
+	var b unitrends.Backup
+	err := json.Unmarshal([]byte(`{"id": 4, "client_name": "web01", "status": "Successful",
+		"duration": "00:02:05", "size": "n/a", "replication_status": "N/A",
+		"start_date_time": "03/14/2024 09:00 am", "region": "eu"}`), &b)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(b.ID, b.ClientName, b.Status, b.Duration, b.StartDateTime)
+	fmt.Println(b.SizeMB, b.ReplicationStatus, b.Files)
+	fmt.Println(b.Extra["region"])
+	// Output:
+	// 4 web01 Success 2m5s 2024-03-14T09:00:00
+	// (absent) (absent) (absent)
+	// "eu"
 }

@@ -10,6 +10,13 @@
 // The fake is stricter than an appliance where that catches client bugs: it
 // rejects unknown filter members and query parameters, filters of the
 // wrong JSON type, and days not written as mm/dd/yyyy, with 400.
+//
+// Its surface is the one every backupsdk fake has: NewServer and
+// NewTestServer (which closes itself when the test ends), URL, Close,
+// HTTPClient, InjectFault and ClearFaults, Calls (every request as it
+// arrived, with its answer's status), Logins, and AddBackup returning the
+// new backup's id. WithPassword sets the credentials it accepts, as
+// unitrends.WithPassword gives them.
 package unitrendstest
 
 import (
