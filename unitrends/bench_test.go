@@ -132,7 +132,7 @@ func newRawClient() *http.Client {
 	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 }
 
-// BenchmarkQuery compares Backups.Query on a 1000-backup answer over
+// BenchmarkQuery compares Backups.List on a 1000-backup answer over
 // loopback with hand-written net/http + encoding/json decoding into the
 // SDK's own Backup type, into a plain-typed struct, json/v2 into the plain
 // struct (the engine's own cost), and with fetching the bytes alone (the

@@ -17,7 +17,7 @@ import (
 // FuzzFastDecodeBackups checks the one-pass decoding of the backups query
 // against the general path: DecodeBackups returns what the general path
 // returns (the same backups, or the same error), and whatever the fast path
-// accepts holds no error in the body (Query relies on it to skip
+// accepts holds no error in the body (List relies on it to skip
 // errorInBody).
 func FuzzFastDecodeBackups(f *testing.F) {
 	f.Add(golden.Read(f, "post-backups-sample.json"))

@@ -112,9 +112,7 @@ func (l *loginResponder) count() int {
 // credentials.
 func fakeClient(t *testing.T, fakeOpts []unitrendstest.Option, opts ...unitrends.Option) (*unitrends.Client, *unitrendstest.Server) {
 	t.Helper()
-	srv, err := unitrendstest.NewServer(fakeOpts...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
+	srv := unitrendstest.NewTestServer(t, fakeOpts...)
 	all := append([]unitrends.Option{
 		unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithRetryPolicy(fastRetry()),

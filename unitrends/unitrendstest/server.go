@@ -335,6 +335,7 @@ func NewTestServer(t testing.TB, opts ...Option) *Server {
 	s, err := NewServer(opts...)
 	if err != nil {
 		t.Fatalf("unitrendstest: %v", err)
+		return nil // for a testing.TB whose Fatalf returns
 	}
 	t.Cleanup(s.Close)
 	return s

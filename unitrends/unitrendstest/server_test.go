@@ -555,3 +555,34 @@ func servedCalls(srv *unitrendstest.Server, method, path string) int {
 	}
 	return n
 }
+
+// NewTestServer closes the fake when the test that started it ends, and
+// fails that test, not the process, when the fake cannot start.
+func TestNewTestServer(t *testing.T) {
+	t.Parallel()
+	var url string
+	t.Run("inner", func(t *testing.T) {
+		srv := unitrendstest.NewTestServer(t)
+		url = srv.URL()
+		resp, err := srv.HTTPClient().Get(url + "/api/systems")
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the fake answers while the test runs")
+	})
+	_, err := http.Get(url + "/api/systems")
+	assert.Error(t, err, "closed once the test ended")
+
+	tb := &fatalRecorder{TB: t}
+	assert.Nil(t, unitrendstest.NewTestServer(tb, unitrendstest.WithPassword("", "")))
+	assert.Contains(t, tb.fatal, "WithPassword")
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records instead of stopping.
+type fatalRecorder struct {
+	testing.TB
+	fatal string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
