@@ -20,8 +20,10 @@ import (
 // Backup is one row of the backups query (POST /api/backups), of the
 // status view, or one backup read by id. Every field the API documents is
 // here, typed; fields the appliance may leave out, send as "n/a" or null are
-// the tolerant types whose Valid is false then. Members this type does not
-// know are kept in Extra. Both spellings of the template flag,
+// the tolerant types whose Valid is false then (and which print
+// "(absent)"). Members this type does not know are kept in Extra, as
+// RawJSON; encoding/json and encoding/json/v2 both write them back among
+// the others, never under an "Extra" key. Both spellings of the template flag,
 // "vmware_template" (the field table) and "vm_ware_template" (the sample),
 // land in VMwareTemplate; when both are sent and disagree, the second
 // spelling is kept in Extra.
@@ -763,7 +765,7 @@ func clip(s string) string {
 // kept as sent ("3"), and Known reports false, as for any other word
 // ("Queued", "InProgress"). A caller who judges backups must treat an
 // unknown status as neither a success nor a failure. An absent one ("",
-// "n/a", null) is "".
+// "n/a", null) is "": Valid reports false and String prints "(absent)".
 type BackupStatus string
 
 // The documented backup statuses.
