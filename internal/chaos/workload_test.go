@@ -380,7 +380,7 @@ func newUnitrends(t *testing.T, other string) *provider {
 	const login = "/api/login"
 	hc, tr := soakHTTPClient()
 	px := newProxy(t, "unitrends", srv.URL(), other, []string{login}, chooser([]string{login}))
-	c, err := unitrends.NewClient(px.URL(), unitrends.WithCredentials(srv.User(), srv.Password()),
+	c, err := unitrends.NewClient(px.URL(), unitrends.WithPassword(srv.User(), srv.Password()),
 		unitrends.WithRetryPolicy(policy), unitrends.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
@@ -390,12 +390,12 @@ func newUnitrends(t *testing.T, other string) *provider {
 		demo = append(demo, b.ID)
 	}
 	ops := []op{
-		read("Backups.Query", func(ctx context.Context) error { return ignore(c.Backups.Query(ctx, nil)) }),
-		read("Backups.Query/client", func(ctx context.Context) error {
-			return ignore(c.Backups.Query(ctx, &unitrends.BackupsQuery{ClientID: 1 + rand.Int64N(5)}))
+		read("Backups.List", func(ctx context.Context) error { return ignore(c.Backups.List(ctx, nil)) }),
+		read("Backups.List/client", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &unitrends.ListBackupsOptions{ClientID: 1 + rand.Int64N(5)}))
 		}),
 		read("Backups.Get", func(ctx context.Context) error { return ignore(c.Backups.Get(ctx, demo[rand.IntN(len(demo))], nil)) }),
-		read("Backups.Status", func(ctx context.Context) error { return ignore(c.Backups.Status(ctx, nil)) }),
+		read("Backups.ListStatus", func(ctx context.Context) error { return ignore(c.Backups.ListStatus(ctx, nil)) }),
 		read("Systems.List", func(ctx context.Context) error { return ignore(c.Systems.List(ctx)) }),
 		write("Backups.Delete", func(ctx context.Context) error {
 			// A backup of its own for each delete, made in the fake directly.

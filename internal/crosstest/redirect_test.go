@@ -215,7 +215,7 @@ var authModes = []authMode{
 	{name: "erigones API key", call: erigonesCall(erigones.WithAPIKey(apiKey))},
 	{name: "erigones token", call: erigonesCall(erigones.WithToken(token))},
 	{name: "erigones login", bodyFirst: true, call: erigonesCall(erigones.WithLogin("admin", password))},
-	{name: "unitrends login", bodyFirst: true, call: unitrendsCall(unitrends.WithCredentials("root", password))},
+	{name: "unitrends login", bodyFirst: true, call: unitrendsCall(unitrends.WithPassword("root", password))},
 	{name: "unitrends token", call: unitrendsCall(unitrends.WithToken(token))},
 	{name: "cloudbackup token", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithToken(token) })},
 	{name: "cloudbackup AK/SK", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithAKSK(accessKey, secretKey) })},
