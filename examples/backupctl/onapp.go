@@ -54,11 +54,12 @@ func (s *session) onappClient(ctx context.Context, a *account, extra ...onapp.Op
 		return nil, err
 	}
 	opts := []onapp.Option{onapp.WithUserAgent("backupctl"), onapp.WithHTTPClient(hc)}
+	// OnApp takes an API key in place of the password.
+	secret := a.Password
 	if a.APIKey != "" {
-		opts = append(opts, onapp.WithAPIKey(a.User, a.APIKey.reveal()))
-	} else {
-		opts = append(opts, onapp.WithBasicAuth(a.User, a.Password.reveal()))
+		secret = a.APIKey
 	}
+	opts = append(opts, onapp.WithPassword(a.User, secret.reveal()))
 	if s.env.retry != nil {
 		opts = append(opts, onapp.WithRetryPolicy(*s.env.retry))
 	}
@@ -106,7 +107,7 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 		// A server deleted since it was listed is skipped, not an error.
 		gone := func(err error) bool { return vmID == 0 && onapp.IsNotFound(err) }
 		if withDisks {
-			disks, err := c.Disks.ListByVM(ctx, id)
+			disks, err := c.Disks.List(ctx, id)
 			if err != nil {
 				if !gone(err) {
 					errs.set(err)
@@ -129,6 +130,14 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 		return nil, err
 	}
 	return out, nil
+}
+
+// onappLister lists the backups of one virtual server, of type typ ("" for
+// both), for walkOnApp.
+func onappLister(c *onapp.Client, typ onapp.BackupType) func(ctx context.Context, vmID int64) ([]onapp.Backup, error) {
+	return func(ctx context.Context, vmID int64) ([]onapp.Backup, error) {
+		return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: vmID, Type: typ})
+	}
 }
 
 // vmName names a virtual server: its label, else its host name, else its id.
@@ -162,7 +171,7 @@ func onappBackupName(b *onapp.Backup, disks map[int64]string) string {
 
 // inventory walks the virtual servers and their backups.
 func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, error) {
-	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	vms, err := walkOnApp(ctx, o.c, 0, true, onappLister(o.c, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +202,7 @@ func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, err
 // does not back them up. Failed attempts are those onappStatus calls
 // failed, of any disk or the server.
 func (o *onappSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
-	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	vms, err := walkOnApp(ctx, o.c, 0, true, onappLister(o.c, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -338,14 +347,14 @@ func onappBackupsSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		list := c.Backups.ListByVM
+		var typ onapp.BackupType
 		switch *kind {
 		case "normal":
-			list = c.Backups.ListNormal
+			typ = onapp.BackupTypeNormal
 		case "incremental":
-			list = c.Backups.ListIncremental
+			typ = onapp.BackupTypeIncremental
 		}
-		vms, err := walkOnApp(ctx, c, *vmID, *kind != "incremental", list)
+		vms, err := walkOnApp(ctx, c, *vmID, *kind != "incremental", onappLister(c, typ))
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@
 //	srv, err := onapptest.NewServer()
 //	if err != nil { … }
 //	defer srv.Close()
-//	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+//	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 //
 // NewServer seeds deterministic demo data (see DemoVMRecent) unless
 // WithoutDemoData is given; its times are relative to the server's clock

@@ -37,7 +37,7 @@ func newServer(t *testing.T, opts ...onapptest.Option) *onapptest.Server {
 func newClient(t *testing.T, srv *onapptest.Server, format onapp.Format) *onapp.Client {
 	t.Helper()
 	c, err := onapp.NewClient(srv.URL(),
-		onapp.WithBasicAuth(srv.User(), srv.Password()),
+		onapp.WithPassword(srv.User(), srv.Password()),
 		onapp.WithFormat(format),
 		onapp.WithRetryPolicy(fastRetry),
 		onapp.WithHTTPClient(srv.HTTPClient()))
@@ -100,7 +100,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			c := newClient(t, srv, f.format)
 			ctx := context.Background()
 
-			recent, err := c.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+			recent, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 			require.NoError(t, err)
 			b, failed := newest(recent)
 			require.NotNil(t, b)
@@ -108,7 +108,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Zero(t, failed)
 			assert.Len(t, recent, 4)
 
-			stale, err := c.Backups.ListByVM(ctx, onapptest.DemoVMStale)
+			stale, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale})
 			require.NoError(t, err)
 			b, failed = newest(stale)
 			require.NotNil(t, b)
@@ -116,7 +116,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Less(t, pinned.Sub(b.BuiltAt.Time), 6*24*time.Hour)
 			assert.Zero(t, failed)
 
-			failing, err := c.Backups.ListByVM(ctx, onapptest.DemoVMFailing)
+			failing, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMFailing})
 			require.NoError(t, err)
 			b, failed = newest(failing)
 			require.NotNil(t, b)
@@ -129,15 +129,15 @@ func TestDemoDataVerdicts(t *testing.T) {
 				}
 			}
 
-			never, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
+			never, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever})
 			require.NoError(t, err)
 			assert.NotNil(t, never)
 			assert.Empty(t, never)
 
 			// The per-kind lists split the same backups.
-			inc, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMRecent)
+			inc, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
-			norm, err := c.Backups.ListNormal(ctx, onapptest.DemoVMRecent)
+			norm, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeNormal})
 			require.NoError(t, err)
 			assert.Len(t, inc, 2)
 			assert.Len(t, norm, 2)
@@ -215,10 +215,10 @@ func TestLifecycle(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, b, got)
 
-			list, err := c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)
+			list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: onapptest.DemoDiskNever})
 			require.NoError(t, err)
 			require.Len(t, list, 1)
-			list, err = c.Backups.ListByVMDisk(ctx, onapptest.DemoVMNever, onapptest.DemoDiskNever)
+			list, err = c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever, DiskID: onapptest.DemoDiskNever})
 			require.NoError(t, err)
 			require.Len(t, list, 1)
 			assert.Equal(t, id, list[0].ID.Int64)
@@ -226,7 +226,7 @@ func TestLifecycle(t *testing.T) {
 			// Not built yet: restore and convert are refused.
 			_, err = c.Backups.Restore(ctx, id)
 			assert.True(t, onapp.IsValidation(err), "%v", err)
-			_, err = c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "tmpl"})
+			_, err = c.Backups.ConvertToTemplate(ctx, id, &onapp.ConvertBackupOptions{Label: "tmpl"})
 			var apiErr *onapp.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, 422, apiErr.StatusCode)
@@ -244,16 +244,16 @@ func TestLifecycle(t *testing.T) {
 			assert.Equal(t, http.StatusCreated, res.StatusCode)
 			assert.Equal(t, []int64{id}, srv.Restores())
 
-			require.NoError(t, c.Backups.EditNote(ctx, id, "kept"))
+			require.NoError(t, c.Backups.UpdateNote(ctx, id, "kept"))
 			got, err = c.Backups.Get(ctx, id)
 			require.NoError(t, err)
 			assert.Equal(t, onapp.String{Value: "kept", Valid: true}, got.Note)
-			require.NoError(t, c.Backups.EditNote(ctx, id, ""))
+			require.NoError(t, c.Backups.UpdateNote(ctx, id, ""))
 			got, err = c.Backups.Get(ctx, id)
 			require.NoError(t, err)
 			assert.False(t, got.Note.Valid, "an empty note is cleared")
 
-			conv, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
+			conv, err := c.Backups.ConvertToTemplate(ctx, id, &onapp.ConvertBackupOptions{Label: "build-01 base", MinMemorySize: 512})
 			require.NoError(t, err)
 			require.NoError(t, conv.BodyErr)
 			tmpl := conv.Template
@@ -272,10 +272,10 @@ func TestLifecycle(t *testing.T) {
 			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType.Value)
 			assert.Equal(t, onapptest.DemoVMNever, inc.TargetID.Int64)
 			assert.False(t, inc.DiskID.Valid)
-			all, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
+			all, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever})
 			require.NoError(t, err)
 			assert.Len(t, all, 2)
-			files, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMNever)
+			files, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
 			require.Len(t, files, 1)
 			assert.Equal(t, "nightly", files[0].Note.Value)
@@ -300,20 +300,26 @@ func TestNotFoundAndAuth(t *testing.T) {
 			c := newClient(t, srv, f.format)
 			ctx := context.Background()
 			calls := map[string]func() error{
-				"vm":        func() error { _, err := c.Backups.ListIncremental(ctx, 999); return err },
-				"vm images": func() error { _, err := c.Backups.ListNormal(ctx, 999); return err },
-				"disk":      func() error { _, err := c.Backups.ListByDisk(ctx, 999); return err },
+				"vm": func() error {
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 999, Type: onapp.BackupTypeIncremental})
+					return err
+				},
+				"vm images": func() error {
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 999, Type: onapp.BackupTypeNormal})
+					return err
+				},
+				"disk": func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 999}); return err },
 				"foreign disk": func() error {
-					_, err := c.Backups.ListByVMDisk(ctx, onapptest.DemoVMRecent, onapptest.DemoDiskStale)
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, DiskID: onapptest.DemoDiskStale})
 					return err
 				},
 				"backup":      func() error { _, err := c.Backups.Get(ctx, 999); return err },
 				"create disk": func() error { _, err := c.Backups.CreateNormal(ctx, 999, nil); return err },
 				"create vm":   func() error { _, err := c.Backups.CreateIncremental(ctx, 999, nil); return err },
 				"restore":     func() error { _, err := c.Backups.Restore(ctx, 999); return err },
-				"note":        func() error { return c.Backups.EditNote(ctx, 999, "x") },
+				"note":        func() error { return c.Backups.UpdateNote(ctx, 999, "x") },
 				"get vm":      func() error { _, err := c.VirtualMachines.Get(ctx, 999); return err },
-				"vm disks":    func() error { _, err := c.Disks.ListByVM(ctx, 999); return err },
+				"vm disks":    func() error { _, err := c.Disks.List(ctx, 999); return err },
 			}
 			for what, call := range calls {
 				err := call()
@@ -325,23 +331,23 @@ func TestNotFoundAndAuth(t *testing.T) {
 			}
 
 			for _, opt := range []onapp.Option{
-				onapp.WithBasicAuth(srv.User(), "wrong"),
-				onapp.WithAPIKey(srv.User(), "wrong-key"),
-				onapp.WithBasicAuth("intruder", srv.Password()),
+				onapp.WithPassword(srv.User(), "wrong"),
+				onapp.WithPassword(srv.User(), "wrong-key"),
+				onapp.WithPassword("intruder", srv.Password()),
 			} {
 				bad, err := onapp.NewClient(srv.URL(), opt, onapp.WithFormat(f.format))
 				require.NoError(t, err)
-				_, err = bad.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+				_, err = bad.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
 				_, err = bad.VirtualMachines.List(ctx)
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
-				_, err = bad.Disks.ListByVM(ctx, onapptest.DemoVMRecent)
+				_, err = bad.Disks.List(ctx, onapptest.DemoVMRecent)
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
 				var apiErr *onapp.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, []string{"You need to sign in or sign up before continuing."}, apiErr.Messages)
 			}
-			withKey, err := onapp.NewClient(srv.URL(), onapp.WithAPIKey(srv.User(), srv.APIKey()), onapp.WithFormat(f.format))
+			withKey, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.APIKey()), onapp.WithFormat(f.format))
 			require.NoError(t, err)
 			_, err = withKey.Backups.Get(ctx, 1)
 			assert.NoError(t, err)
@@ -437,7 +443,7 @@ func TestFaults(t *testing.T) {
 	before = srv.Requests()
 	srv.InjectFault(1, onapptest.Fault{Reset: true})
 	srv.InjectFault(1, onapptest.Fault{Status: 429, RetryAfter: "1", Body: `{"error":"slow down"}`})
-	list, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMRecent)
+	list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeIncremental})
 	require.NoError(t, err)
 	assert.Len(t, list, 2)
 	assert.Equal(t, before+3, srv.Requests(), "reads are retried")
@@ -469,7 +475,7 @@ func TestConcurrentUse(t *testing.T) {
 			b, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMStale, nil))
 			if err == nil {
 				ids[i] = b.ID.Int64
-				_, err = c.Backups.ListByVM(ctx, onapptest.DemoVMStale)
+				_, err = c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale})
 			}
 			errs[i] = err
 		})
@@ -482,7 +488,7 @@ func TestConcurrentUse(t *testing.T) {
 		seen[ids[i]] = true
 	}
 	assert.GreaterOrEqual(t, srv.MaxInFlight(), int64(1))
-	list, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMStale)
+	list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale, Type: onapp.BackupTypeIncremental})
 	require.NoError(t, err)
 	assert.Len(t, list, 2+16)
 }
@@ -533,9 +539,9 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Equal(t, pinned, added.BuiltAt)
 	assert.Error(t, srv.MarkBuilt(999, 1))
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth("ops", "pw"), onapp.WithHTTPClient(srv.HTTPClient()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword("ops", "pw"), onapp.WithHTTPClient(srv.HTTPClient()))
 	require.NoError(t, err)
-	list, err := c.Backups.ListNormal(context.Background(), vm.ID)
+	list, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: vm.ID, Type: onapp.BackupTypeNormal})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, "seeded", list[0].Note.Value)
@@ -587,7 +593,7 @@ func TestEmptyCreateAnswers(t *testing.T) {
 		assert.Equal(t, before+1, srv.Requests(), "sent once")
 		require.Len(t, srv.Backups(), n+1, "exactly one backup scheduled")
 
-		list, err := c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)
+		list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: onapptest.DemoDiskNever})
 		require.NoError(t, err)
 		require.NotEmpty(t, list)
 		newest := slices.MaxFunc(list, func(a, b onapp.Backup) int { return a.CreatedAt.Time.Compare(b.CreatedAt.Time) })
