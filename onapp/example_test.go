@@ -227,3 +227,58 @@ func ExampleDisksService_List() {
 	// disk 1002 of server 101: web-01 data   50 GB primary=false swap=false mounted on /srv
 	// disk 1003 of server 101: web-01 swap    2 GB primary=false swap=true  mounted on -
 }
+
+// A new backup is scheduled, not built: Wait polls it until it is, and
+// reports each poll.
+func ExampleCreateResult_Wait() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()),
+		onapp.WithWaitBackoff(onapp.ExponentialBackoff(time.Millisecond, 10*time.Millisecond)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	id, _ := res.ID()
+	b, err := res.Wait(ctx, onapp.WaitProgress(func(p onapp.Progress) {
+		fmt.Printf("poll %d: %s\n", p.Poll, p.State)
+		if p.Poll == 1 {
+			_ = srv.MarkBuilt(id, 2048) // here the control panel's transaction runs
+		}
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("backup", b.ID, "built", b.Built, "size", b.BackupSize, "kB")
+	// Output:
+	// poll 1: built: false
+	// poll 2: built: true
+	// backup 13 built true size 2048 kB
+}
+
+// A successful call's request id, for a support ticket.
+func ExampleWithResponseInfo() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var info onapp.ResponseInfo
+	b, err := c.Backups.Get(onapp.WithResponseInfo(context.Background(), &info), 4)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("backup", b.ID, "note", b.Note)
+	fmt.Println("status", info.StatusCode, "request id", info.RequestID)
+	// Output:
+	// backup 4 note before upgrade
+	// status 200 request id req-000001
+}

@@ -3,6 +3,7 @@ package onapptest
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -33,11 +34,14 @@ type reply struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path, f := splitFormat(r)
 	rp := reply{w: w, f: f, bare: s.bareJSON}
+	// Rails names every request; a client can report it (ResponseInfo).
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%06d", s.requestID.Add(1)))
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Application"`)
 		rp.unauthorized()
 		return
 	}
+	s.logins.Add(1)
 	p := strings.Split(strings.Trim(path, "/"), "/")
 	m := r.Method
 	switch {

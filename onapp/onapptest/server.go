@@ -29,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/backupsdk/backupsdk/internal/fakeserver"
@@ -183,6 +185,9 @@ type Server struct {
 	// emptyCreates answers creates 201 without a body.
 	emptyCreates bool
 
+	logins    atomic.Int64
+	requestID atomic.Int64
+
 	mu         sync.Mutex
 	vms        map[int64]*VM
 	disks      map[int64]*Disk
@@ -228,12 +233,12 @@ func WithTLS() Option {
 	return func(c *config) error { c.tls = true; return nil }
 }
 
-// WithCredentials sets the user and password the server accepts (default
-// DefaultUser and DefaultPassword).
-func WithCredentials(user, password string) Option {
+// WithPassword sets the user and password the server accepts (default
+// DefaultUser and DefaultPassword), as onapp.WithPassword gives them.
+func WithPassword(user, password string) Option {
 	return func(c *config) error {
 		if user == "" || password == "" {
-			return errors.New("onapptest: WithCredentials: user and password must not be empty")
+			return errors.New("onapptest: WithPassword: user and password must not be empty")
 		}
 		c.user, c.password = user, password
 		return nil
@@ -241,7 +246,8 @@ func WithCredentials(user, password string) Option {
 }
 
 // WithAPIKey sets the API key the server accepts in place of the password
-// (default DefaultAPIKey).
+// (default DefaultAPIKey); a client gives it as onapp.WithPassword(user,
+// key).
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {
@@ -284,6 +290,18 @@ func WithBareJSON() Option {
 // answer as a scheduled backup whose id it does not know yet.
 func WithEmptyCreateAnswers() Option {
 	return func(c *config) error { c.emptyCreates = true; return nil }
+}
+
+// NewTestServer starts a fake OnApp server for the test t, which fails at
+// once if it cannot start; the server is closed when the test ends.
+func NewTestServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }
 
 // NewServer starts a fake OnApp server on loopback. Close it when done.
@@ -360,6 +378,18 @@ func (s *Server) InjectFault(n int, f Fault) { s.fs.InjectFault(n, f) }
 
 // ClearFaults drops faults that have not been used yet.
 func (s *Server) ClearFaults() { s.fs.ClearFaults() }
+
+// Call is one request the server received, with the status it answered.
+type Call = fakeserver.Call
+
+// Calls returns the last requests the server received (up to 1000),
+// oldest first, faults and refused credentials included.
+func (s *Server) Calls() []Call { return s.fs.Calls() }
+
+// Logins returns how many requests presented credentials the server
+// accepted. OnApp has no login call: every request carries its HTTP basic
+// credentials, so this counts authenticated requests.
+func (s *Server) Logins() int { return int(s.logins.Load()) }
 
 // Requests returns how many requests the server has received, faults and
 // refused credentials included.
@@ -475,11 +505,13 @@ func (s *Server) AddDisk(d Disk) (Disk, error) {
 }
 
 // AddBackup adds a backup: a normal one of an existing disk, or an
-// incremental one of an existing virtual server.
-func (s *Server) AddBackup(b Backup) (Backup, error) {
+// incremental one of an existing virtual server. It returns the new
+// backup's id; Backup(id) returns it with its defaults filled in.
+func (s *Server) AddBackup(b Backup) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.addBackupLocked(b)
+	added, err := s.addBackupLocked(b)
+	return added.ID, err
 }
 
 func (s *Server) addBackupLocked(b Backup) (Backup, error) {

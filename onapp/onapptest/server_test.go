@@ -28,10 +28,7 @@ var fastRetry = onapp.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxW
 
 func newServer(t *testing.T, opts ...onapptest.Option) *onapptest.Server {
 	t.Helper()
-	srv, err := onapptest.NewServer(append([]onapptest.Option{onapptest.WithNow(pinnedNow)}, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
-	return srv
+	return onapptest.NewTestServer(t, append([]onapptest.Option{onapptest.WithNow(pinnedNow)}, opts...)...)
 }
 
 func newClient(t *testing.T, srv *onapptest.Server, format onapp.Format) *onapp.Client {
@@ -497,8 +494,8 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	t.Parallel()
 	for name, opt := range map[string]onapptest.Option{
 		"empty addr":  onapptest.WithAddr(" "),
-		"no user":     onapptest.WithCredentials("", "p"),
-		"no password": onapptest.WithCredentials("u", ""),
+		"no user":     onapptest.WithPassword("", "p"),
+		"no password": onapptest.WithPassword("u", ""),
 		"no key":      onapptest.WithAPIKey(""),
 		"nil clock":   onapptest.WithNow(nil),
 	} {
@@ -509,7 +506,7 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Error(t, err)
 
 	srv := newServer(t, onapptest.WithoutDemoData(), onapptest.WithTLS(), onapptest.WithAddr("127.0.0.1:0"),
-		onapptest.WithCredentials("ops", "pw"), onapptest.WithAPIKey("k"))
+		onapptest.WithPassword("ops", "pw"), onapptest.WithAPIKey("k"))
 	assert.True(t, strings.HasPrefix(srv.URL(), "https://127.0.0.1:"))
 	assert.Equal(t, "ops", srv.User())
 	assert.Equal(t, "pw", srv.Password())
@@ -533,8 +530,10 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Error(t, err)
 	_, err = srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: 9})
 	assert.Error(t, err)
-	added, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: d.ID, Built: true, SizeKB: 7, Note: "seeded"})
+	addedID, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: d.ID, Built: true, SizeKB: 7, Note: "seeded"})
 	require.NoError(t, err)
+	added, ok := srv.Backup(addedID)
+	require.True(t, ok, "AddBackup returns the new backup's id")
 	assert.Equal(t, vm.ID, added.VMID)
 	assert.Equal(t, pinned, added.BuiltAt)
 	assert.Error(t, srv.MarkBuilt(999, 1))
@@ -548,15 +547,15 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Equal(t, int64(7), list[0].BackupSize.Int64)
 	assert.Equal(t, d.ID, list[0].DiskID.Int64)
 
-	locked, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: vm.ID, Built: true, Locked: true})
+	lockedID, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: vm.ID, Built: true, Locked: true})
 	require.NoError(t, err)
-	err = c.Backups.Delete(context.Background(), locked.ID)
+	err = c.Backups.Delete(context.Background(), lockedID)
 	assert.True(t, onapp.IsValidation(err), "%v", err)
 	var apiErr *onapp.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, []string{"Backup is locked"}, apiErr.Messages, "Rails base errors keep their plain message")
 	assert.Equal(t, map[string][]string{"base": {"Backup is locked"}}, apiErr.Fields)
-	_, ok := srv.Backup(locked.ID)
+	_, ok = srv.Backup(lockedID)
 	assert.True(t, ok)
 }
 
@@ -606,4 +605,54 @@ func TestEmptyCreateAnswers(t *testing.T) {
 		assert.Nil(t, res.Backup)
 		require.Len(t, srv.Backups(), n+2)
 	}
+}
+
+// The surface every fake shares (issue 17): Calls records what arrived,
+// Logins counts accepted credentials, answers carry a request id, and
+// NewTestServer closes itself when the test ends.
+func TestSharedSurface(t *testing.T) {
+	t.Parallel()
+	var srv *onapptest.Server
+	t.Run("inner", func(t *testing.T) {
+		srv = onapptest.NewTestServer(t, onapptest.WithNow(pinnedNow))
+		c := newClient(t, srv, onapp.JSON)
+		require.NoError(t, c.Backups.UpdateNote(context.Background(), 1, "checked"))
+
+		bad, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), "wrong"), onapp.WithHTTPClient(srv.HTTPClient()))
+		require.NoError(t, err)
+		_, err = bad.VirtualMachines.List(context.Background())
+		require.True(t, onapp.IsUnauthorized(err), "%v", err)
+
+		calls := srv.Calls()
+		require.Len(t, calls, 2)
+		assert.Equal(t, http.MethodPut, calls[0].Method)
+		assert.Equal(t, "/backups/1.json", calls[0].Path)
+		assert.JSONEq(t, `{"backup":{"note":"checked"}}`, calls[0].Body)
+		assert.Equal(t, http.StatusNoContent, calls[0].Status)
+		assert.Equal(t, http.StatusUnauthorized, calls[1].Status)
+		assert.Equal(t, 1, srv.Logins(), "the refused request is no login")
+
+		var info onapp.ResponseInfo
+		_, err = c.Backups.Get(onapp.WithResponseInfo(context.Background(), &info), 1)
+		require.NoError(t, err)
+		assert.Equal(t, "req-000003", info.RequestID)
+		assert.Equal(t, http.StatusOK, info.StatusCode)
+	})
+	_, err := http.Get(srv.URL())
+	assert.Error(t, err, "closed when the test ended")
+}
+
+func TestAddBackupReturnsID(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	id, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: onapptest.DemoVMNever, Note: "mine"})
+	require.NoError(t, err)
+	b, ok := srv.Backup(id)
+	require.True(t, ok)
+	assert.Equal(t, "mine", b.Note)
+	id2, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: onapptest.DemoVMNever})
+	require.NoError(t, err)
+	assert.Equal(t, id+1, id2)
+	_, err = srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: 9999})
+	assert.Error(t, err)
 }
