@@ -287,12 +287,14 @@ NOTE. With -o json each element is the API's backup object.`,
 				subs: []*command{
 					{
 						name:    "create",
-						args:    "-vm ID | -disk ID [-note TEXT]",
+						args:    "-vm ID | -disk ID [-note TEXT] [-wait]",
 						summary: "schedule an incremental (-vm) or normal (-disk) backup",
 						about: `create schedules a backup: an incremental backup of the virtual server -vm,
 or a normal backup of the disk -disk. The control panel answers at once with
 the new backup, not built yet; it is built when its transaction has run
-(watch it with 'backupctl onapp backups -vm ID').`,
+(watch it with 'backupctl onapp backups -vm ID'). -wait polls the backup
+until it is built, with a progress line on stderr when it is a terminal;
+OnApp has no failed state, so bound it with -timeout.`,
 						setup: onappCreateSetup,
 					},
 					{
@@ -398,6 +400,7 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 	vmID := fs.Int64("vm", 0, "take an incremental backup of this virtual server `ID`")
 	diskID := fs.Int64("disk", 0, "take a normal backup of this disk `ID`")
 	note := fs.String("note", "", "a note to store with the backup")
+	wait := fs.Bool("wait", false, "wait until the backup is built")
 	return func(ctx context.Context, s *session) error {
 		if (*vmID == 0) == (*diskID == 0) || *vmID < 0 || *diskID < 0 {
 			return usagef("give one of -vm ID (incremental backup) and -disk ID (normal backup)")
@@ -434,12 +437,43 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 			return err
 		}
 		b := res.Backup
+		if *wait {
+			if b, err = s.onappWaitBuilt(ctx, res); err != nil {
+				return err
+			}
+		}
 		if s.format == formatJSON {
 			return writeJSON(s.stdout, []onapp.Backup{*b})
+		}
+		if *wait {
+			_, err = fmt.Fprintf(s.stdout, "built %s: backup %d, %s\n", what, b.ID.Int64, humanSize(sizeOf(b.BackupSize.Int64, b.BackupSize.Valid, 1024)))
+			return err
 		}
 		_, err = fmt.Fprintf(s.stdout, "scheduled %s: backup %d, built when the control panel has run its transaction\n", what, b.ID.Int64)
 		return err
 	}
+}
+
+// onappWaitBuilt waits for a new backup to be built, polling on the env's
+// poll schedule (the SDK's default unless a test set one), with a progress
+// line on stderr when it is a terminal: the SDK's one Progress shape.
+func (s *session) onappWaitBuilt(ctx context.Context, res *onapp.CreateResult) (*onapp.Backup, error) {
+	progress := s.env.isTerminal(s.stderr)
+	var opts []onapp.WaitOption
+	if sched := s.env.pollSchedule; len(sched) > 0 {
+		opts = append(opts, onapp.WaitBackoff(onapp.ScheduleBackoff(sched...)))
+	}
+	if progress {
+		id, _ := res.ID()
+		opts = append(opts, onapp.WaitProgress(func(p onapp.Progress) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			fmt.Fprintf(s.stderr, "\rbackupctl: onapp: backup %d %s, %s\x1b[K", id, p.State, p.Elapsed.Round(time.Second))
+		}))
+	}
+	b, err := res.Wait(ctx, opts...)
+	s.endProgress(progress)
+	return b, err
 }
 
 // onappRestoreSetup defines the flags of "onapp backup restore" and returns

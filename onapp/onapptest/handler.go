@@ -221,6 +221,16 @@ func (s *Server) get(rp reply, idParam string) {
 		rp.errors(http.StatusNotFound, "Backup not found")
 		return
 	}
+	if left, pending := s.buildIn[b.ID]; pending {
+		// WithBuildAfterReads: this read sees the transaction run.
+		if left <= 1 {
+			delete(s.buildIn, b.ID)
+			now := s.clock()
+			b.Built, b.BuiltAt, b.UpdatedAt, b.SizeKB = true, now, now, builtSizeKB
+		} else {
+			s.buildIn[b.ID] = left - 1
+		}
+	}
 	w := s.wireLocked(b)
 	s.mu.Unlock()
 	rp.backup(http.StatusOK, w)
@@ -259,6 +269,9 @@ func (s *Server) create(rp reply, r *http.Request, typ, targetParam string) {
 		s.mu.Unlock()
 		rp.errors(http.StatusUnprocessableEntity, err.Error())
 		return
+	}
+	if s.buildAfter > 0 {
+		s.buildIn[added.ID] = s.buildAfter
 	}
 	w := s.wireLocked(s.backups[added.ID])
 	s.mu.Unlock()

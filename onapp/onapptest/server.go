@@ -184,6 +184,10 @@ type Server struct {
 	bareJSON bool
 	// emptyCreates answers creates 201 without a body.
 	emptyCreates bool
+	// buildAfter is WithBuildAfterReads' n; buildIn counts down the reads
+	// (GET /backups/:id) left before each created backup is built.
+	buildAfter int
+	buildIn    map[int64]int
 
 	logins    atomic.Int64
 	requestID atomic.Int64
@@ -211,6 +215,7 @@ type config struct {
 	bareJSON bool
 
 	emptyCreates bool
+	buildAfter   int
 }
 
 // Option configures NewServer.
@@ -292,6 +297,24 @@ func WithEmptyCreateAnswers() Option {
 	return func(c *config) error { c.emptyCreates = true; return nil }
 }
 
+// WithBuildAfterReads builds each backup created through the API on the
+// n-th read of it (GET /backups/:id), with a size of 2048 kB, as if its
+// transaction ran meanwhile: what onapp's CreateResult.Wait polls for,
+// without a test or demo having to call MarkBuilt. Without it a created
+// backup stays unbuilt until MarkBuilt.
+func WithBuildAfterReads(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("onapptest: WithBuildAfterReads: %d reads: want at least 1", n)
+		}
+		c.buildAfter = n
+		return nil
+	}
+}
+
+// builtSizeKB is the size of a backup WithBuildAfterReads builds.
+const builtSizeKB = 2048
+
 // NewTestServer starts a fake OnApp server for the test t, which fails at
 // once if it cannot start; the server is closed when the test ends.
 func NewTestServer(t testing.TB, opts ...Option) *Server {
@@ -329,6 +352,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		now:          cfg.now,
 		bareJSON:     cfg.bareJSON,
 		emptyCreates: cfg.emptyCreates,
+		buildAfter:   cfg.buildAfter,
+		buildIn:      map[int64]int{},
 		vms:          map[int64]*VM{},
 		disks:        map[int64]*Disk{},
 		backups:      map[int64]*Backup{},

@@ -656,3 +656,34 @@ func TestAddBackupReturnsID(t *testing.T) {
 	_, err = srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: 9999})
 	assert.Error(t, err)
 }
+
+// WithBuildAfterReads builds a created backup on its n-th read, so that
+// CreateResult.Wait can be shown without MarkBuilt.
+func TestBuildAfterReads(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, onapptest.WithBuildAfterReads(2))
+	c := newClient(t, srv, onapp.XML)
+	ctx := context.Background()
+	res, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, nil)
+	require.NoError(t, err)
+	id, ok := res.ID()
+	require.True(t, ok)
+	first, err := c.Backups.Get(ctx, id)
+	require.NoError(t, err)
+	assert.False(t, first.IsBuilt(), "first read: still scheduled")
+	second, err := c.Backups.Get(ctx, id)
+	require.NoError(t, err)
+	assert.True(t, second.IsBuilt(), "second read: built")
+	assert.Equal(t, int64(2048), second.BackupSize.Int64)
+	assert.True(t, second.BuiltAt.Valid)
+	b, err := res.Wait(ctx, onapp.WaitBackoff(onapp.ScheduleBackoff()))
+	require.NoError(t, err)
+	assert.True(t, b.IsBuilt())
+
+	seeded, err := c.Backups.Get(ctx, 10) // a demo backup, not created through the API
+	require.NoError(t, err)
+	assert.False(t, seeded.IsBuilt(), "only created backups are built")
+
+	_, err = onapptest.NewServer(onapptest.WithBuildAfterReads(0))
+	assert.Error(t, err)
+}
