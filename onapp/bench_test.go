@@ -199,7 +199,7 @@ func rawFetchFloor(b *testing.B, url string, size int) {
 	}
 }
 
-// BenchmarkListJSON compares Backups.ListIncremental on a 1000-backup
+// BenchmarkListJSON compares Backups.List (incremental) on a 1000-backup
 // root-wrapped JSON page over loopback with hand-written net/http +
 // encoding/json decoding into the SDK's own Backup type, into a plain-typed
 // struct, and with fetching the bytes alone (the floor). Targets: sdk ≤

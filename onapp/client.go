@@ -147,7 +147,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // is sent once: it is repeated only when the server certainly did no work
 // (a 429 answer, or a connection that could not be made), never after a 5xx
 // answer or a connection that broke once the request may have reached the
-// server. Here the writes are the creates, Restore, Delete, EditNote and
+// server. Here the writes are the creates, Restore, Delete, UpdateNote and
 // ConvertToTemplate; each says so in its documentation.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {

@@ -207,7 +207,7 @@ func callCases(t *testing.T) []callCase {
 			},
 		},
 		{
-			name: "Disks.ListByVM", method: http.MethodGet, path: "/virtual_machines/1187/disks", status: 200, resp: disks,
+			name: "Disks.List", method: http.MethodGet, path: "/virtual_machines/1187/disks", status: 200, resp: disks,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.Disks.List(ctx, 1187) },
 			check: func(t *testing.T, v any) {
 				list := v.([]onapp.Disk)
@@ -220,35 +220,35 @@ func callCases(t *testing.T) []callCase {
 			},
 		},
 		{
-			name: "ListIncremental", method: http.MethodGet, path: "/virtual_machines/74/backups/files", status: 200, resp: lists,
+			name: "List incremental", method: http.MethodGet, path: "/virtual_machines/74/backups/files", status: 200, resp: lists,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 			},
 			check: checkInc,
 		},
 		{
-			name: "ListNormal", method: http.MethodGet, path: "/virtual_machines/74/backups/images", status: 200, resp: normal,
+			name: "List normal", method: http.MethodGet, path: "/virtual_machines/74/backups/images", status: 200, resp: normal,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeNormal})
 			},
 			check: checkNormal,
 		},
 		{
-			name: "ListByVM", method: http.MethodGet, path: "/virtual_machines/74/backups", status: 200, resp: lists,
+			name: "List VM", method: http.MethodGet, path: "/virtual_machines/74/backups", status: 200, resp: lists,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74})
 			},
 			check: checkInc,
 		},
 		{
-			name: "ListByVMDisk", method: http.MethodGet, path: "/virtual_machines/74/disks/11860/backups", status: 200, resp: normal,
+			name: "List VM disk", method: http.MethodGet, path: "/virtual_machines/74/disks/11860/backups", status: 200, resp: normal,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, DiskID: 11860})
 			},
 			check: checkNormal,
 		},
 		{
-			name: "ListByDisk", method: http.MethodGet, path: "/settings/disks/11860/backups", status: 200, resp: normal,
+			name: "List disk", method: http.MethodGet, path: "/settings/disks/11860/backups", status: 200, resp: normal,
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 11860})
 			},
@@ -300,14 +300,14 @@ func callCases(t *testing.T) []callCase {
 			call: func(ctx context.Context, c *onapp.Client) (any, error) { return nil, c.Backups.Delete(ctx, 698) },
 		},
 		{
-			name: "EditNote", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
+			name: "UpdateNote", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
 			body: noteBody("keep forever"),
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return nil, c.Backups.UpdateNote(ctx, 698, "keep forever")
 			},
 		},
 		{
-			name: "EditNote clearing", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
+			name: "UpdateNote clearing", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
 			body: map[string]string{"json": `{"backup":{"note":""}}`, "xml": xmlHeader + `<backup><note></note></backup>`},
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
 				return nil, c.Backups.UpdateNote(ctx, 698, "")
@@ -727,7 +727,7 @@ func TestInventoryNotFound(t *testing.T) {
 			"VirtualMachines.Get": {"/virtual_machines/999", func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.VirtualMachines.Get(ctx, 999)
 			}},
-			"Disks.ListByVM": {"/virtual_machines/999/disks", func(ctx context.Context, c *onapp.Client) (any, error) {
+			"Disks.List": {"/virtual_machines/999/disks", func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.Disks.List(ctx, 999)
 			}},
 		}
@@ -762,16 +762,16 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 	c, mt := newMockClient(t, onapp.JSON)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"ListIncremental 0": func() error {
+		"List incremental 0": func() error {
 			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 0, Type: onapp.BackupTypeIncremental})
 			return err
 		},
-		"ListNormal -1": func() error {
+		"List normal -1": func() error {
 			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: -1, Type: onapp.BackupTypeNormal})
 			return err
 		},
-		"ListByVM 0": func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 0}); return err },
-		"ListByVMDisk disk": func() error {
+		"List neither": func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 0}); return err },
+		"List VM disk -1": func() error {
 			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, DiskID: -1})
 			return err
 		},
@@ -785,7 +785,7 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 			return err
 		},
 		"Convert nil options":   func() error { _, err := c.Backups.ConvertToTemplate(ctx, 698, nil); return err },
-		"ListByDisk 0":          func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 0}); return err },
+		"List disk 0":           func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 0}); return err },
 		"VirtualMachines.Get 0": func() error { _, err := c.VirtualMachines.Get(ctx, 0); return err },
 		"Disks.List -1":         func() error { _, err := c.Disks.List(ctx, -1); return err },
 		"List nil context": func() error {

@@ -73,7 +73,7 @@ func TestHostileBackupListsStayWithinBudget(t *testing.T) {
 	}
 }
 
-// BenchmarkHostile reports the peak heap of ListByVM on a 56 MB list of
+// BenchmarkHostile reports the peak heap of Backups.List (VMID) on a 56 MB list of
 // {"backup":{}} (6 GiB before) and on its Rails XML equivalent.
 func BenchmarkHostile(b *testing.B) {
 	for _, s := range []struct {
