@@ -20,33 +20,38 @@ import (
 // empty list is an empty, non-nil slice.
 type BackupsService service
 
-// ListIncremental returns the incremental backups of a virtual server
-// (GET /virtual_machines/:id/backups/files).
-func (s *BackupsService) ListIncremental(ctx context.Context, vmID int64) ([]Backup, error) {
-	return s.client.listBackups(ctx, "Backups.ListIncremental", routeVMBackupFiles, id("virtual server", vmID))
-}
-
-// ListNormal returns the normal (disk) backups of a virtual server
-// (GET /virtual_machines/:id/backups/images).
-func (s *BackupsService) ListNormal(ctx context.Context, vmID int64) ([]Backup, error) {
-	return s.client.listBackups(ctx, "Backups.ListNormal", routeVMBackupImages, id("virtual server", vmID))
-}
-
-// ListByVM returns every backup of a virtual server, normal and
-// incremental (GET /virtual_machines/:id/backups).
-func (s *BackupsService) ListByVM(ctx context.Context, vmID int64) ([]Backup, error) {
-	return s.client.listBackups(ctx, "Backups.ListByVM", routeVMBackups, id("virtual server", vmID))
-}
-
-// ListByVMDisk returns the backups of one disk of a virtual server
-// (GET /virtual_machines/:id/disks/:disk_id/backups).
-func (s *BackupsService) ListByVMDisk(ctx context.Context, vmID, diskID int64) ([]Backup, error) {
-	return s.client.listBackups(ctx, "Backups.ListByVMDisk", routeVMDiskBackups, id("virtual server", vmID), id("disk", diskID))
-}
-
-// ListByDisk returns the backups of a disk (GET /settings/disks/:id/backups).
-func (s *BackupsService) ListByDisk(ctx context.Context, diskID int64) ([]Backup, error) {
-	return s.client.listBackups(ctx, "Backups.ListByDisk", routeDiskBackups, id("disk", diskID))
+// List returns the backups opts selects: of a virtual server (VMID; all
+// of them, or only its normal or incremental ones with Type), of a disk
+// (DiskID), or of one disk of a virtual server (VMID and DiskID). OnApp has
+// no call that lists every backup: opts must name a server or a disk, and
+// a nil opts is an error, as is Type given with DiskID. The routes:
+//
+//	VMID                        GET /virtual_machines/:id/backups
+//	VMID, Type incremental      GET /virtual_machines/:id/backups/files
+//	VMID, Type normal           GET /virtual_machines/:id/backups/images
+//	VMID, DiskID                GET /virtual_machines/:id/disks/:disk_id/backups
+//	DiskID                      GET /settings/disks/:disk_id/backups
+func (s *BackupsService) List(ctx context.Context, opts *ListBackupsOptions) ([]Backup, error) {
+	const op = "Backups.List"
+	if opts == nil || (opts.VMID == 0 && opts.DiskID == 0) {
+		return nil, fmt.Errorf("%s: %s: give ListBackupsOptions.VMID or DiskID: OnApp has no call that lists every backup", providerName, op)
+	}
+	switch {
+	case opts.Type != "" && opts.Type != BackupTypeNormal && opts.Type != BackupTypeIncremental:
+		return nil, fmt.Errorf("%s: %s: Type %q: want %q, %q or none", providerName, op, opts.Type, BackupTypeNormal, BackupTypeIncremental)
+	case opts.Type != "" && opts.DiskID != 0:
+		return nil, fmt.Errorf("%s: %s: Type filters the backups of a virtual server (VMID alone), not of a disk", providerName, op)
+	case opts.DiskID != 0 && opts.VMID != 0:
+		return s.client.listBackups(ctx, op, routeVMDiskBackups, id("virtual server", opts.VMID), id("disk", opts.DiskID))
+	case opts.DiskID != 0:
+		return s.client.listBackups(ctx, op, routeDiskBackups, id("disk", opts.DiskID))
+	case opts.Type == BackupTypeIncremental:
+		return s.client.listBackups(ctx, op, routeVMBackupFiles, id("virtual server", opts.VMID))
+	case opts.Type == BackupTypeNormal:
+		return s.client.listBackups(ctx, op, routeVMBackupImages, id("virtual server", opts.VMID))
+	default:
+		return s.client.listBackups(ctx, op, routeVMBackups, id("virtual server", opts.VMID))
+	}
 }
 
 // Get returns one backup (GET /backups/:id). An unknown id is an *APIError
@@ -62,7 +67,8 @@ func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, erro
 // CreateNormal schedules a normal backup of a disk
 // (POST /settings/disks/:id/backups). The control panel answers 201 with
 // the new backup, which is scheduled, not built: Built is false until the
-// backup transaction has run. opts may be nil.
+// backup transaction has run (CreateResult.Wait waits for that). opts may
+// be nil.
 //
 // A 201 without a body is a scheduled backup too, not an error: the result
 // then says Scheduled with a nil Backup, because the answer did not tell
@@ -70,20 +76,21 @@ func (s *BackupsService) Get(ctx context.Context, backupID int64) (*Backup, erro
 // again.
 //
 // It is sent once: after a 5xx answer or a broken connection it returns
-// the error, and the caller should list the disk's backups (ListByDisk)
-// before trying again, so as not to take a second backup.
+// the error, and the caller should list the disk's backups (List with
+// DiskID) before trying again, so as not to take a second backup.
 func (s *BackupsService) CreateNormal(ctx context.Context, diskID int64, opts *CreateBackupOptions) (*CreateResult, error) {
 	return s.client.create(ctx, "Backups.CreateNormal", routeDiskBackups, opts, id("disk", diskID))
 }
 
 // CreateIncremental schedules an incremental backup of a virtual server
 // (POST /virtual_machines/:id/backups), with an optional note. The answer
-// is the new, scheduled backup (201, Built false); a 201 without a body is
-// scheduled too, with its id not known yet (see CreateResult). opts may be
-// nil.
+// is the new, scheduled backup (201, Built false; CreateResult.Wait waits
+// until it is built); a 201 without a body is scheduled too, with its id
+// not known yet (see CreateResult). opts may be nil.
 //
 // It is sent once: after a 5xx answer or a broken connection, list the
-// server's backups (ListIncremental) before trying again.
+// server's incremental backups (List with VMID and Type
+// BackupTypeIncremental) before trying again.
 func (s *BackupsService) CreateIncremental(ctx context.Context, vmID int64, opts *CreateBackupOptions) (*CreateResult, error) {
 	return s.client.create(ctx, "Backups.CreateIncremental", routeVMBackups, opts, id("virtual server", vmID))
 }
@@ -133,28 +140,28 @@ func (s *BackupsService) Delete(ctx context.Context, backupID int64) error {
 	return err
 }
 
-// EditNote replaces a backup's note (PUT /backups/:id with
+// UpdateNote replaces a backup's note (PUT /backups/:id with
 // {"backup":{"note":…}}; the control panel answers 204). An empty note
 // clears it. It is sent once: after a 5xx answer or a broken connection,
 // Get the backup to see which note it has.
-func (s *BackupsService) EditNote(ctx context.Context, backupID int64, note string) error {
+func (s *BackupsService) UpdateNote(ctx context.Context, backupID int64, note string) error {
 	body := s.client.wrap(&noteBody{Note: note})
-	_, err := s.client.send(ctx, "Backups.EditNote", http.MethodPut, routeBackup, body, core.Write, id("backup", backupID))
+	_, err := s.client.send(ctx, "Backups.UpdateNote", http.MethodPut, routeBackup, body, core.Write, id("backup", backupID))
 	return err
 }
 
 // ConvertToTemplate turns a built backup into an image template
 // (POST /backups/:id/convert with {"backup":{"label":…}}) and returns the
-// new template. opts.Label is required. It is sent once: after a 5xx
+// new template. opts.Label is required (a nil opts is an error). It is sent once: after a 5xx
 // answer or a broken connection, look for a template with the label in
 // the control panel before trying again, so as not to make a second one.
 //
 // A success answer whose body cannot be read whole still returns the
 // result, with what could be read and the reason in BodyErr: the
 // template is made.
-func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts ConvertOptions) (*ConvertResult, error) {
+func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, opts *ConvertBackupOptions) (*ConvertResult, error) {
 	const op = "Backups.ConvertToTemplate"
-	if strings.TrimSpace(opts.Label) == "" {
+	if opts == nil || strings.TrimSpace(opts.Label) == "" {
 		return nil, fmt.Errorf("%s: %s: label is required", providerName, op)
 	}
 	if opts.MinDiskSize < 0 || opts.MinMemorySize < 0 {
@@ -227,11 +234,11 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 	resp, err := c.send(ctx, op, http.MethodPost, tmpl, body, core.Write, ids...)
 	if err != nil {
 		if bodyCutOff(resp, err) {
-			return &CreateResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err}, nil
+			return &CreateResult{Scheduled: true, StatusCode: resp.StatusCode, BodyErr: err, client: c}, nil
 		}
 		return nil, err
 	}
-	res := &CreateResult{Scheduled: true, StatusCode: resp.StatusCode}
+	res := &CreateResult{Scheduled: true, StatusCode: resp.StatusCode, client: c}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
 		// Accepted without a word about the new backup: reporting an
 		// error would invite a second backup.

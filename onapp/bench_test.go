@@ -199,7 +199,7 @@ func rawFetchFloor(b *testing.B, url string, size int) {
 	}
 }
 
-// BenchmarkListJSON compares Backups.ListIncremental on a 1000-backup
+// BenchmarkListJSON compares Backups.List (incremental) on a 1000-backup
 // root-wrapped JSON page over loopback with hand-written net/http +
 // encoding/json decoding into the SDK's own Backup type, into a plain-typed
 // struct, and with fetching the bytes alone (the floor). Targets: sdk ≤
@@ -210,7 +210,7 @@ func BenchmarkListJSON(b *testing.B) {
 	url := srv.URL + "/virtual_machines/74/backups/files.json"
 
 	b.Run("sdk", func(b *testing.B) {
-		c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"))
+		c, err := onapp.NewClient(srv.URL, onapp.WithPassword("admin", "changeme"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func BenchmarkListJSON(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			list, err := c.Backups.ListIncremental(ctx, 74)
+			list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 			if err != nil || len(list) != benchItems {
 				b.Fatalf("%d backups: %v", len(list), err)
 			}
@@ -279,7 +279,7 @@ func BenchmarkListXML(b *testing.B) {
 	url := srv.URL + "/virtual_machines/74/backups/files.xml"
 
 	b.Run("sdk", func(b *testing.B) {
-		c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"), onapp.WithFormat(onapp.XML))
+		c, err := onapp.NewClient(srv.URL, onapp.WithPassword("admin", "changeme"), onapp.WithFormat(onapp.XML))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -287,7 +287,7 @@ func BenchmarkListXML(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			list, err := c.Backups.ListIncremental(ctx, 74)
+			list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 			if err != nil || len(list) != benchItems {
 				b.Fatalf("%d backups: %v", len(list), err)
 			}
@@ -338,9 +338,9 @@ func TestBenchPagesDecodeAlike(t *testing.T) {
 				page, ct = benchPageXML(t), "application/xml"
 			}
 			srv := benchServer(t, page, ct)
-			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"), onapp.WithFormat(format))
+			c, err := onapp.NewClient(srv.URL, onapp.WithPassword("admin", "changeme"), onapp.WithFormat(format))
 			require.NoError(t, err)
-			got, err := c.Backups.ListIncremental(context.Background(), 74)
+			got, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
 			require.Len(t, got, benchItems)
 

@@ -1,6 +1,7 @@
 package onapp
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -31,6 +32,8 @@ type Client struct {
 	format Format
 	common service
 
+	waitBackoff Backoff
+
 	// Backups covers normal (disk) and incremental (VM) backups: listing,
 	// creating, restoring, deleting, editing notes and converting to
 	// templates.
@@ -59,25 +62,36 @@ type options struct {
 	user       string
 	password   string
 	authSource string // the option that set the credentials, for conflict errors
+
+	waitBackoff Backoff
 }
 
 // Option configures NewClient. An option that gets bad input makes
 // NewClient return an error naming it.
 type Option func(*options) error
 
-// WithBasicAuth authenticates with an OnApp user name and its password.
-func WithBasicAuth(user, password string) Option {
+// WithPassword authenticates with HTTP basic authentication: an OnApp
+// user name (or e-mail) and its password. An API key generated for the
+// user goes here too, in place of the password: OnApp takes either as the
+// password of HTTP basic authentication, so there is no separate API-key
+// option.
+func WithPassword(user, password string) Option {
 	return func(o *options) error {
-		return o.setCredentials("WithBasicAuth", user, password, "password")
+		return o.setCredentials("WithPassword", user, password, "password")
 	}
 }
 
-// WithAPIKey authenticates with an OnApp user name (or e-mail) and an API
-// key generated for that user; OnApp takes the key in place of the password
-// of HTTP basic authentication.
-func WithAPIKey(user, apiKey string) Option {
+// WithWaitBackoff sets how the client's waits (CreateResult.Wait) space
+// their polls, unless a call gives WaitBackoff. The default is
+// ExponentialBackoff(5*time.Second, time.Minute): a backup takes minutes to
+// build.
+func WithWaitBackoff(b Backoff) Option {
 	return func(o *options) error {
-		return o.setCredentials("WithAPIKey", user, apiKey, "API key")
+		if b == nil {
+			return errors.New("WithWaitBackoff: backoff is nil")
+		}
+		o.waitBackoff = b
+		return nil
 	}
 }
 
@@ -133,7 +147,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // is sent once: it is repeated only when the server certainly did no work
 // (a 429 answer, or a connection that could not be made), never after a 5xx
 // answer or a connection that broke once the request may have reached the
-// server. Here the writes are the creates, Restore, Delete, EditNote and
+// server. Here the writes are the creates, Restore, Delete, UpdateNote and
 // ConvertToTemplate; each says so in its documentation.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(o *options) error {
@@ -159,7 +173,7 @@ func WithUserAgent(s string) Option {
 
 // NewClient returns a client for the OnApp control panel at baseURL (such
 // as "https://cp.example.com"). Credentials are required: give
-// WithBasicAuth or WithAPIKey. It does no I/O; a bad URL or option is an
+// WithPassword (with a password or an API key). It does no I/O; a bad URL or option is an
 // error naming it.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	var o options
@@ -172,7 +186,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if o.authSource == "" {
-		return nil, fmt.Errorf("%s: no credentials: give WithBasicAuth(user, password) or WithAPIKey(user, key)", providerName)
+		return nil, fmt.Errorf("%s: no credentials: give WithPassword(user, password or API key)", providerName)
 	}
 	cc, err := core.New(core.Config{
 		Provider:   providerName,
@@ -187,7 +201,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{core: cc, format: o.format}
+	if o.waitBackoff == nil {
+		o.waitBackoff = defaultWaitBackoff
+	}
+	c := &Client{core: cc, format: o.format, waitBackoff: o.waitBackoff}
 	c.common.client = c
 	c.Backups = (*BackupsService)(&c.common)
 	c.VirtualMachines = (*VirtualMachinesService)(&c.common)

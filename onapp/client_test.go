@@ -91,7 +91,7 @@ func newMockClient(t *testing.T, format onapp.Format, opts ...onapp.Option) (*on
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	all := append([]onapp.Option{
-		onapp.WithBasicAuth(user, password),
+		onapp.WithPassword(user, password),
 		onapp.WithHTTPClient(&http.Client{Transport: mt}),
 		onapp.WithFormat(format),
 		onapp.WithRetryPolicy(fastRetry),
@@ -207,8 +207,8 @@ func callCases(t *testing.T) []callCase {
 			},
 		},
 		{
-			name: "Disks.ListByVM", method: http.MethodGet, path: "/virtual_machines/1187/disks", status: 200, resp: disks,
-			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.Disks.ListByVM(ctx, 1187) },
+			name: "Disks.List", method: http.MethodGet, path: "/virtual_machines/1187/disks", status: 200, resp: disks,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) { return c.Disks.List(ctx, 1187) },
 			check: func(t *testing.T, v any) {
 				list := v.([]onapp.Disk)
 				require.Len(t, list, 3)
@@ -220,28 +220,38 @@ func callCases(t *testing.T) []callCase {
 			},
 		},
 		{
-			name: "ListIncremental", method: http.MethodGet, path: "/virtual_machines/74/backups/files", status: 200, resp: lists,
-			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListIncremental(ctx, 74) },
+			name: "List incremental", method: http.MethodGet, path: "/virtual_machines/74/backups/files", status: 200, resp: lists,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
+			},
 			check: checkInc,
 		},
 		{
-			name: "ListNormal", method: http.MethodGet, path: "/virtual_machines/74/backups/images", status: 200, resp: normal,
-			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListNormal(ctx, 74) },
+			name: "List normal", method: http.MethodGet, path: "/virtual_machines/74/backups/images", status: 200, resp: normal,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeNormal})
+			},
 			check: checkNormal,
 		},
 		{
-			name: "ListByVM", method: http.MethodGet, path: "/virtual_machines/74/backups", status: 200, resp: lists,
-			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListByVM(ctx, 74) },
+			name: "List VM", method: http.MethodGet, path: "/virtual_machines/74/backups", status: 200, resp: lists,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74})
+			},
 			check: checkInc,
 		},
 		{
-			name: "ListByVMDisk", method: http.MethodGet, path: "/virtual_machines/74/disks/11860/backups", status: 200, resp: normal,
-			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListByVMDisk(ctx, 74, 11860) },
+			name: "List VM disk", method: http.MethodGet, path: "/virtual_machines/74/disks/11860/backups", status: 200, resp: normal,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, DiskID: 11860})
+			},
 			check: checkNormal,
 		},
 		{
-			name: "ListByDisk", method: http.MethodGet, path: "/settings/disks/11860/backups", status: 200, resp: normal,
-			call:  func(ctx context.Context, c *onapp.Client) (any, error) { return c.Backups.ListByDisk(ctx, 11860) },
+			name: "List disk", method: http.MethodGet, path: "/settings/disks/11860/backups", status: 200, resp: normal,
+			call: func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 11860})
+			},
 			check: checkNormal,
 		},
 		{
@@ -290,17 +300,17 @@ func callCases(t *testing.T) []callCase {
 			call: func(ctx context.Context, c *onapp.Client) (any, error) { return nil, c.Backups.Delete(ctx, 698) },
 		},
 		{
-			name: "EditNote", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
+			name: "UpdateNote", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
 			body: noteBody("keep forever"),
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return nil, c.Backups.EditNote(ctx, 698, "keep forever")
+				return nil, c.Backups.UpdateNote(ctx, 698, "keep forever")
 			},
 		},
 		{
-			name: "EditNote clearing", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
+			name: "UpdateNote clearing", method: http.MethodPut, path: "/backups/698", status: 204, resp: empty,
 			body: map[string]string{"json": `{"backup":{"note":""}}`, "xml": xmlHeader + `<backup><note></note></backup>`},
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return nil, c.Backups.EditNote(ctx, 698, "")
+				return nil, c.Backups.UpdateNote(ctx, 698, "")
 			},
 		},
 		{
@@ -311,7 +321,7 @@ func callCases(t *testing.T) []callCase {
 				"xml":  xmlHeader + `<backup><label>golden</label><min_disk_size>20</min_disk_size></backup>`,
 			},
 			call: func(ctx context.Context, c *onapp.Client) (any, error) {
-				return c.Backups.ConvertToTemplate(ctx, 698, onapp.ConvertOptions{Label: "golden", MinDiskSize: 20})
+				return c.Backups.ConvertToTemplate(ctx, 698, &onapp.ConvertBackupOptions{Label: "golden", MinDiskSize: 20})
 			},
 			check: func(t *testing.T, v any) {
 				res := v.(*onapp.ConvertResult)
@@ -498,7 +508,7 @@ func TestErrorShapes(t *testing.T) {
 			c, mt := newMockClient(t, tc.format)
 			rec := &recorder{}
 			mt.RegisterResponder(http.MethodPost, base+"/backups/698/convert"+ext(tc.format), rec.answer(tc.status, tc.body, tc.ct))
-			_, err := c.Backups.ConvertToTemplate(context.Background(), 698, onapp.ConvertOptions{Label: "x"})
+			_, err := c.Backups.ConvertToTemplate(context.Background(), 698, &onapp.ConvertBackupOptions{Label: "x"})
 			var apiErr *onapp.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
@@ -569,7 +579,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 		c, mt := newMockClient(t, onapp.JSON)
 		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/backups/files.json",
 			httpmock.NewStringResponder(200, "<html><body>Login</body></html>"))
-		_, err := c.Backups.ListIncremental(context.Background(), 74)
+		_, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 		var de *onapp.DecodeError
 		require.ErrorAs(t, err, &de)
 		assert.Equal(t, 200, de.StatusCode)
@@ -580,7 +590,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 		c, mt := newMockClient(t, onapp.XML)
 		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/backups/images.xml",
 			httpmock.NewStringResponder(200, `[{"backup":{"id":1}}]`))
-		_, err := c.Backups.ListNormal(context.Background(), 74)
+		_, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeNormal})
 		var de *onapp.DecodeError
 		require.ErrorAs(t, err, &de)
 	})
@@ -648,7 +658,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/backups/files"+ext(format), httpmock.NewStringResponder(200, body))
 			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines"+ext(format), httpmock.NewStringResponder(200, body))
 			mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/disks"+ext(format), httpmock.NewStringResponder(200, body))
-			list, err := c.Backups.ListIncremental(context.Background(), 74)
+			list, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
 			assert.NotNil(t, list)
 			assert.Empty(t, list)
@@ -656,7 +666,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 			require.NoError(t, err)
 			assert.NotNil(t, vms)
 			assert.Empty(t, vms)
-			disks, err := c.Disks.ListByVM(context.Background(), 74)
+			disks, err := c.Disks.List(context.Background(), 74)
 			require.NoError(t, err)
 			assert.NotNil(t, disks)
 			assert.Empty(t, disks)
@@ -673,7 +683,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotNil(t, vms)
 		assert.Empty(t, vms)
-		disks, err := c.Disks.ListByVM(context.Background(), 74)
+		disks, err := c.Disks.List(context.Background(), 74)
 		require.NoError(t, err)
 		assert.NotNil(t, disks)
 		assert.Empty(t, disks)
@@ -694,7 +704,7 @@ func TestUnexpectedSuccessBodies(t *testing.T) {
 		c, mt := newMockClient(t, onapp.JSON)
 		mt.RegisterResponder(http.MethodGet, base+"/virtual_machines/74/disks.json",
 			httpmock.NewStringResponder(200, `{"errors":["You do not have permissions for this action"]}`))
-		_, err := c.Disks.ListByVM(context.Background(), 74)
+		_, err := c.Disks.List(context.Background(), 74)
 		var apiErr *onapp.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, []string{"You do not have permissions for this action"}, apiErr.Messages)
@@ -717,8 +727,8 @@ func TestInventoryNotFound(t *testing.T) {
 			"VirtualMachines.Get": {"/virtual_machines/999", func(ctx context.Context, c *onapp.Client) (any, error) {
 				return c.VirtualMachines.Get(ctx, 999)
 			}},
-			"Disks.ListByVM": {"/virtual_machines/999/disks", func(ctx context.Context, c *onapp.Client) (any, error) {
-				return c.Disks.ListByVM(ctx, 999)
+			"Disks.List": {"/virtual_machines/999/disks", func(ctx context.Context, c *onapp.Client) (any, error) {
+				return c.Disks.List(ctx, 999)
 			}},
 		}
 		for name, tc := range calls {
@@ -752,13 +762,32 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 	c, mt := newMockClient(t, onapp.JSON)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"ListIncremental 0":     func() error { _, err := c.Backups.ListIncremental(ctx, 0); return err },
-		"ListNormal -1":         func() error { _, err := c.Backups.ListNormal(ctx, -1); return err },
-		"ListByVM 0":            func() error { _, err := c.Backups.ListByVM(ctx, 0); return err },
-		"ListByVMDisk disk":     func() error { _, err := c.Backups.ListByVMDisk(ctx, 74, 0); return err },
-		"ListByDisk 0":          func() error { _, err := c.Backups.ListByDisk(ctx, 0); return err },
+		"List incremental 0": func() error {
+			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 0, Type: onapp.BackupTypeIncremental})
+			return err
+		},
+		"List normal -1": func() error {
+			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: -1, Type: onapp.BackupTypeNormal})
+			return err
+		},
+		"List neither": func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 0}); return err },
+		"List VM disk -1": func() error {
+			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, DiskID: -1})
+			return err
+		},
+		"List nil options": func() error { _, err := c.Backups.List(ctx, nil); return err },
+		"List type of a disk": func() error {
+			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 3, Type: onapp.BackupTypeNormal})
+			return err
+		},
+		"List unknown type": func() error {
+			_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: "full"})
+			return err
+		},
+		"Convert nil options":   func() error { _, err := c.Backups.ConvertToTemplate(ctx, 698, nil); return err },
+		"List disk 0":           func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 0}); return err },
 		"VirtualMachines.Get 0": func() error { _, err := c.VirtualMachines.Get(ctx, 0); return err },
-		"Disks.ListByVM -1":     func() error { _, err := c.Disks.ListByVM(ctx, -1); return err },
+		"Disks.List -1":         func() error { _, err := c.Disks.List(ctx, -1); return err },
 		"List nil context": func() error {
 			var nilCtx context.Context
 			_, err := c.VirtualMachines.List(nilCtx) //nolint:staticcheck // testing the guard
@@ -769,13 +798,13 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 		"CreateIncremental": func() error { _, err := c.Backups.CreateIncremental(ctx, -5, nil); return err },
 		"Restore 0":         func() error { _, err := c.Backups.Restore(ctx, 0); return err },
 		"Delete 0":          func() error { return c.Backups.Delete(ctx, 0) },
-		"EditNote 0":        func() error { return c.Backups.EditNote(ctx, 0, "x") },
+		"UpdateNote 0":      func() error { return c.Backups.UpdateNote(ctx, 0, "x") },
 		"Convert no label": func() error {
-			_, err := c.Backups.ConvertToTemplate(ctx, 698, onapp.ConvertOptions{Label: "  "})
+			_, err := c.Backups.ConvertToTemplate(ctx, 698, &onapp.ConvertBackupOptions{Label: "  "})
 			return err
 		},
 		"Convert negative": func() error {
-			_, err := c.Backups.ConvertToTemplate(ctx, 698, onapp.ConvertOptions{Label: "x", MinDiskSize: -1})
+			_, err := c.Backups.ConvertToTemplate(ctx, 698, &onapp.ConvertBackupOptions{Label: "x", MinDiskSize: -1})
 			return err
 		},
 		"nil context": func() error {
@@ -799,7 +828,7 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 
 func TestNewClientValidation(t *testing.T) {
 	t.Parallel()
-	auth := onapp.WithBasicAuth("u", "p")
+	auth := onapp.WithPassword("u", "p")
 	cases := map[string]struct {
 		url  string
 		opts []onapp.Option
@@ -811,11 +840,11 @@ func TestNewClientValidation(t *testing.T) {
 		"credentials":      {"https://u:p@cp.example", []onapp.Option{auth}, "holds credentials"},
 		"query":            {"https://cp.example/?a=1", []onapp.Option{auth}, "query"},
 		"no credentials":   {"https://cp.example", nil, "no credentials"},
-		"conflicting auth": {"https://cp.example", []onapp.Option{auth, onapp.WithAPIKey("u", "k")}, "WithAPIKey conflicts with WithBasicAuth"},
-		"empty user":       {"https://cp.example", []onapp.Option{onapp.WithBasicAuth(" ", "p")}, "WithBasicAuth: user is empty"},
-		"colon user":       {"https://cp.example", []onapp.Option{onapp.WithBasicAuth("a:b", "p")}, "must not contain ':'"},
-		"empty password":   {"https://cp.example", []onapp.Option{onapp.WithBasicAuth("u", "")}, "WithBasicAuth: password is empty"},
-		"empty key":        {"https://cp.example", []onapp.Option{onapp.WithAPIKey("u", "")}, "WithAPIKey: API key is empty"},
+		"conflicting auth": {"https://cp.example", []onapp.Option{auth, onapp.WithPassword("u", "k")}, "WithPassword conflicts with WithPassword"},
+		"empty user":       {"https://cp.example", []onapp.Option{onapp.WithPassword(" ", "p")}, "WithPassword: user is empty"},
+		"colon user":       {"https://cp.example", []onapp.Option{onapp.WithPassword("a:b", "p")}, "must not contain ':'"},
+		"empty password":   {"https://cp.example", []onapp.Option{onapp.WithPassword("u", "")}, "WithPassword: password is empty"},
+		"nil wait backoff": {"https://cp.example", []onapp.Option{auth, onapp.WithWaitBackoff(nil)}, "WithWaitBackoff: backoff is nil"},
 		"bad format":       {"https://cp.example", []onapp.Option{auth, onapp.WithFormat(onapp.Format(7))}, "unknown format 7"},
 		"two formats":      {"https://cp.example", []onapp.Option{auth, onapp.WithFormat(onapp.XML), onapp.WithFormat(onapp.JSON)}, "conflicting formats"},
 		"nil http client":  {"https://cp.example", []onapp.Option{auth, onapp.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
@@ -835,7 +864,7 @@ func TestNewClientValidation(t *testing.T) {
 		})
 	}
 
-	c, err := onapp.NewClient("http://cp.example:8080/base/", onapp.WithAPIKey("admin", "k3y"), nil)
+	c, err := onapp.NewClient("http://cp.example:8080/base/", onapp.WithPassword("admin", "k3y"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "http://cp.example:8080/base", c.BaseURL())
 	assert.Equal(t, onapp.JSON, c.Format(), "JSON is the default")
@@ -850,7 +879,7 @@ func TestAPIKeyAuth(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	rec := &recorder{}
 	mt.RegisterResponder(http.MethodGet, base+"/backups/1.xml", rec.answer(200, string(golden.Read(t, "scheduled-backup.xml")), "application/xml"))
-	c, err := onapp.NewClient(base, onapp.WithAPIKey("admin@example.com", "0f3a6c1e"),
+	c, err := onapp.NewClient(base, onapp.WithPassword("admin@example.com", "0f3a6c1e"),
 		onapp.WithHTTPClient(&http.Client{Transport: mt}), onapp.WithFormat(onapp.XML))
 	require.NoError(t, err)
 	_, err = c.Backups.Get(context.Background(), 1)

@@ -36,16 +36,16 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			srv, err := onapptest.NewServer(onapptest.WithNow(func() time.Time { return now }))
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
-			c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()), onapp.WithFormat(format),
+			c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()), onapp.WithFormat(format),
 				onapp.WithRetryPolicy(onapp.RetryPolicy{MaxRetries: 0, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 			require.NoError(t, err)
 			ctx := context.Background()
 
 			// What every goroutine must see, read once before they start.
-			recent, err := c.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+			recent, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 			require.NoError(t, err)
 			require.Len(t, recent, 4)
-			stale, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMStale)
+			stale, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
 			require.Len(t, stale, 2)
 
@@ -54,11 +54,11 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			var created sync.Map
 			for g := range workers {
 				wg.Go(func() {
-					list, err := c.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+					list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 					if assert.NoError(t, err) {
 						assert.Equal(t, recent, list, "goroutine %d: web-01's backups", g)
 					}
-					inc, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMStale)
+					inc, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale, Type: onapp.BackupTypeIncremental})
 					if assert.NoError(t, err) {
 						assert.Equal(t, stale, inc, "goroutine %d: db-01's incremental backups", g)
 					}
@@ -95,7 +95,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			n := 0
 			created.Range(func(_, _ any) bool { n++; return true })
 			assert.Equal(t, workers, n, "every goroutine created its own backup")
-			never, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
+			never, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever})
 			require.NoError(t, err)
 			assert.Empty(t, never, "every backup created was deleted")
 			assert.NotNil(t, never)
@@ -155,13 +155,13 @@ func TestConnectionReuse(t *testing.T) {
 			srv.Start()
 			t.Cleanup(srv.Close)
 
-			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("admin", "changeme"), onapp.WithFormat(format), onapp.WithHTTPClient(calltest.OneConnectionClient()))
+			c, err := onapp.NewClient(srv.URL, onapp.WithPassword("admin", "changeme"), onapp.WithFormat(format), onapp.WithHTTPClient(calltest.OneConnectionClient()))
 			require.NoError(t, err)
 			ctx := context.Background()
 			statuses := map[int]int{}
 			for i := 1; i <= 1000; i++ {
 				if i%100 == 0 {
-					list, err := c.Backups.ListIncremental(ctx, 74)
+					list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 74, Type: onapp.BackupTypeIncremental})
 					require.NoError(t, err, "call %d", i)
 					require.Len(t, list, 1)
 					require.Equal(t, int64(698), list[0].ID.Int64)

@@ -65,8 +65,17 @@ func IsUnauthorized(err error) bool { return core.IsUnauthorized(err) }
 // permission).
 func IsForbidden(err error) bool { return core.IsForbidden(err) }
 
-// IsValidation reports whether err is a 422 answer: the control panel
-// refused the request's content (see APIError.Fields and Messages).
+// IsConflict reports whether err is a 409 answer. OnApp's pages name none;
+// it is here so that the same predicates classify every package's errors.
+func IsConflict(err error) bool { return core.IsConflict(err) }
+
+// IsRateLimited reports whether err is a 429 answer (after the retries the
+// RetryPolicy allows).
+func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
+
+// IsValidation reports whether err is a 422 answer: Rails refused the
+// request's content (see APIError.Fields and Messages). Unlike some other
+// APIs, OnApp's 400 answers are not validation errors, so only 422 counts.
 func IsValidation(err error) bool { return core.HasStatus(err, http.StatusUnprocessableEntity) }
 
 // HasStatus reports whether err is an *APIError with one of the statuses.

@@ -27,11 +27,11 @@ func Example() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	backups, err := c.Backups.ListByVM(context.Background(), onapptest.DemoVMFailing)
+	backups, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: onapptest.DemoVMFailing})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,15 +49,15 @@ func Example() {
 	// 12 incremental not built (created 2024-01-14 16:00:00)
 }
 
-func ExampleBackupsService_ListIncremental() {
+func ExampleBackupsService_List_incremental() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithAPIKey(srv.User(), srv.APIKey()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.APIKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	backups, err := c.Backups.ListIncremental(context.Background(), onapptest.DemoVMRecent)
+	backups, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeIncremental})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -70,18 +70,18 @@ func ExampleBackupsService_ListIncremental() {
 	// backup 2 of VirtualMachine 101: 215044 kB, built true at 2024-01-15T10:02:00Z
 }
 
-func ExampleBackupsService_ListNormal() {
+func ExampleBackupsService_List_normal() {
 	srv := startDemo()
 	defer srv.Close()
 
 	// The same calls speak Rails XML with WithFormat(onapp.XML).
 	c, err := onapp.NewClient(srv.URL(),
-		onapp.WithBasicAuth(srv.User(), srv.Password()),
+		onapp.WithPassword(srv.User(), srv.Password()),
 		onapp.WithFormat(onapp.XML))
 	if err != nil {
 		log.Fatal(err)
 	}
-	backups, err := c.Backups.ListNormal(context.Background(), onapptest.DemoVMRecent)
+	backups, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeNormal})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func ExampleBackupsService_CreateIncremental() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func ExampleBackupsService_CreateNormal() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func ExampleIsNotFound() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func ExampleVirtualMachinesService_List() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func ExampleVirtualMachinesService_List() {
 		log.Fatal(err)
 	}
 	for _, vm := range vms {
-		backups, err := c.Backups.ListByVM(ctx, vm.ID.Int64)
+		backups, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: vm.ID.Int64})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -206,15 +206,15 @@ func ExampleVirtualMachinesService_List() {
 	// 104 build-01 build-01.demo.example booted=false 0 backups, 0 built, newest never
 }
 
-func ExampleDisksService_ListByVM() {
+func ExampleDisksService_List() {
 	srv := startDemo()
 	defer srv.Close()
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()), onapp.WithFormat(onapp.XML))
 	if err != nil {
 		log.Fatal(err)
 	}
-	disks, err := c.Disks.ListByVM(context.Background(), onapptest.DemoVMRecent)
+	disks, err := c.Disks.List(context.Background(), onapptest.DemoVMRecent)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -226,4 +226,59 @@ func ExampleDisksService_ListByVM() {
 	// disk 1001 of server 101: web-01 system 20 GB primary=true  swap=false mounted on -
 	// disk 1002 of server 101: web-01 data   50 GB primary=false swap=false mounted on /srv
 	// disk 1003 of server 101: web-01 swap    2 GB primary=false swap=true  mounted on -
+}
+
+// A new backup is scheduled, not built: Wait polls it until it is, and
+// reports each poll.
+func ExampleCreateResult_Wait() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()),
+		onapp.WithWaitBackoff(onapp.ExponentialBackoff(time.Millisecond, 10*time.Millisecond)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	id, _ := res.ID()
+	b, err := res.Wait(ctx, onapp.WaitProgress(func(p onapp.Progress) {
+		fmt.Printf("poll %d: %s\n", p.Poll, p.State)
+		if p.Poll == 1 {
+			_ = srv.MarkBuilt(id, 2048) // here the control panel's transaction runs
+		}
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("backup", b.ID, "built", b.Built, "size", b.BackupSize, "kB")
+	// Output:
+	// poll 1: built: false
+	// poll 2: built: true
+	// backup 13 built true size 2048 kB
+}
+
+// A successful call's request id, for a support ticket.
+func ExampleWithResponseInfo() {
+	srv := startDemo()
+	defer srv.Close()
+
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var info onapp.ResponseInfo
+	b, err := c.Backups.Get(onapp.WithResponseInfo(context.Background(), &info), 4)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("backup", b.ID, "note", b.Note)
+	fmt.Println("status", info.StatusCode, "request id", info.RequestID)
+	// Output:
+	// backup 4 note before upgrade
+	// status 200 request id req-000001
 }

@@ -55,11 +55,11 @@ func TestHostileBackupListsStayWithinBudget(t *testing.T) {
 				_, _ = w.Write(s.body)
 			}))
 			defer srv.Close()
-			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("u", "p"), onapp.WithFormat(s.format))
+			c, err := onapp.NewClient(srv.URL, onapp.WithPassword("u", "p"), onapp.WithFormat(s.format))
 			require.NoError(t, err)
 			var list []onapp.Backup
 			u := memtest.Measure(func() {
-				list, err = c.Backups.ListByVM(context.Background(), 7)
+				list, err = c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 7})
 			})
 			var de *onapp.DecodeError
 			require.ErrorAs(t, err, &de)
@@ -73,7 +73,7 @@ func TestHostileBackupListsStayWithinBudget(t *testing.T) {
 	}
 }
 
-// BenchmarkHostile reports the peak heap of ListByVM on a 56 MB list of
+// BenchmarkHostile reports the peak heap of Backups.List (VMID) on a 56 MB list of
 // {"backup":{}} (6 GiB before) and on its Rails XML equivalent.
 func BenchmarkHostile(b *testing.B) {
 	for _, s := range []struct {
@@ -90,12 +90,12 @@ func BenchmarkHostile(b *testing.B) {
 				_, _ = w.Write(s.body)
 			}))
 			defer srv.Close()
-			c, err := onapp.NewClient(srv.URL, onapp.WithBasicAuth("u", "p"), onapp.WithFormat(s.format))
+			c, err := onapp.NewClient(srv.URL, onapp.WithPassword("u", "p"), onapp.WithFormat(s.format))
 			require.NoError(b, err)
 			b.SetBytes(int64(len(s.body)))
 			var p memtest.Peaks
 			for b.Loop() {
-				p.Add(memtest.Measure(func() { _, err = c.Backups.ListByVM(context.Background(), 7) }))
+				p.Add(memtest.Measure(func() { _, err = c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: 7}) }))
 				var le *onapp.LimitError
 				require.ErrorAs(b, err, &le)
 			}

@@ -43,7 +43,7 @@ func TestRestoreWithCutOffBodyCountsAsScheduled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			url, hits := rawServer(t, tc.answer)
-			c, err := onapp.NewClient(url, onapp.WithBasicAuth(user, password), onapp.WithFormat(tc.format), onapp.WithRetryPolicy(fastRetry))
+			c, err := onapp.NewClient(url, onapp.WithPassword(user, password), onapp.WithFormat(tc.format), onapp.WithRetryPolicy(fastRetry))
 			require.NoError(t, err)
 			res, err := c.Backups.Restore(context.Background(), 2001)
 			require.NoError(t, err, "a 201 is a scheduled restore, whatever its body")
@@ -61,7 +61,7 @@ func TestRestoreWholeBodyHasNoBodyErr(t *testing.T) {
 	t.Parallel()
 	const body = `{"backup":{"id":2001,"built":true}}`
 	url, _ := rawServer(t, func(w io.Writer) { rawAnswer(w, body, len(body)) })
-	c, err := onapp.NewClient(url, onapp.WithBasicAuth(user, password), onapp.WithRetryPolicy(fastRetry))
+	c, err := onapp.NewClient(url, onapp.WithPassword(user, password), onapp.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
 	res, err := c.Backups.Restore(context.Background(), 2001)
 	require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestRestoreWholeBodyHasNoBodyErr(t *testing.T) {
 func TestRestoreBrokenBeforeStatusIsAnError(t *testing.T) {
 	t.Parallel()
 	url, hits := rawServer(t, func(w io.Writer) { _, _ = io.WriteString(w, "HTTP/1.1 20") })
-	c, err := onapp.NewClient(url, onapp.WithBasicAuth(user, password), onapp.WithRetryPolicy(fastRetry))
+	c, err := onapp.NewClient(url, onapp.WithPassword(user, password), onapp.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
 	res, err := c.Backups.Restore(context.Background(), 2001)
 	var te *onapp.TransportError

@@ -184,14 +184,30 @@ type ImageTemplate struct {
 	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
 }
 
-// CreateBackupOptions are the optional settings of a new backup.
+// CreateBackupOptions are the optional settings of a new backup
+// (Backups.CreateNormal, Backups.CreateIncremental).
 type CreateBackupOptions struct {
 	// Note is stored with the backup.
 	Note string `json:"note,omitzero"`
 }
 
-// ConvertOptions describe the template a backup is converted into.
-type ConvertOptions struct {
+// ListBackupsOptions select the backups Backups.List returns: those of a
+// virtual server, of a disk, or of one disk of a virtual server.
+type ListBackupsOptions struct {
+	// VMID lists the backups of this virtual server.
+	VMID int64
+	// DiskID lists the backups of this disk (with VMID: of this disk of
+	// that virtual server).
+	DiskID int64
+	// Type keeps only the normal (BackupTypeNormal) or incremental
+	// (BackupTypeIncremental) backups of VMID; "" lists both. It cannot
+	// be given with DiskID.
+	Type BackupType
+}
+
+// ConvertBackupOptions describe the template a backup is converted into
+// (Backups.ConvertToTemplate).
+type ConvertBackupOptions struct {
 	// Label names the template (required).
 	Label string `json:"label"`
 	// MinDiskSize (GB) and MinMemorySize (MB) override the backup's
@@ -207,8 +223,8 @@ type ConvertOptions struct {
 // Backup is nil when the control panel answered 201 without a body, as it
 // answers a restore: the backup was scheduled, but its id is not known yet.
 // Do not create again to learn it. To find the new backup, list the
-// target's backups (Backups.ListByDisk for a normal backup,
-// Backups.ListIncremental for an incremental one), newest first by
+// target's backups (Backups.List with DiskID for a normal backup, with VMID
+// and Type BackupTypeIncremental for an incremental one), newest first by
 // CreatedAt, and take the newest one created since the call that is not
 // built yet (Built false); a note given in CreateBackupOptions tells it
 // apart from a scheduled backup started at the same time.
@@ -228,6 +244,8 @@ type CreateResult struct {
 	// members that did not fit (errors.As(BodyErr, &FieldErrors{}) names
 	// them). The backup is scheduled all the same: do not create again.
 	BodyErr error `json:"-"`
+
+	client *Client // for Wait
 }
 
 // ID returns the new backup's id, and false when the answer did not tell
@@ -241,6 +259,13 @@ func (r *CreateResult) ID() (int64, bool) {
 
 // RestoreResult is the control panel's answer to a restore: the restore is
 // scheduled (a transaction is queued), not done.
+//
+// It has no Wait: the backups API shows no end of a restore. The answer
+// names no transaction, and the backup does not change while it is
+// restored; the server's Locked flag is set only once the queued
+// transaction starts, so an unlocked server cannot tell a restore not yet
+// started from one done. Watch the server's transactions in the control
+// panel.
 type RestoreResult struct {
 	// Scheduled is true when the control panel accepted the restore.
 	Scheduled bool `json:"scheduled"`

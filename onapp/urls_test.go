@@ -34,7 +34,7 @@ func TestRouteTable(t *testing.T) {
 	}
 	got := map[string][]string{}
 	for _, f := range []Format{JSON, XML} {
-		c, err := NewClient("https://cp.example", WithBasicAuth("u", "p"), WithFormat(f))
+		c, err := NewClient("https://cp.example", WithPassword("u", "p"), WithFormat(f))
 		require.NoError(t, err)
 		for _, r := range routes {
 			p, err := core.ExpandPath(c.route(r.tmpl), r.params...)

@@ -10,7 +10,7 @@ import (
 // VirtualMachinesService lists the virtual servers of the control panel:
 // what OnApp can protect. OnApp has no call that lists every backup, so a
 // tool that wants them all lists the servers here and then each server's
-// backups (Backups.ListByVM) and disks (Disks.ListByVM). Get it as
+// backups (Backups.List with VMID) and disks (Disks.List). Get it as
 // Client.VirtualMachines.
 //
 // OnApp does not page the list: each call returns the whole list of the
@@ -37,16 +37,16 @@ func (s *VirtualMachinesService) Get(ctx context.Context, vmID int64) (*VirtualM
 }
 
 // DisksService lists the disks of virtual servers: the targets of normal
-// backups (Backups.ListByDisk, Backups.CreateNormal). Get it as
+// backups (Backups.List with DiskID, Backups.CreateNormal). Get it as
 // Client.Disks.
 type DisksService service
 
-// ListByVM returns the disks of a virtual server
+// List returns the disks of a virtual server
 // (GET /virtual_machines/:id/disks). An unknown server is an *APIError for
 // which IsNotFound is true; a server without disks gives an empty, non-nil
 // slice.
-func (s *DisksService) ListByVM(ctx context.Context, vmID int64) ([]Disk, error) {
-	resp, err := s.client.send(ctx, "Disks.ListByVM", http.MethodGet, routeVMDisks, nil, core.Read, id("virtual server", vmID))
+func (s *DisksService) List(ctx context.Context, vmID int64) ([]Disk, error) {
+	resp, err := s.client.send(ctx, "Disks.List", http.MethodGet, routeVMDisks, nil, core.Read, id("virtual server", vmID))
 	if err != nil {
 		return nil, err
 	}

@@ -171,7 +171,7 @@ func TestConvertAnswerKeepsTheTemplate(t *testing.T) {
 		c, mt := newMockClient(t, f)
 		rec := &recorder{}
 		mt.RegisterResponder(http.MethodPost, base+"/backups/698/convert"+ext(f), rec.answer(http.StatusCreated, body, ct))
-		res, err := c.Backups.ConvertToTemplate(context.Background(), 698, onapp.ConvertOptions{Label: "golden"})
+		res, err := c.Backups.ConvertToTemplate(context.Background(), 698, &onapp.ConvertBackupOptions{Label: "golden"})
 		require.NoError(t, err)
 		assert.Equal(t, 1, len(rec.all()))
 		id, ok := res.ID()

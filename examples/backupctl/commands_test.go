@@ -82,9 +82,9 @@ func TestListCommands(t *testing.T) {
 func TestListJSONIsTheSDKsValues(t *testing.T) {
 	t.Parallel()
 	f := startFakes(t)
-	c, err := onapp.NewClient(f.onapp.URL(), onapp.WithBasicAuth(f.onapp.User(), f.onapp.Password()))
+	c, err := onapp.NewClient(f.onapp.URL(), onapp.WithPassword(f.onapp.User(), f.onapp.Password()))
 	require.NoError(t, err)
-	want, err := c.Backups.ListByVM(background(), onapptest.DemoVMFailing)
+	want, err := c.Backups.List(background(), &onapp.ListBackupsOptions{VMID: onapptest.DemoVMFailing})
 	require.NoError(t, err)
 	var buf strings.Builder
 	require.NoError(t, writeJSON(&buf, want))

@@ -20,7 +20,7 @@
 //	inventory                                   every backup of the four providers (or of every account)
 //	freshness [-max-age 24h]                    the newest good backup of every protected machine, judged
 //	onapp backups [-vm ID] [-kind normal|incremental|all] [-xml]
-//	onapp backup create -vm ID | -disk ID [-note TEXT]
+//	onapp backup create -vm ID | -disk ID [-note TEXT] [-wait]
 //	onapp backup restore -id ID -yes
 //	onapp backup delete -id ID -yes
 //	erigones definitions [-vm HOST] [-dc DC]

@@ -37,7 +37,9 @@ type fake struct {
 func startFake(provider, addr string, now func() time.Time) (*fake, error) {
 	switch provider {
 	case providerOnApp:
-		srv, err := onapptest.NewServer(onapptest.WithAddr(addr), onapptest.WithNow(now))
+		// A backup created here is built on its third read, so that
+		// "onapp backup create -wait" ends.
+		srv, err := onapptest.NewServer(onapptest.WithAddr(addr), onapptest.WithNow(now), onapptest.WithBuildAfterReads(3))
 		if err != nil {
 			return nil, err
 		}

@@ -253,9 +253,9 @@ func TestFreshnessBoundaries(t *testing.T) {
 				b.DiskID, err = strconv.ParseInt(disks[b.DiskID-1], 10, 64)
 				require.NoError(t, err)
 			}
-			added, err := srv.AddBackup(b)
+			addedID, err := srv.AddBackup(b)
 			require.NoError(t, err)
-			repl = append(repl, "{b"+itoa(int64(i+1))+"}", itoa(added.ID))
+			repl = append(repl, "{b"+itoa(int64(i+1))+"}", itoa(addedID))
 		}
 		ids[c.label] = strings.NewReplacer(repl...)
 	}

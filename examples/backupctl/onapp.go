@@ -54,11 +54,12 @@ func (s *session) onappClient(ctx context.Context, a *account, extra ...onapp.Op
 		return nil, err
 	}
 	opts := []onapp.Option{onapp.WithUserAgent("backupctl"), onapp.WithHTTPClient(hc)}
+	// OnApp takes an API key in place of the password.
+	secret := a.Password
 	if a.APIKey != "" {
-		opts = append(opts, onapp.WithAPIKey(a.User, a.APIKey.reveal()))
-	} else {
-		opts = append(opts, onapp.WithBasicAuth(a.User, a.Password.reveal()))
+		secret = a.APIKey
 	}
+	opts = append(opts, onapp.WithPassword(a.User, secret.reveal()))
 	if s.env.retry != nil {
 		opts = append(opts, onapp.WithRetryPolicy(*s.env.retry))
 	}
@@ -106,7 +107,7 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 		// A server deleted since it was listed is skipped, not an error.
 		gone := func(err error) bool { return vmID == 0 && onapp.IsNotFound(err) }
 		if withDisks {
-			disks, err := c.Disks.ListByVM(ctx, id)
+			disks, err := c.Disks.List(ctx, id)
 			if err != nil {
 				if !gone(err) {
 					errs.set(err)
@@ -129,6 +130,14 @@ func walkOnApp(ctx context.Context, c *onapp.Client, vmID int64, withDisks bool,
 		return nil, err
 	}
 	return out, nil
+}
+
+// onappLister lists the backups of one virtual server, of type typ ("" for
+// both), for walkOnApp.
+func onappLister(c *onapp.Client, typ onapp.BackupType) func(ctx context.Context, vmID int64) ([]onapp.Backup, error) {
+	return func(ctx context.Context, vmID int64) ([]onapp.Backup, error) {
+		return c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: vmID, Type: typ})
+	}
 }
 
 // vmName names a virtual server: its label, else its host name, else its id.
@@ -162,7 +171,7 @@ func onappBackupName(b *onapp.Backup, disks map[int64]string) string {
 
 // inventory walks the virtual servers and their backups.
 func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, error) {
-	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	vms, err := walkOnApp(ctx, o.c, 0, true, onappLister(o.c, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +202,7 @@ func (o *onappSource) inventory(ctx context.Context, now time.Time) ([]item, err
 // does not back them up. Failed attempts are those onappStatus calls
 // failed, of any disk or the server.
 func (o *onappSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
-	vms, err := walkOnApp(ctx, o.c, 0, true, o.c.Backups.ListByVM)
+	vms, err := walkOnApp(ctx, o.c, 0, true, onappLister(o.c, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -278,12 +287,14 @@ NOTE. With -o json each element is the API's backup object.`,
 				subs: []*command{
 					{
 						name:    "create",
-						args:    "-vm ID | -disk ID [-note TEXT]",
+						args:    "-vm ID | -disk ID [-note TEXT] [-wait]",
 						summary: "schedule an incremental (-vm) or normal (-disk) backup",
 						about: `create schedules a backup: an incremental backup of the virtual server -vm,
 or a normal backup of the disk -disk. The control panel answers at once with
 the new backup, not built yet; it is built when its transaction has run
-(watch it with 'backupctl onapp backups -vm ID').`,
+(watch it with 'backupctl onapp backups -vm ID'). -wait polls the backup
+until it is built, with a progress line on stderr when it is a terminal;
+OnApp has no failed state, so bound it with -timeout.`,
 						setup: onappCreateSetup,
 					},
 					{
@@ -338,14 +349,14 @@ func onappBackupsSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		list := c.Backups.ListByVM
+		var typ onapp.BackupType
 		switch *kind {
 		case "normal":
-			list = c.Backups.ListNormal
+			typ = onapp.BackupTypeNormal
 		case "incremental":
-			list = c.Backups.ListIncremental
+			typ = onapp.BackupTypeIncremental
 		}
-		vms, err := walkOnApp(ctx, c, *vmID, *kind != "incremental", list)
+		vms, err := walkOnApp(ctx, c, *vmID, *kind != "incremental", onappLister(c, typ))
 		if err != nil {
 			return err
 		}
@@ -389,6 +400,7 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 	vmID := fs.Int64("vm", 0, "take an incremental backup of this virtual server `ID`")
 	diskID := fs.Int64("disk", 0, "take a normal backup of this disk `ID`")
 	note := fs.String("note", "", "a note to store with the backup")
+	wait := fs.Bool("wait", false, "wait until the backup is built")
 	return func(ctx context.Context, s *session) error {
 		if (*vmID == 0) == (*diskID == 0) || *vmID < 0 || *diskID < 0 {
 			return usagef("give one of -vm ID (incremental backup) and -disk ID (normal backup)")
@@ -425,12 +437,43 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 			return err
 		}
 		b := res.Backup
+		if *wait {
+			if b, err = s.onappWaitBuilt(ctx, res); err != nil {
+				return err
+			}
+		}
 		if s.format == formatJSON {
 			return writeJSON(s.stdout, []onapp.Backup{*b})
+		}
+		if *wait {
+			_, err = fmt.Fprintf(s.stdout, "built %s: backup %d, %s\n", what, b.ID.Int64, humanSize(sizeOf(b.BackupSize.Int64, b.BackupSize.Valid, 1024)))
+			return err
 		}
 		_, err = fmt.Fprintf(s.stdout, "scheduled %s: backup %d, built when the control panel has run its transaction\n", what, b.ID.Int64)
 		return err
 	}
+}
+
+// onappWaitBuilt waits for a new backup to be built, polling on the env's
+// poll schedule (the SDK's default unless a test set one), with a progress
+// line on stderr when it is a terminal: the SDK's one Progress shape.
+func (s *session) onappWaitBuilt(ctx context.Context, res *onapp.CreateResult) (*onapp.Backup, error) {
+	progress := s.env.isTerminal(s.stderr)
+	var opts []onapp.WaitOption
+	if sched := s.env.pollSchedule; len(sched) > 0 {
+		opts = append(opts, onapp.WaitBackoff(onapp.ScheduleBackoff(sched...)))
+	}
+	if progress {
+		id, _ := res.ID()
+		opts = append(opts, onapp.WaitProgress(func(p onapp.Progress) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			fmt.Fprintf(s.stderr, "\rbackupctl: onapp: backup %d %s, %s\x1b[K", id, p.State, p.Elapsed.Round(time.Second))
+		}))
+	}
+	b, err := res.Wait(ctx, opts...)
+	s.endProgress(progress)
+	return b, err
 }
 
 // onappRestoreSetup defines the flags of "onapp backup restore" and returns

@@ -3,6 +3,7 @@ package onapptest
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -33,11 +34,14 @@ type reply struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path, f := splitFormat(r)
 	rp := reply{w: w, f: f, bare: s.bareJSON}
+	// Rails names every request; a client can report it (ResponseInfo).
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%06d", s.requestID.Add(1)))
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Application"`)
 		rp.unauthorized()
 		return
 	}
+	s.logins.Add(1)
 	p := strings.Split(strings.Trim(path, "/"), "/")
 	m := r.Method
 	switch {
@@ -217,6 +221,16 @@ func (s *Server) get(rp reply, idParam string) {
 		rp.errors(http.StatusNotFound, "Backup not found")
 		return
 	}
+	if left, pending := s.buildIn[b.ID]; pending {
+		// WithBuildAfterReads: this read sees the transaction run.
+		if left <= 1 {
+			delete(s.buildIn, b.ID)
+			now := s.clock()
+			b.Built, b.BuiltAt, b.UpdatedAt, b.SizeKB = true, now, now, builtSizeKB
+		} else {
+			s.buildIn[b.ID] = left - 1
+		}
+	}
 	w := s.wireLocked(b)
 	s.mu.Unlock()
 	rp.backup(http.StatusOK, w)
@@ -255,6 +269,9 @@ func (s *Server) create(rp reply, r *http.Request, typ, targetParam string) {
 		s.mu.Unlock()
 		rp.errors(http.StatusUnprocessableEntity, err.Error())
 		return
+	}
+	if s.buildAfter > 0 {
+		s.buildIn[added.ID] = s.buildAfter
 	}
 	w := s.wireLocked(s.backups[added.ID])
 	s.mu.Unlock()

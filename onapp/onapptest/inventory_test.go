@@ -72,7 +72,7 @@ func TestDemoInventory(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, vm, *got, "Get reads as List")
 
-				disks, err := c.Disks.ListByVM(ctx, w.id)
+				disks, err := c.Disks.List(ctx, w.id)
 				require.NoError(t, err)
 				inv.Disks[w.id] = disks
 				var ids []int64
@@ -87,7 +87,7 @@ func TestDemoInventory(t *testing.T) {
 						continue
 					}
 					// Every listed disk is a target of the backup calls.
-					_, err := c.Backups.ListByVMDisk(ctx, w.id, d.ID.Int64)
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: w.id, DiskID: d.ID.Int64})
 					require.NoError(t, err)
 				}
 				assert.Equal(t, w.disks, ids, w.label)
@@ -125,7 +125,7 @@ func TestInventoryFromState(t *testing.T) {
 
 			vm, err := srv.AddVM(onapptest.VM{Label: "app", Locked: true, Suspended: true})
 			require.NoError(t, err)
-			disks, err := c.Disks.ListByVM(ctx, vm.ID)
+			disks, err := c.Disks.List(ctx, vm.ID)
 			require.NoError(t, err)
 			assert.NotNil(t, disks, "a server without disks has an empty list")
 			assert.Empty(t, disks)
@@ -148,7 +148,7 @@ func TestInventoryFromState(t *testing.T) {
 
 			d, err := srv.AddDisk(onapptest.Disk{VMID: vm.ID, SizeGB: 25})
 			require.NoError(t, err)
-			disks, err = c.Disks.ListByVM(ctx, vm.ID)
+			disks, err = c.Disks.List(ctx, vm.ID)
 			require.NoError(t, err)
 			require.Len(t, disks, 1)
 			assert.Equal(t, d.ID, disks[0].ID.Int64)

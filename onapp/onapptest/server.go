@@ -11,7 +11,7 @@
 //	srv, err := onapptest.NewServer()
 //	if err != nil { … }
 //	defer srv.Close()
-//	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth(srv.User(), srv.Password()))
+//	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.Password()))
 //
 // NewServer seeds deterministic demo data (see DemoVMRecent) unless
 // WithoutDemoData is given; its times are relative to the server's clock
@@ -29,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/backupsdk/backupsdk/internal/fakeserver"
@@ -182,6 +184,13 @@ type Server struct {
 	bareJSON bool
 	// emptyCreates answers creates 201 without a body.
 	emptyCreates bool
+	// buildAfter is WithBuildAfterReads' n; buildIn counts down the reads
+	// (GET /backups/:id) left before each created backup is built.
+	buildAfter int
+	buildIn    map[int64]int
+
+	logins    atomic.Int64
+	requestID atomic.Int64
 
 	mu         sync.Mutex
 	vms        map[int64]*VM
@@ -206,6 +215,7 @@ type config struct {
 	bareJSON bool
 
 	emptyCreates bool
+	buildAfter   int
 }
 
 // Option configures NewServer.
@@ -228,12 +238,12 @@ func WithTLS() Option {
 	return func(c *config) error { c.tls = true; return nil }
 }
 
-// WithCredentials sets the user and password the server accepts (default
-// DefaultUser and DefaultPassword).
-func WithCredentials(user, password string) Option {
+// WithPassword sets the user and password the server accepts (default
+// DefaultUser and DefaultPassword), as onapp.WithPassword gives them.
+func WithPassword(user, password string) Option {
 	return func(c *config) error {
 		if user == "" || password == "" {
-			return errors.New("onapptest: WithCredentials: user and password must not be empty")
+			return errors.New("onapptest: WithPassword: user and password must not be empty")
 		}
 		c.user, c.password = user, password
 		return nil
@@ -241,7 +251,8 @@ func WithCredentials(user, password string) Option {
 }
 
 // WithAPIKey sets the API key the server accepts in place of the password
-// (default DefaultAPIKey).
+// (default DefaultAPIKey); a client gives it as onapp.WithPassword(user,
+// key).
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {
@@ -286,6 +297,36 @@ func WithEmptyCreateAnswers() Option {
 	return func(c *config) error { c.emptyCreates = true; return nil }
 }
 
+// WithBuildAfterReads builds each backup created through the API on the
+// n-th read of it (GET /backups/:id), with a size of 2048 kB, as if its
+// transaction ran meanwhile: what onapp's CreateResult.Wait polls for,
+// without a test or demo having to call MarkBuilt. Without it a created
+// backup stays unbuilt until MarkBuilt.
+func WithBuildAfterReads(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("onapptest: WithBuildAfterReads: %d reads: want at least 1", n)
+		}
+		c.buildAfter = n
+		return nil
+	}
+}
+
+// builtSizeKB is the size of a backup WithBuildAfterReads builds.
+const builtSizeKB = 2048
+
+// NewTestServer starts a fake OnApp server for the test t, which fails at
+// once if it cannot start; the server is closed when the test ends.
+func NewTestServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
 // NewServer starts a fake OnApp server on loopback. Close it when done.
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
@@ -311,6 +352,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		now:          cfg.now,
 		bareJSON:     cfg.bareJSON,
 		emptyCreates: cfg.emptyCreates,
+		buildAfter:   cfg.buildAfter,
+		buildIn:      map[int64]int{},
 		vms:          map[int64]*VM{},
 		disks:        map[int64]*Disk{},
 		backups:      map[int64]*Backup{},
@@ -360,6 +403,18 @@ func (s *Server) InjectFault(n int, f Fault) { s.fs.InjectFault(n, f) }
 
 // ClearFaults drops faults that have not been used yet.
 func (s *Server) ClearFaults() { s.fs.ClearFaults() }
+
+// Call is one request the server received, with the status it answered.
+type Call = fakeserver.Call
+
+// Calls returns the last requests the server received (up to 1000),
+// oldest first, faults and refused credentials included.
+func (s *Server) Calls() []Call { return s.fs.Calls() }
+
+// Logins returns how many requests presented credentials the server
+// accepted. OnApp has no login call: every request carries its HTTP basic
+// credentials, so this counts authenticated requests.
+func (s *Server) Logins() int { return int(s.logins.Load()) }
 
 // Requests returns how many requests the server has received, faults and
 // refused credentials included.
@@ -475,11 +530,13 @@ func (s *Server) AddDisk(d Disk) (Disk, error) {
 }
 
 // AddBackup adds a backup: a normal one of an existing disk, or an
-// incremental one of an existing virtual server.
-func (s *Server) AddBackup(b Backup) (Backup, error) {
+// incremental one of an existing virtual server. It returns the new
+// backup's id; Backup(id) returns it with its defaults filled in.
+func (s *Server) AddBackup(b Backup) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.addBackupLocked(b)
+	added, err := s.addBackupLocked(b)
+	return added.ID, err
 }
 
 func (s *Server) addBackupLocked(b Backup) (Backup, error) {

@@ -28,16 +28,13 @@ var fastRetry = onapp.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxW
 
 func newServer(t *testing.T, opts ...onapptest.Option) *onapptest.Server {
 	t.Helper()
-	srv, err := onapptest.NewServer(append([]onapptest.Option{onapptest.WithNow(pinnedNow)}, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
-	return srv
+	return onapptest.NewTestServer(t, append([]onapptest.Option{onapptest.WithNow(pinnedNow)}, opts...)...)
 }
 
 func newClient(t *testing.T, srv *onapptest.Server, format onapp.Format) *onapp.Client {
 	t.Helper()
 	c, err := onapp.NewClient(srv.URL(),
-		onapp.WithBasicAuth(srv.User(), srv.Password()),
+		onapp.WithPassword(srv.User(), srv.Password()),
 		onapp.WithFormat(format),
 		onapp.WithRetryPolicy(fastRetry),
 		onapp.WithHTTPClient(srv.HTTPClient()))
@@ -100,7 +97,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			c := newClient(t, srv, f.format)
 			ctx := context.Background()
 
-			recent, err := c.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+			recent, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 			require.NoError(t, err)
 			b, failed := newest(recent)
 			require.NotNil(t, b)
@@ -108,7 +105,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Zero(t, failed)
 			assert.Len(t, recent, 4)
 
-			stale, err := c.Backups.ListByVM(ctx, onapptest.DemoVMStale)
+			stale, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale})
 			require.NoError(t, err)
 			b, failed = newest(stale)
 			require.NotNil(t, b)
@@ -116,7 +113,7 @@ func TestDemoDataVerdicts(t *testing.T) {
 			assert.Less(t, pinned.Sub(b.BuiltAt.Time), 6*24*time.Hour)
 			assert.Zero(t, failed)
 
-			failing, err := c.Backups.ListByVM(ctx, onapptest.DemoVMFailing)
+			failing, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMFailing})
 			require.NoError(t, err)
 			b, failed = newest(failing)
 			require.NotNil(t, b)
@@ -129,15 +126,15 @@ func TestDemoDataVerdicts(t *testing.T) {
 				}
 			}
 
-			never, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
+			never, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever})
 			require.NoError(t, err)
 			assert.NotNil(t, never)
 			assert.Empty(t, never)
 
 			// The per-kind lists split the same backups.
-			inc, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMRecent)
+			inc, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
-			norm, err := c.Backups.ListNormal(ctx, onapptest.DemoVMRecent)
+			norm, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeNormal})
 			require.NoError(t, err)
 			assert.Len(t, inc, 2)
 			assert.Len(t, norm, 2)
@@ -215,10 +212,10 @@ func TestLifecycle(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, b, got)
 
-			list, err := c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)
+			list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: onapptest.DemoDiskNever})
 			require.NoError(t, err)
 			require.Len(t, list, 1)
-			list, err = c.Backups.ListByVMDisk(ctx, onapptest.DemoVMNever, onapptest.DemoDiskNever)
+			list, err = c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever, DiskID: onapptest.DemoDiskNever})
 			require.NoError(t, err)
 			require.Len(t, list, 1)
 			assert.Equal(t, id, list[0].ID.Int64)
@@ -226,7 +223,7 @@ func TestLifecycle(t *testing.T) {
 			// Not built yet: restore and convert are refused.
 			_, err = c.Backups.Restore(ctx, id)
 			assert.True(t, onapp.IsValidation(err), "%v", err)
-			_, err = c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "tmpl"})
+			_, err = c.Backups.ConvertToTemplate(ctx, id, &onapp.ConvertBackupOptions{Label: "tmpl"})
 			var apiErr *onapp.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, 422, apiErr.StatusCode)
@@ -244,16 +241,16 @@ func TestLifecycle(t *testing.T) {
 			assert.Equal(t, http.StatusCreated, res.StatusCode)
 			assert.Equal(t, []int64{id}, srv.Restores())
 
-			require.NoError(t, c.Backups.EditNote(ctx, id, "kept"))
+			require.NoError(t, c.Backups.UpdateNote(ctx, id, "kept"))
 			got, err = c.Backups.Get(ctx, id)
 			require.NoError(t, err)
 			assert.Equal(t, onapp.String{Value: "kept", Valid: true}, got.Note)
-			require.NoError(t, c.Backups.EditNote(ctx, id, ""))
+			require.NoError(t, c.Backups.UpdateNote(ctx, id, ""))
 			got, err = c.Backups.Get(ctx, id)
 			require.NoError(t, err)
 			assert.False(t, got.Note.Valid, "an empty note is cleared")
 
-			conv, err := c.Backups.ConvertToTemplate(ctx, id, onapp.ConvertOptions{Label: "build-01 base", MinMemorySize: 512})
+			conv, err := c.Backups.ConvertToTemplate(ctx, id, &onapp.ConvertBackupOptions{Label: "build-01 base", MinMemorySize: 512})
 			require.NoError(t, err)
 			require.NoError(t, conv.BodyErr)
 			tmpl := conv.Template
@@ -272,10 +269,10 @@ func TestLifecycle(t *testing.T) {
 			assert.Equal(t, onapp.TargetVirtualMachine, inc.TargetType.Value)
 			assert.Equal(t, onapptest.DemoVMNever, inc.TargetID.Int64)
 			assert.False(t, inc.DiskID.Valid)
-			all, err := c.Backups.ListByVM(ctx, onapptest.DemoVMNever)
+			all, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever})
 			require.NoError(t, err)
 			assert.Len(t, all, 2)
-			files, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMNever)
+			files, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMNever, Type: onapp.BackupTypeIncremental})
 			require.NoError(t, err)
 			require.Len(t, files, 1)
 			assert.Equal(t, "nightly", files[0].Note.Value)
@@ -300,20 +297,26 @@ func TestNotFoundAndAuth(t *testing.T) {
 			c := newClient(t, srv, f.format)
 			ctx := context.Background()
 			calls := map[string]func() error{
-				"vm":        func() error { _, err := c.Backups.ListIncremental(ctx, 999); return err },
-				"vm images": func() error { _, err := c.Backups.ListNormal(ctx, 999); return err },
-				"disk":      func() error { _, err := c.Backups.ListByDisk(ctx, 999); return err },
+				"vm": func() error {
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 999, Type: onapp.BackupTypeIncremental})
+					return err
+				},
+				"vm images": func() error {
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: 999, Type: onapp.BackupTypeNormal})
+					return err
+				},
+				"disk": func() error { _, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: 999}); return err },
 				"foreign disk": func() error {
-					_, err := c.Backups.ListByVMDisk(ctx, onapptest.DemoVMRecent, onapptest.DemoDiskStale)
+					_, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, DiskID: onapptest.DemoDiskStale})
 					return err
 				},
 				"backup":      func() error { _, err := c.Backups.Get(ctx, 999); return err },
 				"create disk": func() error { _, err := c.Backups.CreateNormal(ctx, 999, nil); return err },
 				"create vm":   func() error { _, err := c.Backups.CreateIncremental(ctx, 999, nil); return err },
 				"restore":     func() error { _, err := c.Backups.Restore(ctx, 999); return err },
-				"note":        func() error { return c.Backups.EditNote(ctx, 999, "x") },
+				"note":        func() error { return c.Backups.UpdateNote(ctx, 999, "x") },
 				"get vm":      func() error { _, err := c.VirtualMachines.Get(ctx, 999); return err },
-				"vm disks":    func() error { _, err := c.Disks.ListByVM(ctx, 999); return err },
+				"vm disks":    func() error { _, err := c.Disks.List(ctx, 999); return err },
 			}
 			for what, call := range calls {
 				err := call()
@@ -325,23 +328,23 @@ func TestNotFoundAndAuth(t *testing.T) {
 			}
 
 			for _, opt := range []onapp.Option{
-				onapp.WithBasicAuth(srv.User(), "wrong"),
-				onapp.WithAPIKey(srv.User(), "wrong-key"),
-				onapp.WithBasicAuth("intruder", srv.Password()),
+				onapp.WithPassword(srv.User(), "wrong"),
+				onapp.WithPassword(srv.User(), "wrong-key"),
+				onapp.WithPassword("intruder", srv.Password()),
 			} {
 				bad, err := onapp.NewClient(srv.URL(), opt, onapp.WithFormat(f.format))
 				require.NoError(t, err)
-				_, err = bad.Backups.ListByVM(ctx, onapptest.DemoVMRecent)
+				_, err = bad.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent})
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
 				_, err = bad.VirtualMachines.List(ctx)
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
-				_, err = bad.Disks.ListByVM(ctx, onapptest.DemoVMRecent)
+				_, err = bad.Disks.List(ctx, onapptest.DemoVMRecent)
 				assert.True(t, onapp.IsUnauthorized(err), "%v", err)
 				var apiErr *onapp.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, []string{"You need to sign in or sign up before continuing."}, apiErr.Messages)
 			}
-			withKey, err := onapp.NewClient(srv.URL(), onapp.WithAPIKey(srv.User(), srv.APIKey()), onapp.WithFormat(f.format))
+			withKey, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), srv.APIKey()), onapp.WithFormat(f.format))
 			require.NoError(t, err)
 			_, err = withKey.Backups.Get(ctx, 1)
 			assert.NoError(t, err)
@@ -437,7 +440,7 @@ func TestFaults(t *testing.T) {
 	before = srv.Requests()
 	srv.InjectFault(1, onapptest.Fault{Reset: true})
 	srv.InjectFault(1, onapptest.Fault{Status: 429, RetryAfter: "1", Body: `{"error":"slow down"}`})
-	list, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMRecent)
+	list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeIncremental})
 	require.NoError(t, err)
 	assert.Len(t, list, 2)
 	assert.Equal(t, before+3, srv.Requests(), "reads are retried")
@@ -469,7 +472,7 @@ func TestConcurrentUse(t *testing.T) {
 			b, err := backupOf(c.Backups.CreateIncremental(ctx, onapptest.DemoVMStale, nil))
 			if err == nil {
 				ids[i] = b.ID.Int64
-				_, err = c.Backups.ListByVM(ctx, onapptest.DemoVMStale)
+				_, err = c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale})
 			}
 			errs[i] = err
 		})
@@ -482,7 +485,7 @@ func TestConcurrentUse(t *testing.T) {
 		seen[ids[i]] = true
 	}
 	assert.GreaterOrEqual(t, srv.MaxInFlight(), int64(1))
-	list, err := c.Backups.ListIncremental(ctx, onapptest.DemoVMStale)
+	list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale, Type: onapp.BackupTypeIncremental})
 	require.NoError(t, err)
 	assert.Len(t, list, 2+16)
 }
@@ -491,8 +494,8 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	t.Parallel()
 	for name, opt := range map[string]onapptest.Option{
 		"empty addr":  onapptest.WithAddr(" "),
-		"no user":     onapptest.WithCredentials("", "p"),
-		"no password": onapptest.WithCredentials("u", ""),
+		"no user":     onapptest.WithPassword("", "p"),
+		"no password": onapptest.WithPassword("u", ""),
 		"no key":      onapptest.WithAPIKey(""),
 		"nil clock":   onapptest.WithNow(nil),
 	} {
@@ -503,7 +506,7 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Error(t, err)
 
 	srv := newServer(t, onapptest.WithoutDemoData(), onapptest.WithTLS(), onapptest.WithAddr("127.0.0.1:0"),
-		onapptest.WithCredentials("ops", "pw"), onapptest.WithAPIKey("k"))
+		onapptest.WithPassword("ops", "pw"), onapptest.WithAPIKey("k"))
 	assert.True(t, strings.HasPrefix(srv.URL(), "https://127.0.0.1:"))
 	assert.Equal(t, "ops", srv.User())
 	assert.Equal(t, "pw", srv.Password())
@@ -527,30 +530,32 @@ func TestServerOptionsAndHelpers(t *testing.T) {
 	assert.Error(t, err)
 	_, err = srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: 9})
 	assert.Error(t, err)
-	added, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: d.ID, Built: true, SizeKB: 7, Note: "seeded"})
+	addedID, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeNormal, DiskID: d.ID, Built: true, SizeKB: 7, Note: "seeded"})
 	require.NoError(t, err)
+	added, ok := srv.Backup(addedID)
+	require.True(t, ok, "AddBackup returns the new backup's id")
 	assert.Equal(t, vm.ID, added.VMID)
 	assert.Equal(t, pinned, added.BuiltAt)
 	assert.Error(t, srv.MarkBuilt(999, 1))
 
-	c, err := onapp.NewClient(srv.URL(), onapp.WithBasicAuth("ops", "pw"), onapp.WithHTTPClient(srv.HTTPClient()))
+	c, err := onapp.NewClient(srv.URL(), onapp.WithPassword("ops", "pw"), onapp.WithHTTPClient(srv.HTTPClient()))
 	require.NoError(t, err)
-	list, err := c.Backups.ListNormal(context.Background(), vm.ID)
+	list, err := c.Backups.List(context.Background(), &onapp.ListBackupsOptions{VMID: vm.ID, Type: onapp.BackupTypeNormal})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, "seeded", list[0].Note.Value)
 	assert.Equal(t, int64(7), list[0].BackupSize.Int64)
 	assert.Equal(t, d.ID, list[0].DiskID.Int64)
 
-	locked, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: vm.ID, Built: true, Locked: true})
+	lockedID, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: vm.ID, Built: true, Locked: true})
 	require.NoError(t, err)
-	err = c.Backups.Delete(context.Background(), locked.ID)
+	err = c.Backups.Delete(context.Background(), lockedID)
 	assert.True(t, onapp.IsValidation(err), "%v", err)
 	var apiErr *onapp.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, []string{"Backup is locked"}, apiErr.Messages, "Rails base errors keep their plain message")
 	assert.Equal(t, map[string][]string{"base": {"Backup is locked"}}, apiErr.Fields)
-	_, ok := srv.Backup(locked.ID)
+	_, ok = srv.Backup(lockedID)
 	assert.True(t, ok)
 }
 
@@ -587,7 +592,7 @@ func TestEmptyCreateAnswers(t *testing.T) {
 		assert.Equal(t, before+1, srv.Requests(), "sent once")
 		require.Len(t, srv.Backups(), n+1, "exactly one backup scheduled")
 
-		list, err := c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)
+		list, err := c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: onapptest.DemoDiskNever})
 		require.NoError(t, err)
 		require.NotEmpty(t, list)
 		newest := slices.MaxFunc(list, func(a, b onapp.Backup) int { return a.CreatedAt.Time.Compare(b.CreatedAt.Time) })
@@ -600,4 +605,85 @@ func TestEmptyCreateAnswers(t *testing.T) {
 		assert.Nil(t, res.Backup)
 		require.Len(t, srv.Backups(), n+2)
 	}
+}
+
+// The surface every fake shares (issue 17): Calls records what arrived,
+// Logins counts accepted credentials, answers carry a request id, and
+// NewTestServer closes itself when the test ends.
+func TestSharedSurface(t *testing.T) {
+	t.Parallel()
+	var srv *onapptest.Server
+	t.Run("inner", func(t *testing.T) {
+		srv = onapptest.NewTestServer(t, onapptest.WithNow(pinnedNow))
+		c := newClient(t, srv, onapp.JSON)
+		require.NoError(t, c.Backups.UpdateNote(context.Background(), 1, "checked"))
+
+		bad, err := onapp.NewClient(srv.URL(), onapp.WithPassword(srv.User(), "wrong"), onapp.WithHTTPClient(srv.HTTPClient()))
+		require.NoError(t, err)
+		_, err = bad.VirtualMachines.List(context.Background())
+		require.True(t, onapp.IsUnauthorized(err), "%v", err)
+
+		calls := srv.Calls()
+		require.Len(t, calls, 2)
+		assert.Equal(t, http.MethodPut, calls[0].Method)
+		assert.Equal(t, "/backups/1.json", calls[0].Path)
+		assert.JSONEq(t, `{"backup":{"note":"checked"}}`, calls[0].Body)
+		assert.Equal(t, http.StatusNoContent, calls[0].Status)
+		assert.Equal(t, http.StatusUnauthorized, calls[1].Status)
+		assert.Equal(t, 1, srv.Logins(), "the refused request is no login")
+
+		var info onapp.ResponseInfo
+		_, err = c.Backups.Get(onapp.WithResponseInfo(context.Background(), &info), 1)
+		require.NoError(t, err)
+		assert.Equal(t, "req-000003", info.RequestID)
+		assert.Equal(t, http.StatusOK, info.StatusCode)
+	})
+	_, err := http.Get(srv.URL())
+	assert.Error(t, err, "closed when the test ended")
+}
+
+func TestAddBackupReturnsID(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	id, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: onapptest.DemoVMNever, Note: "mine"})
+	require.NoError(t, err)
+	b, ok := srv.Backup(id)
+	require.True(t, ok)
+	assert.Equal(t, "mine", b.Note)
+	id2, err := srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: onapptest.DemoVMNever})
+	require.NoError(t, err)
+	assert.Equal(t, id+1, id2)
+	_, err = srv.AddBackup(onapptest.Backup{Type: onapptest.TypeIncremental, VMID: 9999})
+	assert.Error(t, err)
+}
+
+// WithBuildAfterReads builds a created backup on its n-th read, so that
+// CreateResult.Wait can be shown without MarkBuilt.
+func TestBuildAfterReads(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, onapptest.WithBuildAfterReads(2))
+	c := newClient(t, srv, onapp.XML)
+	ctx := context.Background()
+	res, err := c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, nil)
+	require.NoError(t, err)
+	id, ok := res.ID()
+	require.True(t, ok)
+	first, err := c.Backups.Get(ctx, id)
+	require.NoError(t, err)
+	assert.False(t, first.IsBuilt(), "first read: still scheduled")
+	second, err := c.Backups.Get(ctx, id)
+	require.NoError(t, err)
+	assert.True(t, second.IsBuilt(), "second read: built")
+	assert.Equal(t, int64(2048), second.BackupSize.Int64)
+	assert.True(t, second.BuiltAt.Valid)
+	b, err := res.Wait(ctx, onapp.WaitBackoff(onapp.ScheduleBackoff()))
+	require.NoError(t, err)
+	assert.True(t, b.IsBuilt())
+
+	seeded, err := c.Backups.Get(ctx, 10) // a demo backup, not created through the API
+	require.NoError(t, err)
+	assert.False(t, seeded.IsBuilt(), "only created backups are built")
+
+	_, err = onapptest.NewServer(onapptest.WithBuildAfterReads(0))
+	assert.Error(t, err)
 }
