@@ -188,7 +188,7 @@ func newOnapp(t *testing.T, other string) *provider {
 	}
 	hc, tr := soakHTTPClient()
 	px := newProxy(t, "onapp", srv.URL(), other, nil, chooser(nil))
-	c, err := onapp.NewClient(px.URL(), onapp.WithAPIKey(srv.User(), srv.APIKey()), onapp.WithFormat(onapp.XML),
+	c, err := onapp.NewClient(px.URL(), onapp.WithPassword(srv.User(), srv.APIKey()), onapp.WithFormat(onapp.XML),
 		onapp.WithRetryPolicy(policy), onapp.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
@@ -202,19 +202,25 @@ func newOnapp(t *testing.T, other string) *provider {
 	}
 	const demoBackup = 1
 	ops := []op{
-		read("Backups.ListByVM", func(ctx context.Context) error { return ignore(c.Backups.ListByVM(ctx, onapptest.DemoVMRecent)) }),
-		read("Backups.ListIncremental", func(ctx context.Context) error {
-			return ignore(c.Backups.ListIncremental(ctx, onapptest.DemoVMStale))
+		read("Backups.List VM", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent}))
 		}),
-		read("Backups.ListNormal", func(ctx context.Context) error { return ignore(c.Backups.ListNormal(ctx, onapptest.DemoVMRecent)) }),
-		read("Backups.ListByVMDisk", func(ctx context.Context) error {
-			return ignore(c.Backups.ListByVMDisk(ctx, onapptest.DemoVMRecent, onapptest.DemoDiskRecent))
+		read("Backups.List incremental", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMStale, Type: onapp.BackupTypeIncremental}))
 		}),
-		read("Backups.ListByDisk", func(ctx context.Context) error { return ignore(c.Backups.ListByDisk(ctx, onapptest.DemoDiskNever)) }),
+		read("Backups.List normal", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, Type: onapp.BackupTypeNormal}))
+		}),
+		read("Backups.List VM disk", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &onapp.ListBackupsOptions{VMID: onapptest.DemoVMRecent, DiskID: onapptest.DemoDiskRecent}))
+		}),
+		read("Backups.List disk", func(ctx context.Context) error {
+			return ignore(c.Backups.List(ctx, &onapp.ListBackupsOptions{DiskID: onapptest.DemoDiskNever}))
+		}),
 		read("Backups.Get", func(ctx context.Context) error { return ignore(c.Backups.Get(ctx, demoBackup)) }),
 		read("VirtualMachines.List", func(ctx context.Context) error { return ignore(c.VirtualMachines.List(ctx)) }),
 		read("VirtualMachines.Get", func(ctx context.Context) error { return ignore(c.VirtualMachines.Get(ctx, onapptest.DemoVMRecent)) }),
-		read("Disks.ListByVM", func(ctx context.Context) error { return ignore(c.Disks.ListByVM(ctx, onapptest.DemoVMRecent)) }),
+		read("Disks.List", func(ctx context.Context) error { return ignore(c.Disks.List(ctx, onapptest.DemoVMRecent)) }),
 		write("Backups.CreateIncremental", func(ctx context.Context) error {
 			return keep(c.Backups.CreateIncremental(ctx, onapptest.DemoVMNever, &onapp.CreateBackupOptions{Note: "soak"}))
 		}),
@@ -228,12 +234,12 @@ func newOnapp(t *testing.T, other string) *provider {
 			}
 			return c.Backups.Delete(ctx, id)
 		}),
-		write("Backups.EditNote", func(ctx context.Context) error {
-			return c.Backups.EditNote(ctx, demoBackup, fmt.Sprintf("soak %d", seq.Add(1)))
+		write("Backups.UpdateNote", func(ctx context.Context) error {
+			return c.Backups.UpdateNote(ctx, demoBackup, fmt.Sprintf("soak %d", seq.Add(1)))
 		}),
 		write("Backups.Restore", func(ctx context.Context) error { return ignore(c.Backups.Restore(ctx, demoBackup)) }),
 		write("Backups.ConvertToTemplate", func(ctx context.Context) error {
-			return ignore(c.Backups.ConvertToTemplate(ctx, demoBackup, onapp.ConvertOptions{Label: fmt.Sprintf("soak-%d", seq.Add(1))}))
+			return ignore(c.Backups.ConvertToTemplate(ctx, demoBackup, &onapp.ConvertBackupOptions{Label: fmt.Sprintf("soak-%d", seq.Add(1))}))
 		}),
 	}
 	return &provider{name: "onapp", proxy: px, transport: tr, ops: ops,

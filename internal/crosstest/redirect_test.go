@@ -210,8 +210,8 @@ func cloudbackupCall(opt func(base string) cloudbackup.Option) func(context.Cont
 }
 
 var authModes = []authMode{
-	{name: "onapp basic auth", call: onappCall(onapp.WithBasicAuth("admin", password))},
-	{name: "onapp API key", call: onappCall(onapp.WithAPIKey("admin", apiKey))},
+	{name: "onapp password", call: onappCall(onapp.WithPassword("admin", password))},
+	{name: "onapp API key", call: onappCall(onapp.WithPassword("admin", apiKey))},
 	{name: "erigones API key", call: erigonesCall(erigones.WithAPIKey(apiKey))},
 	{name: "erigones token", call: erigonesCall(erigones.WithToken(token))},
 	{name: "erigones login", bodyFirst: true, call: erigonesCall(erigones.WithLogin("admin", password))},
