@@ -73,6 +73,23 @@ func IsUnauthorized(err error) bool { return core.IsUnauthorized(err) }
 // IsForbidden reports a 403: no permission, or no valid credentials.
 func IsForbidden(err error) bool { return core.IsForbidden(err) }
 
+// IsRateLimited reports a 429 Too Many Requests (a proxy's or the web
+// server's limit; Danube Cloud itself has none). Reads are retried after
+// one by the RetryPolicy before it reaches the caller.
+func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
+
+// IsValidation reports the request's content refused: a 400 FAILURE whose
+// result names the fields it refused, {"field": ["message", …]} from the
+// server's serializers (APIError.Fields holds them; a bare {"detail": …},
+// a failed login or a task that could not take its lock is not one), or
+// an argument the client refused before sending (*ValidationError). The
+// server's 412 for a disk_id or order_by out of range is
+// IsPreconditionFailed instead.
+func IsValidation(err error) bool {
+	var v *ValidationError
+	return core.IsValidation(err) || errors.As(err, &v)
+}
+
 // IsBadRequest reports a 400 answer: a FAILURE envelope, typically with
 // field validation messages in APIError.Fields, or a failed login.
 func IsBadRequest(err error) bool { return core.HasStatus(err, http.StatusBadRequest) }
@@ -180,7 +197,7 @@ type TaskFailedError struct {
 	// Fields holds per-field validation messages, when the result has them.
 	Fields map[string][]string
 	// Result is the task's raw result.
-	Result jsontext.Value
+	Result RawJSON
 	// Err is the answer that reported the failure.
 	Err *APIError
 }

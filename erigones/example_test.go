@@ -58,8 +58,8 @@ func ExampleBackupsService_Create() {
 	defer srv.Close()
 
 	c, err := erigones.NewClient(srv.URL(),
-		erigones.WithLogin(srv.User(), srv.Password()),
-		erigones.WithPollSchedule(10*time.Millisecond), // the default waits 1, 3, 6, 12, 30 … seconds
+		erigones.WithPassword(srv.User(), srv.Password()),
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(10*time.Millisecond)), // the default waits 1, 3, 6, 12, 30 … seconds
 	)
 	if err != nil {
 		fmt.Println(err)
@@ -68,7 +68,7 @@ func ExampleBackupsService_Create() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", &erigones.BackupCreateOptions{Note: "before upgrade"})
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", &erigones.CreateBackupOptions{Note: "before upgrade"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -109,14 +109,14 @@ func ExampleBackupsService_CreateAndWait() {
 	}
 	defer srv.Close()
 	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()),
-		erigones.WithPollSchedule(10*time.Millisecond))
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(10*time.Millisecond)))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	b, res, err := c.Backups.CreateAndWait(ctx, erigonestest.FreshVM, "hourly", &erigones.BackupCreateOptions{DiskID: 2})
+	b, res, err := c.Backups.CreateAndWait(ctx, erigonestest.FreshVM, "hourly", &erigones.CreateBackupOptions{DiskID: 2})
 	var ambiguous *erigones.CreatedBackupError
 	switch {
 	case errors.As(err, &ambiguous):

@@ -44,7 +44,7 @@ type TaskDetails struct {
 	// Time is when the task was registered.
 	Time Time `json:"time"`
 	// Raw is the whole answer, for views and members not listed here.
-	Raw jsontext.Value `json:"-"`
+	Raw RawJSON `json:"-"`
 }
 
 // Details returns what the server keeps about the task while it runs (GET
@@ -66,7 +66,7 @@ func (t *Task) Details(ctx context.Context) (*TaskDetails, error) {
 	if err := decodeObject(resp.Body, &out); err != nil {
 		return nil, c.core.DecodeError(resp, err)
 	}
-	out.Raw = jsontext.Value(append([]byte(nil), resp.Body...))
+	out.Raw = RawJSON(append([]byte(nil), resp.Body...))
 	return &out, nil
 }
 
@@ -79,10 +79,10 @@ func decodeObject(body []byte, out any) error {
 	return codec.UnmarshalJSON(body, out)
 }
 
-// TaskLogOptions select entries of the task log. Without Page the server
+// ListTaskLogOptions select entries of the task log. Without Page the server
 // answers its last 10 entries of the datacenter and applies no filter, so
 // the filters need a Page (else a *ValidationError, nothing is sent).
-type TaskLogOptions struct {
+type ListTaskLogOptions struct {
 	// Page is the page of 100 entries to read, from 1; 0 reads the last 10
 	// entries instead.
 	Page int `url:"page,omitempty"`
@@ -152,14 +152,14 @@ type TaskLog struct {
 	Entries []TaskLogEntry `json:"results"`
 }
 
-// TaskLog reads the task log of the datacenter (GET /api/task/log/): the
+// ListTaskLog reads the task log of the datacenter (GET /api/task/log/): the
 // last 10 entries, or with opts.Page a page of 100 that the filters
 // select. Use it to see why a task failed when its result was not kept
 // (task results expire after an hour): Status FAILURE, ObjectType "vm" and
 // ObjectName the VM's hostname. Invalid filters are a 400 with
 // APIError.Fields; a page past the end a 404 (IsNotFound).
-func (c *Client) TaskLog(ctx context.Context, opts *TaskLogOptions) (*TaskLog, error) {
-	var o TaskLogOptions
+func (c *Client) ListTaskLog(ctx context.Context, opts *ListTaskLogOptions) (*TaskLog, error) {
+	var o ListTaskLogOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -193,7 +193,7 @@ func (c *Client) TaskLog(ctx context.Context, opts *TaskLogOptions) (*TaskLog, e
 }
 
 // validate refuses what the server would ignore or could not read.
-func (o *TaskLogOptions) validate() error {
+func (o *ListTaskLogOptions) validate() error {
 	switch {
 	case o.Page < 0:
 		return &ValidationError{Field: "page", Value: fmt.Sprint(o.Page), Reason: "pages are numbered from 1"}
