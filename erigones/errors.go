@@ -78,16 +78,23 @@ func IsForbidden(err error) bool { return core.IsForbidden(err) }
 // one by the RetryPolicy before it reaches the caller.
 func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
 
-// IsValidation reports the request's content refused: a 400 FAILURE whose
-// result names the fields it refused, {"field": ["message", …]} from the
-// server's serializers (APIError.Fields holds them; a bare {"detail": …},
-// a failed login or a task that could not take its lock is not one), or
-// an argument the client refused before sending (*ValidationError). The
-// server's 412 for a disk_id or order_by out of range is
-// IsPreconditionFailed instead.
+// IsValidation reports the request's content refused: a 400 whose body
+// holds the messages of the server's serializers (Django REST framework),
+// per field, {"field": ["message", …]} (APIError.Fields holds them), or
+// for the whole request, {"non_field_errors": [...]} (in
+// APIError.Messages); or an argument the client refused before sending
+// (*ValidationError). A 400 with a bare {"detail": "…"} (credentials
+// refused at login), a task that could not take its lock or reach its
+// worker (IsLocked), or a task that failed while running is not one; nor
+// is the server's 412 for a disk_id or order_by out of range
+// (IsPreconditionFailed).
 func IsValidation(err error) bool {
 	var v *ValidationError
-	return core.IsValidation(err) || errors.As(err, &v)
+	if core.IsValidation(err) || errors.As(err, &v) {
+		return true
+	}
+	e, ok := core.AsAPIError(err)
+	return ok && e.StatusCode == http.StatusBadRequest && !IsTaskFailed(err) && strings.Contains(e.Body, `"non_field_errors"`)
 }
 
 // IsBadRequest reports a 400 answer: a FAILURE envelope, typically with

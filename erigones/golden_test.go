@@ -136,6 +136,8 @@ type errorView struct {
 	IsPrecondReq         bool                `json:"is_precondition_required"`
 	IsForbidden          bool                `json:"is_forbidden"`
 	IsUnauthorized       bool                `json:"is_unauthorized"`
+	IsRateLimited        bool                `json:"is_rate_limited"`
+	IsValidation         bool                `json:"is_validation"`
 }
 
 func viewError(err error) errorView {
@@ -147,7 +149,8 @@ func viewError(err error) errorView {
 		IsAlreadyExists: erigones.IsAlreadyExists(err), IsBadRequest: erigones.IsBadRequest(err),
 		IsPrecondition: erigones.IsPreconditionFailed(err), IsExpectation: erigones.IsExpectationFailed(err),
 		IsPrecondReq: erigones.IsPreconditionRequired(err), IsForbidden: erigones.IsForbidden(err),
-		IsUnauthorized: erigones.IsUnauthorized(err),
+		IsUnauthorized: erigones.IsUnauthorized(err), IsRateLimited: erigones.IsRateLimited(err),
+		IsValidation: erigones.IsValidation(err),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -285,6 +286,57 @@ func TestFaults(t *testing.T) {
 	srv.ClearFaults()
 	_, err = c.Backups.ListNames(ctx, erigonestest.FreshVM, nil)
 	require.NoError(t, err)
+
+	// Calls holds every request as it arrived, the faulted ones marked.
+	calls := srv.Calls()
+	require.Len(t, calls, int(srv.Requests()))
+	assert.True(t, calls[0].Fault)
+	assert.Equal(t, http.StatusServiceUnavailable, calls[0].Status)
+	assert.False(t, calls[1].Fault)
+	assert.Equal(t, http.StatusOK, calls[1].Status)
+	assert.Equal(t, "/api/vm/web01.example.com/backup/", calls[1].Path)
+	last := calls[len(calls)-1]
+	assert.False(t, last.Fault)
+	assert.Equal(t, http.StatusOK, last.Status)
+}
+
+// NewTestServer closes the fake when the test ends, and a bad option ends
+// the test.
+func TestNewTestServer(t *testing.T) {
+	t.Parallel()
+	var url string
+	t.Run("closes", func(t *testing.T) {
+		srv := erigonestest.NewTestServer(t, erigonestest.WithPassword("u", "p"))
+		url = srv.URL()
+		c := client(t, srv, erigones.WithPassword("u", "p"))
+		_, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 1, srv.Logins())
+	})
+	_, err := http.Get(url + "/api/task/")
+	assert.Error(t, err, "closed after its test")
+
+	ft := &fatalT{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		erigonestest.NewTestServer(ft, erigonestest.WithTaskPolls(0))
+	}()
+	<-done
+	assert.True(t, ft.failed)
+}
+
+// fatalT records a Fatal (and ends its goroutine, as testing.T does).
+type fatalT struct {
+	testing.TB
+	failed bool
+}
+
+func (f *fatalT) Helper() {}
+
+func (f *fatalT) Fatal(...any) {
+	f.failed = true
+	runtime.Goexit()
 }
 
 func TestConcurrentUse(t *testing.T) {
