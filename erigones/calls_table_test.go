@@ -156,6 +156,12 @@ func ioCalls() []calltest.Call {
 			_, err := c.ListTaskLog(ctx, nil)
 			return err
 		}),
+		call("Client.AllTaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
+			for _, err := range c.AllTaskLog(ctx, nil) {
+				return err
+			}
+			return nil
+		}),
 		// The old name, kept for internal/chaos until it moves (deprecated.go).
 		call("Client.TaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
 			_, err := c.TaskLog(ctx, nil) //nolint:staticcheck // the deprecated name is checked too

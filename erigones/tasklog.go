@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -191,6 +192,58 @@ func (c *Client) ListTaskLog(ctx context.Context, opts *ListTaskLogOptions) (*Ta
 	}
 	return &out, nil
 }
+
+// taskLogPageSize is the server's page of the task log (esdc-ce
+// api/task/task_log.py TaskLogView.get: 100 per page).
+const taskLogPageSize = 100
+
+// AllTaskLog walks every page of the task log that opts select (GET
+// /api/task/log/?page=N, the filters of ListTaskLogOptions), from
+// opts.Page (page 1 when 0) to the last, and yields each entry once. Pages
+// are fetched as the loop asks for more; breaking out stops fetching. An
+// error (invalid filters, a page past the end, a server that pages
+// inconsistently: *PagingError) is yielded once and ends the walk. Entries
+// logged while the walk runs push older ones to later pages: those the
+// walk has already yielded are skipped, not yielded twice.
+func (c *Client) AllTaskLog(ctx context.Context, opts *ListTaskLogOptions) iter.Seq2[TaskLogEntry, error] {
+	var o ListTaskLogOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Page == 0 {
+		o.Page = 1
+	}
+	p := core.Paging[TaskLogEntry]{Provider: provider, List: "task log", Limit: taskLogPageSize, Key: taskLogKey}
+	return core.Walk(ctx, p, o.Page, func(ctx context.Context, page, _ int) (core.WalkPage[TaskLogEntry, int], error) {
+		var out core.WalkPage[TaskLogEntry, int]
+		po := o
+		po.Page = page
+		log, err := c.ListTaskLog(ctx, &po)
+		if err != nil {
+			return out, err
+		}
+		out.Items = log.Entries
+		if n, ok := log.Count.Get(); ok {
+			out.Total, out.HasTotal = int(n), true
+		}
+		out.Pos, out.ByOffset, out.Next = (page-1)*taskLogPageSize, true, page+1
+		return out, nil
+	})
+}
+
+// taskLogKey tells entries apart: a task has one entry when it starts and
+// one when it ends.
+func taskLogKey(e *TaskLogEntry) string {
+	if !e.TaskID.Valid {
+		return ""
+	}
+	return e.TaskID.Value + "\x00" + e.Status.Value + "\x00" + e.Time.String() + "\x00" + e.Msg.Value
+}
+
+// PagingError reports a walk (AllTaskLog) the server paged inconsistently:
+// a page that repeats entries, or a list that goes on past or ends short of
+// its own count. Use errors.As.
+type PagingError = core.PagingError
 
 // validate refuses what the server would ignore or could not read.
 func (o *ListTaskLogOptions) validate() error {

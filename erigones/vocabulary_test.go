@@ -3,7 +3,11 @@ package erigones_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,4 +143,42 @@ func TestWithResponseInfo(t *testing.T) {
 	assert.Equal(t, "req-42", info.RequestID)
 	assert.Equal(t, 1, info.Attempts)
 	assert.Equal(t, 1, info.Requests)
+}
+
+// AllTaskLog walks the pages of 100 until the count, lazily.
+func TestAllTaskLog(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	const total = 150
+	var mu sync.Mutex
+	var pages []string
+	m.mt.RegisterResponder(http.MethodGet, apiRoot+"/task/log/", func(r *http.Request) (*http.Response, error) {
+		page := r.URL.Query().Get("page")
+		mu.Lock()
+		pages = append(pages, page)
+		mu.Unlock()
+		n, _ := strconv.Atoi(page)
+		var entries []string
+		for i := (n - 1) * 100; i < min(n*100, total); i++ {
+			entries = append(entries, fmt.Sprintf(`{"task": "t-%d", "status": "SUCCESS", "time": "2024-03-01T12:00:00Z", "msg": "m"}`, i))
+		}
+		resp := okResponse()
+		resp.Body = bodyOf(fmt.Sprintf(`{"count": %d, "results": [%s]}`, total, strings.Join(entries, ",")))
+		return resp, nil
+	})
+	c := m.client()
+	var ids []string
+	for e, err := range c.AllTaskLog(t.Context(), &erigones.ListTaskLogOptions{Status: erigones.TaskSuccess}) {
+		require.NoError(t, err)
+		ids = append(ids, e.TaskID.Or(""))
+	}
+	require.Len(t, ids, total)
+	assert.Equal(t, "t-0", ids[0])
+	assert.Equal(t, "t-149", ids[total-1])
+	assert.Equal(t, []string{"1", "2"}, pages)
+
+	for range c.AllTaskLog(t.Context(), nil) {
+		break // one entry: no second page
+	}
+	assert.Equal(t, []string{"1", "2", "1"}, pages)
 }
