@@ -192,14 +192,14 @@ type CreateDefinitionOptions struct {
 // A member of the success answer that does not fit its field is left
 // absent and logged at warning level on the client's Logger: the
 // definition is made, so it is not an error.
-func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *CreateDefinitionOptions) (*BackupDefinition, error) {
+func (s *DefinitionsService) Create(ctx context.Context, vm, name string, opts *CreateDefinitionOptions) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
 	var body CreateDefinitionOptions
-	if req != nil {
-		body = *req
+	if opts != nil {
+		body = *opts
 	}
 	body.DC = c.pickDC(body.DC)
 	var out BackupDefinition
@@ -261,14 +261,14 @@ type definitionUpdateBody struct {
 // connection, Get the definition to see what it holds. A member of the
 // success answer that does not fit its field is left absent and logged at
 // warning level on the client's Logger.
-func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *UpdateDefinitionOptions) (*BackupDefinition, error) {
+func (s *DefinitionsService) Update(ctx context.Context, vm, name string, opts *UpdateDefinitionOptions) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
 	var r UpdateDefinitionOptions
-	if req != nil {
-		r = *req
+	if opts != nil {
+		r = *opts
 	}
 	body := definitionUpdateBody{
 		DiskID: r.DiskID, Schedule: r.Schedule, Retention: r.Retention, Active: r.Active,
