@@ -64,11 +64,11 @@ func localExpiry(expires Time, date string, now time.Time) time.Time {
 	return exp
 }
 
-// ErrNoLogin is returned by Login for a client without WithLogin.
-var ErrNoLogin = errors.New("erigones: no username and password: use WithLogin")
+// ErrNoLogin is returned by Login for a client without WithPassword.
+var ErrNoLogin = errors.New("erigones: no username and password: use WithPassword")
 
 // Login logs in now (POST /api/accounts/login/) and keeps the token. It is
-// optional: a client made WithLogin logs in on first use and again when the
+// optional: a client made WithPassword logs in on first use and again when the
 // token is rejected. Use it to check credentials early. A failed login is
 // an *APIError with status 400.
 func (c *Client) Login(ctx context.Context) error {
@@ -86,7 +86,7 @@ func (c *Client) Login(ctx context.Context) error {
 // Logout ends the token session (GET /api/accounts/logout/) and forgets the
 // token. Without a token (API key authentication, or not logged in yet) it
 // does nothing. A token the server no longer accepts counts as logged out.
-// A client made WithLogin logs in again on its next call. It is sent once:
+// A client made WithPassword logs in again on its next call. It is sent once:
 // after a 5xx answer or a broken connection the token is kept, and the
 // session ends on its own when the token expires.
 func (c *Client) Logout(ctx context.Context) error {

@@ -67,7 +67,7 @@ func loginClient(t *testing.T, m *mock, opts ...erigones.Option) *erigones.Clien
 	t.Helper()
 	c, err := erigones.NewClient(root, append([]erigones.Option{
 		erigones.WithHTTPClient(m.httpClient()),
-		erigones.WithLogin("admin", "s3cret"),
+		erigones.WithPassword("admin", "s3cret"),
 		erigones.WithRetryPolicy(erigones.RetryPolicy{}),
 	}, opts...)...)
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func TestLoginFailure(t *testing.T) {
 	m := newMock(t)
 	ts := &tokenServer{}
 	ts.register(m)
-	c, err := erigones.NewClient(root, erigones.WithHTTPClient(m.httpClient()), erigones.WithLogin("admin", "wrong"))
+	c, err := erigones.NewClient(root, erigones.WithHTTPClient(m.httpClient()), erigones.WithPassword("admin", "wrong"))
 	require.NoError(t, err)
 	err = c.Login(context.Background())
 	require.True(t, erigones.IsBadRequest(err), "%v", err)

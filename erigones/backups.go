@@ -17,9 +17,9 @@ import (
 // server (a second attempt would find the first one's task running).
 type BackupsService service
 
-// BackupListOptions filter and sort backup lists. Nil means the server's
+// ListBackupsOptions filter and sort backup lists. Nil means the server's
 // defaults.
-type BackupListOptions struct {
+type ListBackupsOptions struct {
 	// DiskID keeps the backups of one original disk (from 1).
 	DiskID int `url:"disk_id,omitempty"`
 	// Define keeps the backups made from one backup definition.
@@ -48,7 +48,7 @@ type BackupListOptions struct {
 	DC string `url:"dc,omitempty"`
 }
 
-func (o *BackupListOptions) dc() string {
+func (o *ListBackupsOptions) dc() string {
 	if o == nil {
 		return ""
 	}
@@ -60,15 +60,15 @@ func (o *BackupListOptions) dc() string {
 // or uuid, or the original hostname of backups whose VM is gone: a name no
 // VM has is no error but lists the backups made under that name (empty
 // when there are none; api/vm/backup/vm_backup_list.py). See
-// BackupListOptions.OriginalHostname. The list is empty, not nil, when
+// ListBackupsOptions.OriginalHostname. The list is empty, not nil, when
 // there are none.
-func (s *BackupsService) List(ctx context.Context, vm string, opts *BackupListOptions) ([]Backup, error) {
+func (s *BackupsService) List(ctx context.Context, vm string, opts *ListBackupsOptions) ([]Backup, error) {
 	return s.client.backups(ctx, pathVMBackups, vm, opts, true)
 }
 
 // ListNames returns only the names of a VM's backups (GET
 // /api/vm/<vm>/backup/, the server's default output).
-func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupListOptions) ([]string, error) {
+func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *ListBackupsOptions) ([]string, error) {
 	c := s.client
 	q, err := c.backupListQuery(opts, false, vm, true)
 	if err != nil {
@@ -80,16 +80,16 @@ func (s *BackupsService) ListNames(ctx context.Context, vm string, opts *BackupL
 // backupListQuery is listQuery with the backup lists' own parameters: vm
 // empty for WithoutVM (node lists, dcBound false) and hostname for
 // OriginalHostname (per-VM lists, dcBound true).
-func (c *Client) backupListQuery(opts *BackupListOptions, full bool, host string, perVM bool) (url.Values, error) {
+func (c *Client) backupListQuery(opts *ListBackupsOptions, full bool, host string, perVM bool) (url.Values, error) {
 	q, err := c.listQuery(opts, full, opts.dc(), perVM)
 	if err != nil || opts == nil {
 		return q, err
 	}
 	switch {
 	case opts.WithoutVM && perVM:
-		return nil, errors.New("erigones: BackupListOptions.WithoutVM: node lists only")
+		return nil, errors.New("erigones: ListBackupsOptions.WithoutVM: node lists only")
 	case opts.WithoutVM && opts.VM != "":
-		return nil, errors.New("erigones: BackupListOptions: WithoutVM and VM exclude each other")
+		return nil, errors.New("erigones: ListBackupsOptions: WithoutVM and VM exclude each other")
 	case opts.WithoutVM:
 		q.Set("vm", "")
 	}
@@ -99,7 +99,7 @@ func (c *Client) backupListQuery(opts *BackupListOptions, full bool, host string
 	return q, nil
 }
 
-func (c *Client) backups(ctx context.Context, path, host string, opts *BackupListOptions, dcBound bool) ([]Backup, error) {
+func (c *Client) backups(ctx context.Context, path, host string, opts *ListBackupsOptions, dcBound bool) ([]Backup, error) {
 	q, err := c.backupListQuery(opts, true, host, dcBound)
 	if err != nil {
 		return nil, err
@@ -114,18 +114,18 @@ func (c *Client) backups(ctx context.Context, path, host string, opts *BackupLis
 	return out, nil
 }
 
-// BackupGetOptions select the disk of Get. Nil means disk 1.
-type BackupGetOptions struct {
+// GetBackupOptions select the disk of Get. Nil means disk 1.
+type GetBackupOptions struct {
 	// DiskID is the original disk (from 1); 0 means 1.
 	DiskID int `url:"disk_id,omitempty"`
 	// OriginalHostname reads vm as the backup's original hostname even
-	// when a VM of that name exists now (see BackupListOptions).
+	// when a VM of that name exists now (see ListBackupsOptions).
 	OriginalHostname bool `url:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `url:"dc,omitempty"`
 }
 
-// backupGetQuery is BackupGetOptions in the query.
+// backupGetQuery is GetBackupOptions in the query.
 type backupGetQuery struct {
 	DiskID   int    `url:"disk_id,omitempty"`
 	Hostname string `url:"hostname,omitempty"`
@@ -144,11 +144,11 @@ func originalHostname(on bool, vm string) string {
 // or the original hostname of a backup whose VM is gone. A missing backup
 // is a 404 (IsNotFound); so is a disk the VM does not have (the server
 // checks only that disk_id is above 0).
-func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *BackupGetOptions) (*Backup, error) {
+func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *GetBackupOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
-	var o BackupGetOptions
+	var o GetBackupOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -156,8 +156,8 @@ func (s *BackupsService) Get(ctx context.Context, vm, name string, opts *BackupG
 	return getObject[Backup](ctx, s.client, pathVMBackup, []string{vm, name}, q, o.DC)
 }
 
-// BackupCreateOptions are the parameters of Create. Nil means disk 1, no note.
-type BackupCreateOptions struct {
+// CreateBackupOptions are the parameters of Create. Nil means disk 1, no note.
+type CreateBackupOptions struct {
 	// DiskID is the disk the definition belongs to (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
 	// Note is a comment stored with the backup (up to 128 characters).
@@ -182,12 +182,12 @@ type BackupCreateOptions struct {
 // It is sent once: after a 5xx answer or a broken connection the backup
 // may have started, so list the VM's backups (List) and running tasks
 // (Client.ListTasks) before trying again.
-func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Task, error) {
+func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts *CreateBackupOptions) (*Task, error) {
 	if err := ValidateDefinitionName(definition); err != nil {
 		return nil, err
 	}
 	c := s.client
-	var body BackupCreateOptions
+	var body CreateBackupOptions
 	if opts != nil {
 		body = *opts
 	}
@@ -204,9 +204,9 @@ func (s *BackupsService) Create(ctx context.Context, vm, definition string, opts
 	return task, nil
 }
 
-// BackupRestoreOptions are the parameters of Restore. The server requires
+// RestoreBackupOptions are the parameters of Restore. The server requires
 // TargetHostnameOrUUID and TargetDiskID.
-type BackupRestoreOptions struct {
+type RestoreBackupOptions struct {
 	// DiskID is the backup's original disk (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
 	// TargetHostnameOrUUID is the VM to restore into; it must be stopped.
@@ -218,7 +218,7 @@ type BackupRestoreOptions struct {
 	// snapshots is refused (417).
 	Force *bool `json:"force,omitzero"`
 	// OriginalHostname reads vm as the backup's original hostname even
-	// when a VM of that name exists now (see BackupListOptions).
+	// when a VM of that name exists now (see ListBackupsOptions).
 	OriginalHostname bool `json:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `json:"dc,omitzero"`
@@ -234,17 +234,17 @@ type BackupRestoreOptions struct {
 // It is sent once: after a 5xx answer or a broken connection the restore
 // may have started, so look at the running tasks (Client.ListTasks) and
 // the backup's status (Get; 3 is RESTORE) before trying again.
-func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *BackupRestoreOptions) (*Task, error) {
+func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *RestoreBackupOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
 	var body struct {
-		BackupRestoreOptions `json:",inline"`
+		RestoreBackupOptions `json:",inline"`
 		Hostname             string `json:"hostname,omitzero"`
 	}
 	if opts != nil {
-		body.BackupRestoreOptions = *opts
+		body.RestoreBackupOptions = *opts
 	}
 	body.DC = c.pickDC(body.DC)
 	body.Hostname = originalHostname(body.OriginalHostname, vm)
@@ -254,12 +254,12 @@ func (s *BackupsService) Restore(ctx context.Context, vm, name string, opts *Bac
 	}, body.DC)
 }
 
-// BackupNoteOptions select the backup of UpdateNote. Nil means disk 1.
-type BackupNoteOptions struct {
+// UpdateNoteOptions select the backup of UpdateNote. Nil means disk 1.
+type UpdateNoteOptions struct {
 	// DiskID is the backup's original disk (from 1); 0 means 1.
 	DiskID int
 	// OriginalHostname reads vm as the backup's original hostname even
-	// when a VM of that name exists now (see BackupListOptions).
+	// when a VM of that name exists now (see ListBackupsOptions).
 	OriginalHostname bool
 	// DC overrides the client's default datacenter.
 	DC string
@@ -279,7 +279,7 @@ type noteBody struct {
 // A member of the success answer that does not fit its field is left
 // absent and logged at warning level on the client's Logger: the note is
 // changed, so it is not an error.
-func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *BackupNoteOptions) (*Backup, error) {
+func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, opts *UpdateNoteOptions) (*Backup, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
@@ -300,12 +300,12 @@ func (s *BackupsService) UpdateNote(ctx context.Context, vm, name, note string, 
 	return &out, nil
 }
 
-// BackupDeleteOptions select the disk of Delete and DeleteMany. Nil means disk 1.
-type BackupDeleteOptions struct {
+// DeleteBackupOptions select the disk of Delete and DeleteMany. Nil means disk 1.
+type DeleteBackupOptions struct {
 	// DiskID is the backups' original disk (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
 	// OriginalHostname reads vm as the backups' original hostname even
-	// when a VM of that name exists now (see BackupListOptions).
+	// when a VM of that name exists now (see ListBackupsOptions).
 	OriginalHostname bool `json:"-"`
 	// DC overrides the client's default datacenter.
 	DC string `json:"dc,omitzero"`
@@ -317,17 +317,17 @@ type BackupDeleteOptions struct {
 // pending or being restored is refused with 417. It is sent once: after a
 // 5xx answer or a broken connection, Get the backup to see whether it is
 // still there.
-func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *BackupDeleteOptions) (*Task, error) {
+func (s *BackupsService) Delete(ctx context.Context, vm, name string, opts *DeleteBackupOptions) (*Task, error) {
 	if err := ValidateBackupName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
 	var body struct {
-		BackupDeleteOptions `json:",inline"`
+		DeleteBackupOptions `json:",inline"`
 		Hostname            string `json:"hostname,omitzero"`
 	}
 	if opts != nil {
-		body.BackupDeleteOptions = *opts
+		body.DeleteBackupOptions = *opts
 	}
 	body.DC = c.pickDC(body.DC)
 	body.Hostname = originalHostname(body.OriginalHostname, vm)
@@ -349,7 +349,7 @@ type deleteManyBody struct {
 // found are ignored by the server unless none is found (404); all found
 // backups must be OK (417). It is sent once: after a 5xx answer or a broken
 // connection, list the VM's backups (ListNames) to see which remain.
-func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []string, opts *BackupDeleteOptions) (*Task, error) {
+func (s *BackupsService) DeleteMany(ctx context.Context, vm string, names []string, opts *DeleteBackupOptions) (*Task, error) {
 	if len(names) == 0 {
 		return nil, errors.New("erigones: DeleteMany: no backup names")
 	}

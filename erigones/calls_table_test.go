@@ -30,7 +30,7 @@ func ioCalls() []calltest.Call {
 				all = slices.Clone(opts)
 			}
 			all = append(all, erigones.WithRetryPolicy(calltest.Retry),
-				erigones.WithDC("main"), erigones.WithPollSchedule(time.Millisecond))
+				erigones.WithDC("main"), erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Millisecond)))
 			c, err := erigones.NewClient(baseURL, all...)
 			if err != nil {
 				return err
@@ -63,7 +63,7 @@ func ioCalls() []calltest.Call {
 			return err
 		}),
 		call("BackupsService.Restore", core.Write, func(ctx context.Context, c *erigones.Client) error {
-			_, err := c.Backups.Restore(ctx, vm, backup, &erigones.BackupRestoreOptions{TargetHostnameOrUUID: vm, TargetDiskID: 1})
+			_, err := c.Backups.Restore(ctx, vm, backup, &erigones.RestoreBackupOptions{TargetHostnameOrUUID: vm, TargetDiskID: 1})
 			return err
 		}),
 		call("BackupsService.UpdateNote", core.Write, func(ctx context.Context, c *erigones.Client) error {
@@ -99,11 +99,11 @@ func ioCalls() []calltest.Call {
 			return err
 		}),
 		call("DefinitionsService.Create", core.Write, func(ctx context.Context, c *erigones.Client) error {
-			_, err := c.Definitions.Create(ctx, vm, define, &erigones.DefinitionCreateRequest{Node: node, Schedule: "30 4 * * *", Retention: &retention})
+			_, err := c.Definitions.Create(ctx, vm, define, &erigones.CreateDefinitionOptions{Node: node, Schedule: "30 4 * * *", Retention: &retention})
 			return err
 		}),
 		call("DefinitionsService.Update", core.Write, func(ctx context.Context, c *erigones.Client) error {
-			_, err := c.Definitions.Update(ctx, vm, define, &erigones.DefinitionUpdateRequest{Retention: &retention})
+			_, err := c.Definitions.Update(ctx, vm, define, &erigones.UpdateDefinitionOptions{Retention: &retention})
 			return err
 		}),
 		call("DefinitionsService.Delete", core.Write, func(ctx context.Context, c *erigones.Client) error {
@@ -132,7 +132,7 @@ func ioCalls() []calltest.Call {
 		// A second login only replaces the token of the first.
 		call("Client.Login", core.Read, func(ctx context.Context, c *erigones.Client) error {
 			return c.Login(ctx)
-		}, erigones.WithLogin("admin", "pw")),
+		}, erigones.WithPassword("admin", "pw")),
 		call("Client.Logout", core.Write, func(ctx context.Context, c *erigones.Client) error {
 			return c.Logout(ctx)
 		}, erigones.WithToken("tok")),
@@ -152,8 +152,19 @@ func ioCalls() []calltest.Call {
 			_, err := c.Task("t-1", "").Details(ctx)
 			return err
 		}),
+		call("Client.ListTaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
+			_, err := c.ListTaskLog(ctx, nil)
+			return err
+		}),
+		call("Client.AllTaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
+			for _, err := range c.AllTaskLog(ctx, nil) {
+				return err
+			}
+			return nil
+		}),
+		// The old name, kept for internal/chaos until it moves (deprecated.go).
 		call("Client.TaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
-			_, err := c.TaskLog(ctx, nil)
+			_, err := c.TaskLog(ctx, nil) //nolint:staticcheck // the deprecated name is checked too
 			return err
 		}),
 		call("BackupsService.CreateAndWait", core.Write, func(ctx context.Context, c *erigones.Client) error {

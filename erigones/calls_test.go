@@ -55,7 +55,7 @@ func callCases() []callCase {
 			reply: ok("[" + defJSON + "]"),
 			query: q("full", "true", "extended", "true", "disk_id", "2", "order_by", "name,-created", "dc", "main"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.List(ctx, vmHost, &erigones.DefinitionListOptions{DiskID: 2, Extended: true, OrderBy: []string{"name", "-created"}})
+				return c.Definitions.List(ctx, vmHost, &erigones.ListDefinitionsOptions{DiskID: 2, Extended: true, OrderBy: []string{"name", "-created"}})
 			},
 			check: func(t *testing.T, got any) {
 				defs := got.([]erigones.BackupDefinition)
@@ -70,7 +70,7 @@ func callCases() []callCase {
 			reply: ok(`["daily", "hourly"]`),
 			query: q("dc", "main"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.ListNames(ctx, vmHost, &erigones.DefinitionListOptions{Extended: true})
+				return c.Definitions.ListNames(ctx, vmHost, &erigones.ListDefinitionsOptions{Extended: true})
 			},
 			check: func(t *testing.T, got any) { assert.Equal(t, []string{"daily", "hourly"}, got) },
 		},
@@ -91,7 +91,7 @@ func callCases() []callCase {
 			reply: ok(`null`),
 			query: q("dc", "lab", "order_by", "hostname"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.ListNamesForAllVMs(ctx, &erigones.DefinitionListOptions{DC: "lab", OrderBy: []string{"hostname"}})
+				return c.Definitions.ListNamesForAllVMs(ctx, &erigones.ListDefinitionsOptions{DC: "lab", OrderBy: []string{"hostname"}})
 			},
 			check: func(t *testing.T, got any) { assert.Equal(t, []string{}, got) },
 		},
@@ -100,7 +100,7 @@ func callCases() []callCase {
 			reply: ok(`{"hostname": "web01.example.com", "name": "daily", "disk_id": 2, "backups": "3"}`),
 			query: q("disk_id", "2", "extended", "true", "dc", "main"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.Get(ctx, vmUUID, "daily", &erigones.DefinitionGetOptions{DiskID: 2, Extended: true})
+				return c.Definitions.Get(ctx, vmUUID, "daily", &erigones.GetDefinitionOptions{DiskID: 2, Extended: true})
 			},
 			check: func(t *testing.T, got any) {
 				d := got.(*erigones.BackupDefinition)
@@ -115,10 +115,10 @@ func callCases() []callCase {
 				"retention": 0, "active": false, "compression": 3, "bwlimit": 1048576, "desc": "weekly file",
 				"fsfreeze": true, "dc": "lab"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.Create(ctx, vmHost, "daily", &erigones.DefinitionCreateRequest{
+				return c.Definitions.Create(ctx, vmHost, "daily", &erigones.CreateDefinitionOptions{
 					DiskID: 2, Type: erigones.BackupTypeFile, Node: "node99.example.com", Zpool: "backups",
-					Schedule: "30 4 * * 6", Retention: erigones.Ptr(0), Active: erigones.Ptr(false),
-					Compression: erigones.Ptr(erigones.CompressionXZ), Bwlimit: erigones.Ptr(1 << 20),
+					Schedule: "30 4 * * 6", Retention: new(0), Active: new(false),
+					Compression: new(erigones.CompressionXZ), Bwlimit: new(1 << 20),
 					Desc: "weekly file", Fsfreeze: true, DC: "lab",
 				})
 			},
@@ -141,10 +141,10 @@ func callCases() []callCase {
 			body: `{"disk_id": 1, "schedule": "0 5 * * *", "retention": 7, "active": false, "compression": 0,
 				"bwlimit": null, "desc": "", "node": "node98.example.com", "zpool": "tank", "fsfreeze": false, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.Update(ctx, vmHost, "daily", &erigones.DefinitionUpdateRequest{
-					DiskID: 1, Schedule: "0 5 * * *", Retention: erigones.Ptr(7), Active: erigones.Ptr(false),
-					Compression: erigones.Ptr(erigones.CompressionNone), Bwlimit: erigones.Ptr(5), RemoveBwlimit: true,
-					Desc: erigones.Ptr(""), Node: "node98.example.com", Zpool: "tank", Fsfreeze: erigones.Ptr(false),
+				return c.Definitions.Update(ctx, vmHost, "daily", &erigones.UpdateDefinitionOptions{
+					DiskID: 1, Schedule: "0 5 * * *", Retention: new(7), Active: new(false),
+					Compression: new(erigones.CompressionNone), Bwlimit: new(5), RemoveBwlimit: true,
+					Desc: new(""), Node: "node98.example.com", Zpool: "tank", Fsfreeze: new(false),
 				})
 			},
 			check: func(t *testing.T, got any) {
@@ -156,7 +156,7 @@ func callCases() []callCase {
 			reply: ok(defJSON),
 			body:  `{"bwlimit": 2048, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Definitions.Update(ctx, vmHost, "daily", &erigones.DefinitionUpdateRequest{Bwlimit: erigones.Ptr(2048)})
+				return c.Definitions.Update(ctx, vmHost, "daily", &erigones.UpdateDefinitionOptions{Bwlimit: new(2048)})
 			},
 			check: func(t *testing.T, got any) { assert.NotNil(t, got) },
 		},
@@ -165,7 +165,7 @@ func callCases() []callCase {
 			reply: ok(`null`),
 			body:  `{"disk_id": 2, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return nil, c.Definitions.Delete(ctx, vmHost, "daily", &erigones.DefinitionDeleteOptions{DiskID: 2})
+				return nil, c.Definitions.Delete(ctx, vmHost, "daily", &erigones.DeleteDefinitionOptions{DiskID: 2})
 			},
 			check: func(t *testing.T, got any) { assert.Nil(t, got) },
 		},
@@ -174,7 +174,7 @@ func callCases() []callCase {
 			reply: ok("[" + bkpJSON + "]"),
 			query: q("full", "true", "extended", "true", "disk_id", "1", "define", "daily", "order_by", "-size,name", "dc", "main"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.List(ctx, vmHost, &erigones.BackupListOptions{DiskID: 1, Define: "daily", Extended: true, OrderBy: []string{"-size", "name"}})
+				return c.Backups.List(ctx, vmHost, &erigones.ListBackupsOptions{DiskID: 1, Define: "daily", Extended: true, OrderBy: []string{"-size", "name"}})
 			},
 			check: func(t *testing.T, got any) {
 				b := got.([]erigones.Backup)
@@ -197,7 +197,7 @@ func callCases() []callCase {
 			reply: ok(bkpJSON),
 			query: q("disk_id", "1", "dc", "lab"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.Get(ctx, vmHost, "daily-20131014_133701", &erigones.BackupGetOptions{DiskID: 1, DC: "lab"})
+				return c.Backups.Get(ctx, vmHost, "daily-20131014_133701", &erigones.GetBackupOptions{DiskID: 1, DC: "lab"})
 			},
 			check: func(t *testing.T, got any) {
 				b := got.(*erigones.Backup)
@@ -211,7 +211,7 @@ func callCases() []callCase {
 			reply: pending(taskID),
 			body:  `{"disk_id": 2, "note": "before upgrade", "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.Create(ctx, vmHost, "daily", &erigones.BackupCreateOptions{DiskID: 2, Note: "before upgrade"})
+				return c.Backups.Create(ctx, vmHost, "daily", &erigones.CreateBackupOptions{DiskID: 2, Note: "before upgrade"})
 			},
 			check: func(t *testing.T, got any) {
 				task := got.(*erigones.Task)
@@ -224,8 +224,8 @@ func callCases() []callCase {
 			reply: pending(taskID),
 			body:  `{"disk_id": 1, "target_hostname_or_uuid": "db01.example.com", "target_disk_id": 2, "force": false, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.Restore(ctx, vmHost, "daily-20131014_133701", &erigones.BackupRestoreOptions{
-					DiskID: 1, TargetHostnameOrUUID: "db01.example.com", TargetDiskID: 2, Force: erigones.Ptr(false),
+				return c.Backups.Restore(ctx, vmHost, "daily-20131014_133701", &erigones.RestoreBackupOptions{
+					DiskID: 1, TargetHostnameOrUUID: "db01.example.com", TargetDiskID: 2, Force: new(false),
 				})
 			},
 			check: func(t *testing.T, got any) { assert.Equal(t, taskID, got.(*erigones.Task).ID()) },
@@ -235,7 +235,7 @@ func callCases() []callCase {
 			reply: ok(bkpJSON),
 			body:  `{"note": "", "disk_id": 3, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.UpdateNote(ctx, vmHost, "daily-20131014_133701", "", &erigones.BackupNoteOptions{DiskID: 3})
+				return c.Backups.UpdateNote(ctx, vmHost, "daily-20131014_133701", "", &erigones.UpdateNoteOptions{DiskID: 3})
 			},
 			check: func(t *testing.T, got any) {
 				assert.Equal(t, erigones.String{Value: "", Valid: true}, got.(*erigones.Backup).Note)
@@ -255,7 +255,7 @@ func callCases() []callCase {
 			reply: ok(`{"message": "Backup successfully deleted from DB"}`),
 			body:  `{"disk_id": 1, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				task, err := c.Backups.Delete(ctx, vmHost, "daily-20131014_133701", &erigones.BackupDeleteOptions{DiskID: 1})
+				task, err := c.Backups.Delete(ctx, vmHost, "daily-20131014_133701", &erigones.DeleteBackupOptions{DiskID: 1})
 				if err != nil {
 					return nil, err
 				}
@@ -272,7 +272,7 @@ func callCases() []callCase {
 			reply: pending(taskID),
 			body:  `{"bkpnames": ["daily-20131014_133701", "daily-20131015_133701"], "disk_id": 1, "dc": "main"}`,
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Backups.DeleteMany(ctx, vmHost, []string{"daily-20131014_133701", "daily-20131015_133701"}, &erigones.BackupDeleteOptions{DiskID: 1})
+				return c.Backups.DeleteMany(ctx, vmHost, []string{"daily-20131014_133701", "daily-20131015_133701"}, &erigones.DeleteBackupOptions{DiskID: 1})
 			},
 			check: func(t *testing.T, got any) { assert.Equal(t, taskID, got.(*erigones.Task).ID()) },
 		},
@@ -281,7 +281,7 @@ func callCases() []callCase {
 			reply: ok("[" + defJSON + "]"),
 			query: q("full", "true", "extended", "true"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Nodes.ListDefinitions(ctx, "node99.example.com", &erigones.DefinitionListOptions{Extended: true, DC: "lab"})
+				return c.Nodes.ListDefinitions(ctx, "node99.example.com", &erigones.ListDefinitionsOptions{Extended: true, DC: "lab"})
 			},
 			check: func(t *testing.T, got any) { assert.Len(t, got, 1) },
 		},
@@ -299,7 +299,7 @@ func callCases() []callCase {
 			reply: ok(`[{"hostname": "gone.example.com", "vm_uuid": null, "vm": null, "dc": "main", "define": null, "name": "x-1", "disk_id": 1, "status": 4, "size": null, "time": null}]`),
 			query: q("full", "true", "vm", "gone.example.com", "disk_id", "1", "define", "daily", "order_by", "hostname"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Nodes.ListBackups(ctx, "node99.example.com", &erigones.BackupListOptions{
+				return c.Nodes.ListBackups(ctx, "node99.example.com", &erigones.ListBackupsOptions{
 					VM: "gone.example.com", DiskID: 1, Define: "daily", OrderBy: []string{"hostname"},
 				})
 			},
@@ -318,7 +318,7 @@ func callCases() []callCase {
 			reply: ok(`["x-1"]`),
 			query: q("define", "daily"),
 			run: func(ctx context.Context, c *erigones.Client) (any, error) {
-				return c.Nodes.ListBackupNames(ctx, "node99.example.com", &erigones.BackupListOptions{Define: "daily", Extended: true})
+				return c.Nodes.ListBackupNames(ctx, "node99.example.com", &erigones.ListBackupsOptions{Define: "daily", Extended: true})
 			},
 			check: func(t *testing.T, got any) { assert.Equal(t, []string{"x-1"}, got) },
 		},

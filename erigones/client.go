@@ -26,7 +26,7 @@ type Client struct {
 	username string
 	password core.Secret
 	dc       string
-	poll     []time.Duration
+	wait     Backoff
 
 	common service
 
@@ -43,7 +43,7 @@ type service struct{ client *Client }
 // NewClient returns a client for the server at baseURL, the server's root
 // such as "https://my.erigones.com" (a URL that already ends in /api is
 // accepted too); the client adds /api/ and the trailing slash of each route.
-// Credentials are required: WithAPIKey, WithLogin or WithToken. NewClient
+// Credentials are required: WithAPIKey, WithPassword or WithToken. NewClient
 // does no I/O.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	var o options
@@ -57,9 +57,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	switch {
 	case o.apiKey.IsSet() && (o.login || o.token.IsSet()):
-		return nil, fmt.Errorf("%s: WithAPIKey cannot be combined with WithLogin or WithToken", provider)
+		return nil, fmt.Errorf("%s: WithAPIKey cannot be combined with WithPassword or WithToken", provider)
 	case !o.apiKey.IsSet() && !o.login && !o.token.IsSet():
-		return nil, fmt.Errorf("%s: no credentials: use WithAPIKey, WithLogin or WithToken", provider)
+		return nil, fmt.Errorf("%s: no credentials: use WithAPIKey, WithPassword or WithToken", provider)
 	}
 	base, err := core.ParseBaseURL(baseURL)
 	if err != nil {
@@ -86,10 +86,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		username: o.username,
 		password: o.password,
 		dc:       o.dc,
-		poll:     o.poll,
+		wait:     o.wait,
 	}
-	if c.poll == nil {
-		c.poll = DefaultPollSchedule()
+	if c.wait == nil {
+		c.wait = defaultWaitBackoff()
 	}
 	if o.apiKey.IsSet() {
 		cc.SetAuth(core.HeaderAuth{Name: "ES-API-KEY", Value: o.apiKey})
@@ -263,7 +263,7 @@ func (c *Client) asyncResp(ctx context.Context, r *core.Request, dc string) (*Ta
 	return &Task{
 		client: c,
 		dc:     dc,
-		first:  TaskResult{TaskID: env.TaskID, Status: env.Status, Result: env.Result},
+		first:  TaskResult{TaskID: env.TaskID, Status: env.Status, Result: RawJSON(env.Result)},
 	}, resp, nil
 }
 
@@ -271,18 +271,18 @@ func (c *Client) asyncResp(ctx context.Context, r *core.Request, dc string) (*Ta
 // program), for polling, waiting or cancelling. dc is the datacenter the
 // task runs in, needed only by Cancel ("" for the client's default).
 func (c *Client) Task(id, dc string) *Task {
-	return &Task{client: c, dc: c.pickDC(dc), first: TaskResult{TaskID: id, Status: TaskPending, Result: nullJSON()}}
+	return &Task{client: c, dc: c.pickDC(dc), first: TaskResult{TaskID: id, Status: TaskPending, Result: RawJSON(nullJSON())}}
 }
 
-// TaskListOptions selects the datacenter of ListTasks.
-type TaskListOptions struct {
+// ListTasksOptions selects the datacenter of ListTasks.
+type ListTasksOptions struct {
 	// DC overrides the client's default datacenter.
 	DC string `url:"dc,omitempty"`
 }
 
 // ListTasks returns the ids of the user's pending tasks in the datacenter
 // (GET /api/task/). The list is empty, not nil, when nothing runs.
-func (c *Client) ListTasks(ctx context.Context, opts *TaskListOptions) ([]string, error) {
+func (c *Client) ListTasks(ctx context.Context, opts *ListTasksOptions) ([]string, error) {
 	var dc string
 	if opts != nil {
 		dc = opts.DC

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,15 +46,14 @@ func TestNewClientErrors(t *testing.T) {
 		{"https://user:pw@x", []erigones.Option{key}, "credentials"},
 		{"https://x?a=1", []erigones.Option{key}, "query"},
 		{"https://x", nil, "no credentials"},
-		{"https://x", []erigones.Option{key, erigones.WithLogin("u", "p")}, "cannot be combined"},
+		{"https://x", []erigones.Option{key, erigones.WithPassword("u", "p")}, "cannot be combined"},
 		{"https://x", []erigones.Option{key, erigones.WithToken("t")}, "cannot be combined"},
 		{"https://x", []erigones.Option{erigones.WithAPIKey(" ")}, "empty API key"},
-		{"https://x", []erigones.Option{erigones.WithLogin("", "p")}, "empty username"},
-		{"https://x", []erigones.Option{erigones.WithLogin("u", "")}, "empty password"},
+		{"https://x", []erigones.Option{erigones.WithPassword("", "p")}, "empty username"},
+		{"https://x", []erigones.Option{erigones.WithPassword("u", "")}, "empty password"},
 		{"https://x", []erigones.Option{erigones.WithToken("")}, "empty token"},
 		{"https://x", []erigones.Option{key, erigones.WithDC("")}, "empty datacenter"},
-		{"https://x", []erigones.Option{key, erigones.WithPollSchedule()}, "no durations"},
-		{"https://x", []erigones.Option{key, erigones.WithPollSchedule(time.Second, 0)}, "duration 1"},
+		{"https://x", []erigones.Option{key, erigones.WithWaitBackoff(nil)}, "nil Backoff"},
 		{"https://x", []erigones.Option{key, erigones.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
 		{"https://x", []erigones.Option{key, erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: -1})}, "MaxRetries"},
 	}
@@ -74,7 +72,7 @@ func TestNewClientDoesNoIO(t *testing.T) {
 		m.record(r)
 		return nil, errors.New("unexpected request")
 	})
-	c, err := erigones.NewClient(root, erigones.WithHTTPClient(m.httpClient()), erigones.WithLogin("u", "p"))
+	c, err := erigones.NewClient(root, erigones.WithHTTPClient(m.httpClient()), erigones.WithPassword("u", "p"))
 	require.NoError(t, err)
 	assert.NotNil(t, c.Backups)
 	assert.Empty(t, m.requests(), "no login until the first call")
@@ -82,7 +80,7 @@ func TestNewClientDoesNoIO(t *testing.T) {
 
 func TestSecretsNotPrinted(t *testing.T) {
 	t.Parallel()
-	c, err := erigones.NewClient("https://x", erigones.WithLogin("admin", "hunter2"), erigones.WithToken("tok-secret"))
+	c, err := erigones.NewClient("https://x", erigones.WithPassword("admin", "hunter2"), erigones.WithToken("tok-secret"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		s := fmt.Sprintf(verb, c)
@@ -167,7 +165,7 @@ func TestRetries(t *testing.T) {
 			return err
 		}},
 		{"restore", http.MethodPut, "/vm/web01.example.com/backup/daily-1/", func(c *erigones.Client) error {
-			_, err := c.Backups.Restore(context.Background(), vmHost, "daily-1", &erigones.BackupRestoreOptions{TargetHostnameOrUUID: "x", TargetDiskID: 1})
+			_, err := c.Backups.Restore(context.Background(), vmHost, "daily-1", &erigones.RestoreBackupOptions{TargetHostnameOrUUID: "x", TargetDiskID: 1})
 			return err
 		}},
 		{"delete", http.MethodDelete, "/vm/web01.example.com/backup/daily-1/", func(c *erigones.Client) error {
@@ -219,7 +217,18 @@ func TestEnums(t *testing.T) {
 	assert.Equal(t, "BackupStatus(9)", erigones.BackupStatus(9).String())
 	assert.Equal(t, "dataset", erigones.BackupTypeDataset.String())
 	assert.Equal(t, "file", erigones.BackupTypeFile.String())
-	assert.Equal(t, "BackupType(0)", erigones.BackupType(0).String())
+	// Zero is what a null or absent member leaves: it prints as absent and
+	// Get says so.
+	assert.Equal(t, "(absent)", erigones.BackupType(0).String())
+	assert.Equal(t, "(absent)", erigones.BackupStatus(0).String())
+	_, ok := erigones.BackupStatus(0).Get()
+	assert.False(t, ok)
+	st, ok := erigones.BackupStatusLost.Get()
+	assert.True(t, ok)
+	assert.Equal(t, erigones.BackupStatusLost, st)
+	assert.Equal(t, erigones.BackupTypeDataset, erigones.BackupType(0).Or(erigones.BackupTypeDataset))
+	assert.Equal(t, erigones.BackupTypeFile, erigones.BackupTypeFile.Or(erigones.BackupTypeDataset))
+	assert.Equal(t, erigones.BackupStatusOK, erigones.BackupStatus(0).Or(erigones.BackupStatusOK))
 	for c, s := range map[erigones.Compression]string{0: "none", 1: "gzip", 2: "bzip2", 3: "xz", 7: "Compression(7)"} {
 		assert.Equal(t, s, c.String())
 	}

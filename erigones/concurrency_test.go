@@ -35,7 +35,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return now }))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	c, err := erigones.NewClient(srv.URL(), erigones.WithLogin(srv.User(), srv.Password()),
+	c, err := erigones.NewClient(srv.URL(), erigones.WithPassword(srv.User(), srv.Password()),
 		erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: 0, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -78,7 +78,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 					assert.Equal(t, defs[vm], ds, "goroutine %d: definitions of %s", g, vm)
 				}
 				want := all[g%len(all)]
-				one, err := c.Backups.Get(ctx, want.Hostname, want.Name, &erigones.BackupGetOptions{DiskID: int(want.DiskID.Or(0))})
+				one, err := c.Backups.Get(ctx, want.Hostname, want.Name, &erigones.GetBackupOptions{DiskID: int(want.DiskID.Or(0))})
 				if assert.NoError(t, err, "goroutine %d: get %s", g, want.Name) {
 					assert.Equal(t, want.Name, one.Name)
 					assert.Equal(t, want.Status, one.Status)
@@ -98,11 +98,11 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 		for g, b := range backups[vms[0]] {
 			notes.Go(func() {
 				note := fmt.Sprintf("round %d goroutine %d", r, g)
-				got, err := c.Backups.UpdateNote(ctx, b.Hostname, b.Name, note, &erigones.BackupNoteOptions{DiskID: int(b.DiskID.Or(0))})
+				got, err := c.Backups.UpdateNote(ctx, b.Hostname, b.Name, note, &erigones.UpdateNoteOptions{DiskID: int(b.DiskID.Or(0))})
 				if assert.NoError(t, err, "note on %s", b.Name) {
 					assert.Equal(t, note, got.Note.Or(""))
 				}
-				again, err := c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.BackupGetOptions{DiskID: int(b.DiskID.Or(0))})
+				again, err := c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.GetBackupOptions{DiskID: int(b.DiskID.Or(0))})
 				if assert.NoError(t, err, "read back %s", b.Name) {
 					assert.Equal(t, note, again.Note.Or(""))
 				}

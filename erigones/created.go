@@ -41,7 +41,7 @@ const backupNameLayout = "20060102_150405"
 // newCreateOrigin derives the window from the create call's answer: the
 // server answered at its Date (whole seconds) and made the name at most
 // the call's round trip earlier.
-func newCreateOrigin(vm, definition string, body BackupCreateOptions, sent, received time.Time, resp *core.Response) *createOrigin {
+func newCreateOrigin(vm, definition string, body CreateBackupOptions, sent, received time.Time, resp *core.Response) *createOrigin {
 	o := &createOrigin{vm: vm, definition: definition, diskID: max(body.DiskID, 1), note: body.Note, dc: body.DC}
 	var date time.Time
 	if resp != nil {
@@ -125,7 +125,7 @@ func (s *BackupsService) Created(ctx context.Context, task *Task) (*Backup, erro
 		return nil, fmt.Errorf("%s: Created: the task was not started by Backups.Create", provider)
 	}
 	o := task.origin
-	list, err := s.List(ctx, o.vm, &BackupListOptions{
+	list, err := s.List(ctx, o.vm, &ListBackupsOptions{
 		DiskID: o.diskID, Define: o.definition, OrderBy: []string{"-created"}, DC: o.dc,
 	})
 	if err != nil {
@@ -172,17 +172,18 @@ func (o *createOrigin) fits(b *Backup) bool {
 }
 
 // CreateAndWait starts a backup as Create does, waits for its task as
-// Task.Wait does, and returns the new backup as Created finds it, with
-// the task's final result. When the task fails the error is the
-// *TaskFailedError and the Backup nil; when ctx ends first, ctx's error
-// (the backup goes on being made on the server). The create call is sent
-// once, as Create's is; waiting and finding the backup only read.
-func (s *BackupsService) CreateAndWait(ctx context.Context, vm, definition string, opts *BackupCreateOptions) (*Backup, *TaskResult, error) {
+// Task.Wait does (with waitOpts), and returns the new backup as Created
+// finds it, with the task's final result. When the task fails the error
+// is the *TaskFailedError and the Backup nil; when ctx ends first, an
+// error wrapping ErrWaitStopped and ctx's error (the backup goes on being
+// made on the server). The create call is sent once, as Create's is;
+// waiting and finding the backup only read.
+func (s *BackupsService) CreateAndWait(ctx context.Context, vm, definition string, opts *CreateBackupOptions, waitOpts ...WaitOption) (*Backup, *TaskResult, error) {
 	task, err := s.Create(ctx, vm, definition, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := task.Wait(ctx)
+	res, err := task.Wait(ctx, waitOpts...)
 	if err != nil {
 		return nil, res, err
 	}

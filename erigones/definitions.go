@@ -16,9 +16,9 @@ import (
 // synchronous.
 type DefinitionsService service
 
-// DefinitionListOptions filter and sort definition lists. Nil means the
+// ListDefinitionsOptions filter and sort definition lists. Nil means the
 // server's defaults.
-type DefinitionListOptions struct {
+type ListDefinitionsOptions struct {
 	// DiskID keeps the definitions of one disk (from 1); per-VM lists only.
 	DiskID int `url:"disk_id,omitempty"`
 	// Extended adds each definition's backup count (BackupDefinition.Backups).
@@ -54,7 +54,7 @@ func (c *Client) listQuery(opts any, full bool, dc string, dcBound bool) (url.Va
 	return q, nil
 }
 
-func (o *DefinitionListOptions) dc() string {
+func (o *ListDefinitionsOptions) dc() string {
 	if o == nil {
 		return ""
 	}
@@ -64,31 +64,31 @@ func (o *DefinitionListOptions) dc() string {
 // List returns the VM's backup definitions with all their details (GET
 // /api/vm/<vm>/define/backup/?full=true). vm is a hostname or uuid. The
 // list is empty, not nil, when the VM has none.
-func (s *DefinitionsService) List(ctx context.Context, vm string, opts *DefinitionListOptions) ([]BackupDefinition, error) {
+func (s *DefinitionsService) List(ctx context.Context, vm string, opts *ListDefinitionsOptions) ([]BackupDefinition, error) {
 	return s.list(ctx, pathVMDefinitions, []string{vm}, opts, true)
 }
 
 // ListNames returns only the names of the VM's backup definitions (GET
 // /api/vm/<vm>/define/backup/, the server's default output).
-func (s *DefinitionsService) ListNames(ctx context.Context, vm string, opts *DefinitionListOptions) ([]string, error) {
+func (s *DefinitionsService) ListNames(ctx context.Context, vm string, opts *ListDefinitionsOptions) ([]string, error) {
 	return s.names(ctx, pathVMDefinitions, []string{vm}, opts, true)
 }
 
 // ListForAllVMs returns the backup definitions of every VM in the
 // datacenter with all their details (GET /api/vm/define/backup/?full=true).
 // DiskID is not a filter here.
-func (s *DefinitionsService) ListForAllVMs(ctx context.Context, opts *DefinitionListOptions) ([]BackupDefinition, error) {
+func (s *DefinitionsService) ListForAllVMs(ctx context.Context, opts *ListDefinitionsOptions) ([]BackupDefinition, error) {
 	return s.list(ctx, pathDefinitionsAllVMs, nil, opts, true)
 }
 
 // ListNamesForAllVMs returns the definition names of every VM in the
 // datacenter (GET /api/vm/define/backup/); a name appears once per VM disk
 // that has it.
-func (s *DefinitionsService) ListNamesForAllVMs(ctx context.Context, opts *DefinitionListOptions) ([]string, error) {
+func (s *DefinitionsService) ListNamesForAllVMs(ctx context.Context, opts *ListDefinitionsOptions) ([]string, error) {
 	return s.names(ctx, pathDefinitionsAllVMs, nil, opts, true)
 }
 
-func (s *DefinitionsService) list(ctx context.Context, path string, params []string, opts *DefinitionListOptions, dcBound bool) ([]BackupDefinition, error) {
+func (s *DefinitionsService) list(ctx context.Context, path string, params []string, opts *ListDefinitionsOptions, dcBound bool) ([]BackupDefinition, error) {
 	c := s.client
 	q, err := c.listQuery(opts, true, opts.dc(), dcBound)
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *DefinitionsService) list(ctx context.Context, path string, params []str
 	return out, nil
 }
 
-func (s *DefinitionsService) names(ctx context.Context, path string, params []string, opts *DefinitionListOptions, dcBound bool) ([]string, error) {
+func (s *DefinitionsService) names(ctx context.Context, path string, params []string, opts *ListDefinitionsOptions, dcBound bool) ([]string, error) {
 	c := s.client
 	q, err := c.listQuery(opts, false, opts.dc(), dcBound)
 	if err != nil {
@@ -125,8 +125,8 @@ func (c *Client) names(ctx context.Context, r *core.Request) ([]string, error) {
 	return out, nil
 }
 
-// DefinitionGetOptions select the disk of Get. Nil means disk 1.
-type DefinitionGetOptions struct {
+// GetDefinitionOptions select the disk of Get. Nil means disk 1.
+type GetDefinitionOptions struct {
 	// DiskID is the disk (from 1); 0 means the server's default, 1.
 	DiskID int `url:"disk_id,omitempty"`
 	// Extended adds the backup count (BackupDefinition.Backups).
@@ -138,7 +138,7 @@ type DefinitionGetOptions struct {
 // Get returns one backup definition of a VM disk (GET
 // /api/vm/<vm>/define/backup/<name>/). A missing VM or definition is a 404
 // (IsNotFound); a disk the VM does not have a 412 (IsPreconditionFailed).
-func (s *DefinitionsService) Get(ctx context.Context, vm, name string, opts *DefinitionGetOptions) (*BackupDefinition, error) {
+func (s *DefinitionsService) Get(ctx context.Context, vm, name string, opts *GetDefinitionOptions) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
@@ -149,11 +149,11 @@ func (s *DefinitionsService) Get(ctx context.Context, vm, name string, opts *Def
 	return getObject[BackupDefinition](ctx, s.client, pathVMDefinition, []string{vm, name}, opts, dc)
 }
 
-// DefinitionCreateRequest is the body of Create. The server fills in what
+// CreateDefinitionOptions is the body of Create. The server fills in what
 // is left zero: disk 1, type dataset, zpool "zones", active, no
 // compression, no bandwidth limit; the predefined names hourly, daily,
 // weekly and monthly also get a default schedule and retention.
-type DefinitionCreateRequest struct {
+type CreateDefinitionOptions struct {
 	// DiskID is the disk (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
 	// Type is dataset or file; 0 means dataset.
@@ -192,14 +192,14 @@ type DefinitionCreateRequest struct {
 // A member of the success answer that does not fit its field is left
 // absent and logged at warning level on the client's Logger: the
 // definition is made, so it is not an error.
-func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *DefinitionCreateRequest) (*BackupDefinition, error) {
+func (s *DefinitionsService) Create(ctx context.Context, vm, name string, opts *CreateDefinitionOptions) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
-	var body DefinitionCreateRequest
-	if req != nil {
-		body = *req
+	var body CreateDefinitionOptions
+	if opts != nil {
+		body = *opts
 	}
 	body.DC = c.pickDC(body.DC)
 	var out BackupDefinition
@@ -212,9 +212,9 @@ func (s *DefinitionsService) Create(ctx context.Context, vm, name string, req *D
 	return &out, nil
 }
 
-// DefinitionUpdateRequest is the body of Update: nil and zero fields are
+// UpdateDefinitionOptions is the body of Update: nil and zero fields are
 // left unchanged. The type of a definition cannot be changed.
-type DefinitionUpdateRequest struct {
+type UpdateDefinitionOptions struct {
 	// DiskID selects the disk whose definition changes (from 1); 0 means 1.
 	DiskID int
 	// Schedule is a new UTC cron schedule.
@@ -241,7 +241,7 @@ type DefinitionUpdateRequest struct {
 	DC string
 }
 
-// definitionUpdateBody is DefinitionUpdateRequest on the wire.
+// definitionUpdateBody is UpdateDefinitionOptions on the wire.
 type definitionUpdateBody struct {
 	DiskID      int            `json:"disk_id,omitzero"`
 	Schedule    string         `json:"schedule,omitzero"`
@@ -261,14 +261,14 @@ type definitionUpdateBody struct {
 // connection, Get the definition to see what it holds. A member of the
 // success answer that does not fit its field is left absent and logged at
 // warning level on the client's Logger.
-func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *DefinitionUpdateRequest) (*BackupDefinition, error) {
+func (s *DefinitionsService) Update(ctx context.Context, vm, name string, opts *UpdateDefinitionOptions) (*BackupDefinition, error) {
 	if err := ValidateDefinitionName(name); err != nil {
 		return nil, err
 	}
 	c := s.client
-	var r DefinitionUpdateRequest
-	if req != nil {
-		r = *req
+	var r UpdateDefinitionOptions
+	if opts != nil {
+		r = *opts
 	}
 	body := definitionUpdateBody{
 		DiskID: r.DiskID, Schedule: r.Schedule, Retention: r.Retention, Active: r.Active,
@@ -291,8 +291,8 @@ func (s *DefinitionsService) Update(ctx context.Context, vm, name string, req *D
 	return &out, nil
 }
 
-// DefinitionDeleteOptions select the disk of Delete. Nil means disk 1.
-type DefinitionDeleteOptions struct {
+// DeleteDefinitionOptions select the disk of Delete. Nil means disk 1.
+type DeleteDefinitionOptions struct {
 	// DiskID is the disk (from 1); 0 means 1.
 	DiskID int `json:"disk_id,omitzero"`
 	// DC overrides the client's default datacenter.
@@ -303,12 +303,12 @@ type DefinitionDeleteOptions struct {
 // /api/vm/<vm>/define/backup/<name>/, parameters in a JSON body). Its
 // backups stay, with a null Define. It is sent once: after a 5xx answer or
 // a broken connection, Get the definition to see whether it is gone (404).
-func (s *DefinitionsService) Delete(ctx context.Context, vm, name string, opts *DefinitionDeleteOptions) error {
+func (s *DefinitionsService) Delete(ctx context.Context, vm, name string, opts *DeleteDefinitionOptions) error {
 	if err := ValidateDefinitionName(name); err != nil {
 		return err
 	}
 	c := s.client
-	var body DefinitionDeleteOptions
+	var body DeleteDefinitionOptions
 	if opts != nil {
 		body = *opts
 	}

@@ -30,10 +30,10 @@
 //	b, err := c.Backups.Created(ctx, task) // the result does not name the backup
 //
 // (Backups.CreateAndWait does the three steps.) When a task fails,
-// Client.TaskLog shows what the server logged about it.
+// Client.ListTaskLog shows what the server logged about it.
 //
 // Authentication is by API key (WithAPIKey, header ES-API-KEY) or by
-// username and password (WithLogin): the client logs in to a token, sends
+// username and password (WithPassword): the client logs in to a token, sends
 // "Authorization: Token …", logs in again once when the token is rejected,
 // and Logout ends the session.
 //

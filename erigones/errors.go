@@ -73,6 +73,30 @@ func IsUnauthorized(err error) bool { return core.IsUnauthorized(err) }
 // IsForbidden reports a 403: no permission, or no valid credentials.
 func IsForbidden(err error) bool { return core.IsForbidden(err) }
 
+// IsRateLimited reports a 429 Too Many Requests (a proxy's or the web
+// server's limit; Danube Cloud itself has none). Reads are retried after
+// one by the RetryPolicy before it reaches the caller.
+func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
+
+// IsValidation reports the request's content refused: a 400 whose body
+// holds the messages of the server's serializers (Django REST framework),
+// per field, {"field": ["message", …]} (APIError.Fields holds them), or
+// for the whole request, {"non_field_errors": [...]} (in
+// APIError.Messages); or an argument the client refused before sending
+// (*ValidationError). A 400 with a bare {"detail": "…"} (credentials
+// refused at login), a task that could not take its lock or reach its
+// worker (IsLocked), or a task that failed while running is not one; nor
+// is the server's 412 for a disk_id or order_by out of range
+// (IsPreconditionFailed).
+func IsValidation(err error) bool {
+	var v *ValidationError
+	if core.IsValidation(err) || errors.As(err, &v) {
+		return true
+	}
+	e, ok := core.AsAPIError(err)
+	return ok && e.StatusCode == http.StatusBadRequest && !IsTaskFailed(err) && strings.Contains(e.Body, `"non_field_errors"`)
+}
+
 // IsBadRequest reports a 400 answer: a FAILURE envelope, typically with
 // field validation messages in APIError.Fields, or a failed login.
 func IsBadRequest(err error) bool { return core.HasStatus(err, http.StatusBadRequest) }
@@ -180,7 +204,7 @@ type TaskFailedError struct {
 	// Fields holds per-field validation messages, when the result has them.
 	Fields map[string][]string
 	// Result is the task's raw result.
-	Result jsontext.Value
+	Result RawJSON
 	// Err is the answer that reported the failure.
 	Err *APIError
 }

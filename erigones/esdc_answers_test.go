@@ -60,7 +60,7 @@ func newESDC(t *testing.T, now time.Time, list string) *esdcServer {
 
 func (s *esdcServer) client(t *testing.T) *erigones.Client {
 	t.Helper()
-	c, err := erigones.NewClient(s.URL, erigones.WithAPIKey(apiKey), erigones.WithPollSchedule(time.Millisecond))
+	c, err := erigones.NewClient(s.URL, erigones.WithAPIKey(apiKey), erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Millisecond)))
 	require.NoError(t, err)
 	return c
 }
@@ -111,7 +111,7 @@ func TestCreatedMatchesGenerateBackupName(t *testing.T) {
 			t.Parallel()
 			s := newESDC(t, now, tc.list)
 			c := s.client(t)
-			b, res, err := c.Backups.CreateAndWait(ctx, "web01.example.com", "daily", &erigones.BackupCreateOptions{Note: tc.note})
+			b, res, err := c.Backups.CreateAndWait(ctx, "web01.example.com", "daily", &erigones.CreateBackupOptions{Note: tc.note})
 			require.NotNil(t, res)
 			assert.Equal(t, erigones.TaskSuccess, res.Status)
 			if tc.err != nil {
@@ -212,7 +212,7 @@ func TestTaskViewsAnswers(t *testing.T) {
 	_, err = c.Task("1e1d1-00000000-0000-4000-0000", "").Details(ctx)
 	assert.True(t, erigones.IsNotFound(err))
 
-	log, err := c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, Status: erigones.TaskFailure, ObjectType: "vm",
+	log, err := c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, Status: erigones.TaskFailure, ObjectType: "vm",
 		ObjectName: "web01", DateFrom: time.Date(2024, 3, 1, 23, 0, 0, 0, time.FixedZone("x", -3600)), HideAuto: true})
 	require.NoError(t, err)
 	require.Len(t, log.Entries, 1)
@@ -227,7 +227,7 @@ func TestTaskViewsAnswers(t *testing.T) {
 	assert.Equal(t, "true", q.Get("hide_auto"))
 	assert.Equal(t, "main", q.Get("dc"))
 
-	res, err := c.Task(taskID, "lab").Cancel(ctx, &erigones.TaskCancelOptions{Force: true})
+	res, err := c.Task(taskID, "lab").Cancel(ctx, &erigones.CancelTaskOptions{Force: true})
 	require.NoError(t, err)
 	assert.Equal(t, erigones.TaskRevoked, res.Status)
 	assert.JSONEq(t, `{"force": true, "dc": "lab"}`, string(m.requests()[len(m.requests())-1].Body))
@@ -247,17 +247,17 @@ func TestVmBackupHostnameParameter(t *testing.T) {
 	m.answer(http.MethodDelete, "/vm/web01.example.com/backup/", pending(taskID))
 	m.answer(http.MethodGet, "/node/node99.example.com/backup/", ok(`[]`))
 	c := m.client()
-	_, err := c.Backups.List(ctx, "web01.example.com", &erigones.BackupListOptions{OriginalHostname: true})
+	_, err := c.Backups.List(ctx, "web01.example.com", &erigones.ListBackupsOptions{OriginalHostname: true})
 	require.NoError(t, err)
-	_, err = c.Backups.Get(ctx, "web01.example.com", "daily-1", &erigones.BackupGetOptions{OriginalHostname: true, DiskID: 2})
+	_, err = c.Backups.Get(ctx, "web01.example.com", "daily-1", &erigones.GetBackupOptions{OriginalHostname: true, DiskID: 2})
 	require.NoError(t, err)
-	_, err = c.Backups.Restore(ctx, "web01.example.com", "daily-1", &erigones.BackupRestoreOptions{OriginalHostname: true, TargetHostnameOrUUID: "web02", TargetDiskID: 1})
+	_, err = c.Backups.Restore(ctx, "web01.example.com", "daily-1", &erigones.RestoreBackupOptions{OriginalHostname: true, TargetHostnameOrUUID: "web02", TargetDiskID: 1})
 	require.NoError(t, err)
-	_, err = c.Backups.Delete(ctx, "web01.example.com", "daily-1", &erigones.BackupDeleteOptions{OriginalHostname: true})
+	_, err = c.Backups.Delete(ctx, "web01.example.com", "daily-1", &erigones.DeleteBackupOptions{OriginalHostname: true})
 	require.NoError(t, err)
-	_, err = c.Backups.DeleteMany(ctx, "web01.example.com", []string{"daily-1"}, &erigones.BackupDeleteOptions{OriginalHostname: true})
+	_, err = c.Backups.DeleteMany(ctx, "web01.example.com", []string{"daily-1"}, &erigones.DeleteBackupOptions{OriginalHostname: true})
 	require.NoError(t, err)
-	_, err = c.Nodes.ListBackupNames(ctx, "node99.example.com", &erigones.BackupListOptions{WithoutVM: true, OriginalHostname: true})
+	_, err = c.Nodes.ListBackupNames(ctx, "node99.example.com", &erigones.ListBackupsOptions{WithoutVM: true, OriginalHostname: true})
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 6)

@@ -58,8 +58,8 @@ func ExampleBackupsService_Create() {
 	defer srv.Close()
 
 	c, err := erigones.NewClient(srv.URL(),
-		erigones.WithLogin(srv.User(), srv.Password()),
-		erigones.WithPollSchedule(10*time.Millisecond), // the default waits 1, 3, 6, 12, 30 … seconds
+		erigones.WithPassword(srv.User(), srv.Password()),
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(10*time.Millisecond)), // the default waits 1, 3, 6, 12, 30 … seconds
 	)
 	if err != nil {
 		fmt.Println(err)
@@ -68,7 +68,7 @@ func ExampleBackupsService_Create() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", &erigones.BackupCreateOptions{Note: "before upgrade"})
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", &erigones.CreateBackupOptions{Note: "before upgrade"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -109,14 +109,14 @@ func ExampleBackupsService_CreateAndWait() {
 	}
 	defer srv.Close()
 	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()),
-		erigones.WithPollSchedule(10*time.Millisecond))
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(10*time.Millisecond)))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	b, res, err := c.Backups.CreateAndWait(ctx, erigonestest.FreshVM, "hourly", &erigones.BackupCreateOptions{DiskID: 2})
+	b, res, err := c.Backups.CreateAndWait(ctx, erigonestest.FreshVM, "hourly", &erigones.CreateBackupOptions{DiskID: 2})
 	var ambiguous *erigones.CreatedBackupError
 	switch {
 	case errors.As(err, &ambiguous):
@@ -129,4 +129,74 @@ func ExampleBackupsService_CreateAndWait() {
 	fmt.Println(res.Status, b.Name, b.DiskID.Or(0), b.Status)
 	// Output:
 	// SUCCESS hourly-20240301_120000 2 ok
+}
+
+func ExampleTask_Wait() {
+	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return exampleNow }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := task.Wait(ctx,
+		// This wait polls every 10 ms; the client's default is the es
+		// client's 1, 3, 6, 12, 30, 30 … seconds (WithWaitBackoff).
+		erigones.WaitBackoff(erigones.ScheduleBackoff(10*time.Millisecond)),
+		erigones.WaitProgress(func(p erigones.Progress) {
+			fmt.Printf("poll %d: %s (done %t)\n", p.Poll, p.State, p.Done)
+		}))
+	switch {
+	case errors.Is(err, erigones.ErrWaitStopped):
+		fmt.Println("gave up; the task goes on on the server:", err)
+		return
+	case err != nil:
+		fmt.Println(err) // *erigones.TaskFailedError, *erigones.TaskRevokedError, …
+		return
+	}
+	fmt.Println(res.Status, res.Output().Message)
+	// Output:
+	// poll 1: STARTED (done false)
+	// poll 2: SUCCESS (done true)
+	// SUCCESS Backup successfully created
+}
+
+func ExampleWithResponseInfo() {
+	srv, err := erigonestest.NewServer(erigonestest.WithNow(func() time.Time { return exampleNow }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	c, err := erigones.NewClient(srv.URL(), erigones.WithAPIKey(srv.APIKey()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Each call that needs its answer's details gets its own info.
+	var info erigones.ResponseInfo
+	ctx := erigones.WithResponseInfo(context.Background(), &info)
+	names, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(names), "backups")
+	// RequestID is the id a proxy or server put in the answer's headers
+	// (X-Request-Id and the like), for a support ticket; this fake sends none.
+	fmt.Printf("status %d, %d attempt(s), request id %q\n", info.StatusCode, info.Attempts, info.RequestID)
+	// Output:
+	// 4 backups
+	// status 200, 1 attempt(s), request id ""
 }

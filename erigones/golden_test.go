@@ -70,8 +70,8 @@ func TestGoldenSamples(t *testing.T) {
 		require.Equal(t, http.StatusCreated, s.Status)
 		_, vm := serveSample(t, m, s)
 		// es create … -disk_id 1 -schedule "0 4 * * *" -retention 30 -node node99.erigones.com
-		def, err := m.client().Definitions.Create(ctx, vm, "daily", &erigones.DefinitionCreateRequest{
-			DiskID: 1, Schedule: "0 4 * * *", Retention: erigones.Ptr(30), Node: "node99.erigones.com",
+		def, err := m.client().Definitions.Create(ctx, vm, "daily", &erigones.CreateDefinitionOptions{
+			DiskID: 1, Schedule: "0 4 * * *", Retention: new(30), Node: "node99.erigones.com",
 		})
 		require.NoError(t, err)
 		assert.Equal(t, int64(30), def.Retention.Or(0))
@@ -96,7 +96,7 @@ func TestGoldenSamples(t *testing.T) {
 		t.Parallel()
 		m := newMock(t)
 		_, vm := serveSample(t, m, readSample(t, "sample-vm-backup-create.json"))
-		task, err := m.client().Backups.Create(ctx, vm, "daily", &erigones.BackupCreateOptions{DiskID: 1})
+		task, err := m.client().Backups.Create(ctx, vm, "daily", &erigones.CreateBackupOptions{DiskID: 1})
 		require.NoError(t, err)
 		res, err := task.Wait(ctx)
 		require.NoError(t, err)
@@ -136,6 +136,8 @@ type errorView struct {
 	IsPrecondReq         bool                `json:"is_precondition_required"`
 	IsForbidden          bool                `json:"is_forbidden"`
 	IsUnauthorized       bool                `json:"is_unauthorized"`
+	IsRateLimited        bool                `json:"is_rate_limited"`
+	IsValidation         bool                `json:"is_validation"`
 }
 
 func viewError(err error) errorView {
@@ -147,7 +149,8 @@ func viewError(err error) errorView {
 		IsAlreadyExists: erigones.IsAlreadyExists(err), IsBadRequest: erigones.IsBadRequest(err),
 		IsPrecondition: erigones.IsPreconditionFailed(err), IsExpectation: erigones.IsExpectationFailed(err),
 		IsPrecondReq: erigones.IsPreconditionRequired(err), IsForbidden: erigones.IsForbidden(err),
-		IsUnauthorized: erigones.IsUnauthorized(err),
+		IsUnauthorized: erigones.IsUnauthorized(err), IsRateLimited: erigones.IsRateLimited(err),
+		IsValidation: erigones.IsValidation(err),
 	}
 }
 

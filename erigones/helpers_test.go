@@ -58,7 +58,7 @@ func (m *mock) client(opts ...erigones.Option) *erigones.Client {
 		erigones.WithHTTPClient(m.httpClient()),
 		erigones.WithAPIKey(apiKey),
 		erigones.WithDC("main"),
-		erigones.WithPollSchedule(time.Millisecond),
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Millisecond)),
 		erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
 	}, opts...)
 	c, err := erigones.NewClient(root, all...)

@@ -151,14 +151,14 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			t.Fatal("empty result, want null at least")
 		}
 		var defs []BackupDefinition
-		_ = (&TaskResult{Result: env.Result}).Decode(&defs)
+		_ = (&TaskResult{Result: RawJSON(env.Result)}).Decode(&defs)
 		var bkps []Backup
-		_ = (&TaskResult{Result: env.Result}).Decode(&bkps)
+		_ = (&TaskResult{Result: RawJSON(env.Result)}).Decode(&bkps)
 		var def BackupDefinition
-		_ = (&TaskResult{Result: env.Result}).Decode(&def)
+		_ = (&TaskResult{Result: RawJSON(env.Result)}).Decode(&def)
 		var names []string
-		_ = (&TaskResult{Result: env.Result}).Decode(&names)
-		r := &TaskResult{TaskID: env.TaskID, Status: env.Status, Result: env.Result}
+		_ = (&TaskResult{Result: RawJSON(env.Result)}).Decode(&names)
+		r := &TaskResult{TaskID: env.TaskID, Status: env.Status, Result: RawJSON(env.Result)}
 		out := r.Output()
 		_, _ = out.DetailValue("name")
 		if err := r.Err(); (err != nil) != (env.Status == TaskFailure || env.Status == TaskRevoked) {
@@ -196,4 +196,19 @@ func TestLocalExpiry(t *testing.T) {
 	assert.Equal(t, now.Add(time.Hour), localExpiry(codec.NewTime(now.Add(time.Hour)), "garbage", now))
 	assert.True(t, localExpiry(codec.Time{}, srvNow.Format(http.TimeFormat), now).IsZero())
 	assert.True(t, localExpiry(codec.NewTime(now.Add(time.Minute)), "", now).IsZero(), "too short to be of use")
+}
+
+// TestDefaultWaitBackoff: without WithWaitBackoff a wait polls as the es
+// client does (esdc-ce bin/es): after 1, 3, 6, 12 and 30 seconds, then
+// every 30 seconds.
+func TestDefaultWaitBackoff(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://x", WithAPIKey("k"))
+	require.NoError(t, err)
+	var got []time.Duration
+	for n := 1; n <= 7; n++ {
+		got = append(got, c.wait(n))
+	}
+	assert.Equal(t, []time.Duration{time.Second, 3 * time.Second, 6 * time.Second, 12 * time.Second,
+		30 * time.Second, 30 * time.Second, 30 * time.Second}, got)
 }

@@ -15,13 +15,13 @@ type NodesService service
 // ListDefinitions returns the backup definitions targeted at a backup node,
 // with all their details (GET /api/node/<node>/define/backup/?full=true).
 // DiskID is no filter here, and DC is never sent.
-func (s *NodesService) ListDefinitions(ctx context.Context, node string, opts *DefinitionListOptions) ([]BackupDefinition, error) {
+func (s *NodesService) ListDefinitions(ctx context.Context, node string, opts *ListDefinitionsOptions) ([]BackupDefinition, error) {
 	return (*DefinitionsService)(s).list(ctx, pathNodeDefinitions, []string{node}, opts, false)
 }
 
 // ListDefinitionNames returns only the names of the definitions targeted at
 // a backup node (GET /api/node/<node>/define/backup/).
-func (s *NodesService) ListDefinitionNames(ctx context.Context, node string, opts *DefinitionListOptions) ([]string, error) {
+func (s *NodesService) ListDefinitionNames(ctx context.Context, node string, opts *ListDefinitionsOptions) ([]string, error) {
 	return (*DefinitionsService)(s).names(ctx, pathNodeDefinitions, []string{node}, opts, false)
 }
 
@@ -29,13 +29,13 @@ func (s *NodesService) ListDefinitionNames(ctx context.Context, node string, opt
 // details including each backup's DC (GET /api/node/<node>/backup/?full=true).
 // Filter with DiskID, VM (original hostname) or WithoutVM (backups whose
 // VM is gone), and Define; OrderBy may use hostname.
-func (s *NodesService) ListBackups(ctx context.Context, node string, opts *BackupListOptions) ([]Backup, error) {
+func (s *NodesService) ListBackups(ctx context.Context, node string, opts *ListBackupsOptions) ([]Backup, error) {
 	return s.client.backups(ctx, pathNodeBackups, node, opts, false)
 }
 
 // ListBackupNames returns only the names of the backups stored on a backup
 // node (GET /api/node/<node>/backup/).
-func (s *NodesService) ListBackupNames(ctx context.Context, node string, opts *BackupListOptions) ([]string, error) {
+func (s *NodesService) ListBackupNames(ctx context.Context, node string, opts *ListBackupsOptions) ([]string, error) {
 	c := s.client
 	q, err := c.backupListQuery(opts, false, node, false)
 	if err != nil {

@@ -2,11 +2,9 @@ package erigones
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/backupsdk/backupsdk/internal/core"
 )
@@ -25,14 +23,7 @@ type options struct {
 	login    bool
 
 	dc   string
-	poll []time.Duration
-}
-
-// DefaultPollSchedule is how long Task.Wait sleeps before each status poll,
-// as the official es client does: 1, 3, 6, 12 and 30 seconds, then 30
-// seconds for ever (until the context ends).
-func DefaultPollSchedule() []time.Duration {
-	return []time.Duration{1 * time.Second, 3 * time.Second, 6 * time.Second, 12 * time.Second, 30 * time.Second}
+	wait Backoff
 }
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS
@@ -79,7 +70,7 @@ func WithUserAgent(s string) Option {
 }
 
 // WithAPIKey authenticates every request with the user's API key, sent in
-// the ES-API-KEY header. It cannot be combined with WithLogin or WithToken.
+// the ES-API-KEY header. It cannot be combined with WithPassword or WithToken.
 func WithAPIKey(key string) Option {
 	return func(o *options) error {
 		if strings.TrimSpace(key) == "" {
@@ -90,17 +81,17 @@ func WithAPIKey(key string) Option {
 	}
 }
 
-// WithLogin authenticates with a username and password: the client logs in
+// WithPassword authenticates with a username and password: the client logs in
 // (POST /api/accounts/login/) on first use, sends "Authorization: Token …",
 // logs in again once when the server says the token is no longer valid, and
 // Client.Logout ends the session.
-func WithLogin(username, password string) Option {
+func WithPassword(username, password string) Option {
 	return func(o *options) error {
 		if strings.TrimSpace(username) == "" {
-			return errors.New("WithLogin: empty username")
+			return errors.New("WithPassword: empty username")
 		}
 		if password == "" {
-			return errors.New("WithLogin: empty password")
+			return errors.New("WithPassword: empty password")
 		}
 		o.username = username
 		o.password = core.NewSecret(password)
@@ -110,7 +101,7 @@ func WithLogin(username, password string) Option {
 }
 
 // WithToken sends a token obtained elsewhere (such as by the es client) as
-// "Authorization: Token …". Combined with WithLogin it is used first and
+// "Authorization: Token …". Combined with WithPassword it is used first and
 // replaced by a login when the server rejects it; alone it cannot be renewed.
 func WithToken(token string) Option {
 	return func(o *options) error {
@@ -135,20 +126,17 @@ func WithDC(name string) Option {
 	}
 }
 
-// WithPollSchedule replaces DefaultPollSchedule: Task.Wait sleeps d[0]
-// before the first status poll, d[1] before the second, and so on; the
-// last value repeats. Every value must be positive.
-func WithPollSchedule(d ...time.Duration) Option {
+// WithWaitBackoff sets how long Task.Wait (and CreateAndWait) sleeps
+// before each status poll, unless the call says otherwise with
+// WaitBackoff. The default is the official es client's schedule,
+// ScheduleBackoff(1s, 3s, 6s, 12s, 30s): 1, 3, 6, 12 and 30 seconds, then
+// 30 seconds for ever (until the context ends).
+func WithWaitBackoff(b Backoff) Option {
 	return func(o *options) error {
-		if len(d) == 0 {
-			return errors.New("WithPollSchedule: no durations")
+		if b == nil {
+			return errors.New("WithWaitBackoff: nil Backoff")
 		}
-		for i, v := range d {
-			if v <= 0 {
-				return fmt.Errorf("WithPollSchedule: duration %d is %s, want more than 0", i, v)
-			}
-		}
-		o.poll = append([]time.Duration(nil), d...)
+		o.wait = b
 		return nil
 	}
 }

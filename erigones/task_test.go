@@ -121,7 +121,7 @@ func TestWaitHonorsContext(t *testing.T) {
 	t.Run("cancelled while sleeping", func(t *testing.T) {
 		t.Parallel()
 		m := newMock(t)
-		c := m.client(erigones.WithPollSchedule(time.Hour))
+		c := m.client(erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Hour)))
 		task := createTask(t, m, c)
 		m.answer(http.MethodGet, statusPath, pending(taskID))
 		ctx, cancel := context.WithCancel(context.Background())
@@ -130,6 +130,7 @@ func TestWaitHonorsContext(t *testing.T) {
 		res, err := task.Wait(ctx)
 		assert.Nil(t, res)
 		assert.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, erigones.ErrWaitStopped)
 		assert.Less(t, time.Since(start), 5*time.Second)
 		assert.Zero(t, countPath(m, statusPath), "Wait sleeps before the first poll")
 	})
@@ -143,6 +144,7 @@ func TestWaitHonorsContext(t *testing.T) {
 		defer cancel()
 		_, err := task.Wait(ctx)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.ErrorIs(t, err, erigones.ErrWaitStopped)
 		assert.Greater(t, countPath(m, statusPath), 1, "kept polling a pending task")
 	})
 }
@@ -153,7 +155,7 @@ func TestWaitSchedule(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
 	sched := []time.Duration{5 * time.Millisecond, 30 * time.Millisecond, 10 * time.Millisecond}
-	c := m.client(erigones.WithPollSchedule(sched...))
+	c := m.client(erigones.WithWaitBackoff(erigones.ScheduleBackoff(sched...)))
 	task := createTask(t, m, c)
 	var (
 		mu    sync.Mutex
@@ -181,8 +183,6 @@ func TestWaitSchedule(t *testing.T) {
 		assert.GreaterOrEqual(t, gap, want[i]*time.Millisecond, "wait %d", i)
 		prev = at
 	}
-	assert.Equal(t, []time.Duration{time.Second, 3 * time.Second, 6 * time.Second, 12 * time.Second, 30 * time.Second},
-		erigones.DefaultPollSchedule())
 }
 
 func pendingResponse() *http.Response {

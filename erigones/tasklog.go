@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -44,7 +45,7 @@ type TaskDetails struct {
 	// Time is when the task was registered.
 	Time Time `json:"time"`
 	// Raw is the whole answer, for views and members not listed here.
-	Raw jsontext.Value `json:"-"`
+	Raw RawJSON `json:"-"`
 }
 
 // Details returns what the server keeps about the task while it runs (GET
@@ -66,7 +67,7 @@ func (t *Task) Details(ctx context.Context) (*TaskDetails, error) {
 	if err := decodeObject(resp.Body, &out); err != nil {
 		return nil, c.core.DecodeError(resp, err)
 	}
-	out.Raw = jsontext.Value(append([]byte(nil), resp.Body...))
+	out.Raw = RawJSON(append([]byte(nil), resp.Body...))
 	return &out, nil
 }
 
@@ -79,10 +80,10 @@ func decodeObject(body []byte, out any) error {
 	return codec.UnmarshalJSON(body, out)
 }
 
-// TaskLogOptions select entries of the task log. Without Page the server
+// ListTaskLogOptions select entries of the task log. Without Page the server
 // answers its last 10 entries of the datacenter and applies no filter, so
 // the filters need a Page (else a *ValidationError, nothing is sent).
-type TaskLogOptions struct {
+type ListTaskLogOptions struct {
 	// Page is the page of 100 entries to read, from 1; 0 reads the last 10
 	// entries instead.
 	Page int `url:"page,omitempty"`
@@ -152,14 +153,14 @@ type TaskLog struct {
 	Entries []TaskLogEntry `json:"results"`
 }
 
-// TaskLog reads the task log of the datacenter (GET /api/task/log/): the
+// ListTaskLog reads the task log of the datacenter (GET /api/task/log/): the
 // last 10 entries, or with opts.Page a page of 100 that the filters
 // select. Use it to see why a task failed when its result was not kept
 // (task results expire after an hour): Status FAILURE, ObjectType "vm" and
 // ObjectName the VM's hostname. Invalid filters are a 400 with
 // APIError.Fields; a page past the end a 404 (IsNotFound).
-func (c *Client) TaskLog(ctx context.Context, opts *TaskLogOptions) (*TaskLog, error) {
-	var o TaskLogOptions
+func (c *Client) ListTaskLog(ctx context.Context, opts *ListTaskLogOptions) (*TaskLog, error) {
+	var o ListTaskLogOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -192,8 +193,60 @@ func (c *Client) TaskLog(ctx context.Context, opts *TaskLogOptions) (*TaskLog, e
 	return &out, nil
 }
 
+// taskLogPageSize is the server's page of the task log (esdc-ce
+// api/task/task_log.py TaskLogView.get: 100 per page).
+const taskLogPageSize = 100
+
+// AllTaskLog walks every page of the task log that opts select (GET
+// /api/task/log/?page=N, the filters of ListTaskLogOptions), from
+// opts.Page (page 1 when 0) to the last, and yields each entry once. Pages
+// are fetched as the loop asks for more; breaking out stops fetching. An
+// error (invalid filters, a page past the end, a server that pages
+// inconsistently: *PagingError) is yielded once and ends the walk. Entries
+// logged while the walk runs push older ones to later pages: those the
+// walk has already yielded are skipped, not yielded twice.
+func (c *Client) AllTaskLog(ctx context.Context, opts *ListTaskLogOptions) iter.Seq2[TaskLogEntry, error] {
+	var o ListTaskLogOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Page == 0 {
+		o.Page = 1
+	}
+	p := core.Paging[TaskLogEntry]{Provider: provider, List: "task log", Limit: taskLogPageSize, Key: taskLogKey}
+	return core.Walk(ctx, p, o.Page, func(ctx context.Context, page, _ int) (core.WalkPage[TaskLogEntry, int], error) {
+		var out core.WalkPage[TaskLogEntry, int]
+		po := o
+		po.Page = page
+		log, err := c.ListTaskLog(ctx, &po)
+		if err != nil {
+			return out, err
+		}
+		out.Items = log.Entries
+		if n, ok := log.Count.Get(); ok {
+			out.Total, out.HasTotal = int(n), true
+		}
+		out.Pos, out.ByOffset, out.Next = (page-1)*taskLogPageSize, true, page+1
+		return out, nil
+	})
+}
+
+// taskLogKey tells entries apart: a task has one entry when it starts and
+// one when it ends.
+func taskLogKey(e *TaskLogEntry) string {
+	if !e.TaskID.Valid {
+		return ""
+	}
+	return e.TaskID.Value + "\x00" + e.Status.Value + "\x00" + e.Time.String() + "\x00" + e.Msg.Value
+}
+
+// PagingError reports a walk (AllTaskLog) the server paged inconsistently:
+// a page that repeats entries, or a list that goes on past or ends short of
+// its own count. Use errors.As.
+type PagingError = core.PagingError
+
 // validate refuses what the server would ignore or could not read.
-func (o *TaskLogOptions) validate() error {
+func (o *ListTaskLogOptions) validate() error {
 	switch {
 	case o.Page < 0:
 		return &ValidationError{Field: "page", Value: fmt.Sprint(o.Page), Reason: "pages are numbered from 1"}

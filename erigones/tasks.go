@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -36,7 +35,7 @@ func (t *Task) ID() string { return t.first.TaskID }
 // with a null result, or the final answer when the server finished at once.
 func (t *Task) Initial() *TaskResult {
 	r := t.first
-	r.Result = r.Result.Clone()
+	r.Result = slices.Clone(r.Result)
 	return &r
 }
 
@@ -49,7 +48,7 @@ type TaskResult struct {
 	Status TaskStatus `json:"status"`
 	// Result is the raw result: null while pending; for backup tasks an
 	// object with message, returncode and detail (see Output).
-	Result jsontext.Value `json:"result"`
+	Result RawJSON `json:"result"`
 
 	err error
 }
@@ -100,7 +99,7 @@ func (r *TaskResult) Output() TaskOutput {
 	if len(r.Result) == 0 {
 		return o
 	}
-	switch r.Result.Kind() {
+	switch jsontext.Value(r.Result).Kind() {
 	case '{':
 		var raw struct {
 			Message    codec.String `json:"message"`
@@ -182,7 +181,7 @@ func (t *Task) poll(ctx context.Context, r *core.Request) (*TaskResult, error) {
 	if err != nil {
 		return nil, c.core.DecodeError(resp, err)
 	}
-	res := &TaskResult{TaskID: env.TaskID, Status: env.Status, Result: env.Result}
+	res := &TaskResult{TaskID: env.TaskID, Status: env.Status, Result: RawJSON(env.Result)}
 	if res.TaskID == "" {
 		res.TaskID = t.ID()
 	}
@@ -240,8 +239,8 @@ type cancelBody struct {
 	DC    string `json:"dc,omitzero"`
 }
 
-// TaskCancelOptions are the parameters of Cancel. Nil means a plain cancel.
-type TaskCancelOptions struct {
+// CancelTaskOptions are the parameters of Cancel. Nil means a plain cancel.
+type CancelTaskOptions struct {
 	// Force kills a running task's command with SIGKILL instead of SIGTERM
 	// (esdc-ce api/task/task_views.py task_cancel, api/task/utils.py
 	// cancel_task).
@@ -255,7 +254,7 @@ type TaskCancelOptions struct {
 // task's datacenter answers 406 (IsNotAcceptable). The server waits a
 // second before it answers. It is sent once: after a 5xx answer or a
 // broken connection, ask Status.
-func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult, error) {
+func (t *Task) Cancel(ctx context.Context, opts *CancelTaskOptions) (*TaskResult, error) {
 	body := cancelBody{DC: t.dc}
 	if opts != nil {
 		body.Force = opts.Force
@@ -266,14 +265,19 @@ func (t *Task) Cancel(ctx context.Context, opts *TaskCancelOptions) (*TaskResult
 	})
 }
 
-// Wait polls the task until it ends, sleeping before each poll as the
-// client's poll schedule says (WithPollSchedule; by default 1, 3, 6, 12,
-// 30, 30 … seconds). It returns the final TaskResult with a nil error on
+// Wait polls the task until it ends, sleeping before each status poll as
+// the client's backoff says (WithWaitBackoff; by default 1, 3, 6, 12, 30,
+// 30 … seconds, as the es client polls) or as WaitBackoff in opts says for
+// this call; WaitProgress in opts is called after every poll with the
+// task's status. It returns the final TaskResult with a nil error on
 // SUCCESS; on FAILURE the TaskResult and a *TaskFailedError carrying the
-// server's messages; on REVOKED the TaskResult and a *TaskRevokedError. When
-// ctx ends first it returns ctx's error (the task goes on running on the
-// server). Errors of the polls themselves end the wait.
-func (t *Task) Wait(ctx context.Context) (*TaskResult, error) {
+// server's messages; on REVOKED the TaskResult and a *TaskRevokedError.
+// When ctx ends first it returns at once an error wrapping ErrWaitStopped
+// and ctx's error: the task goes on running on the server (an unknown
+// task id stays PENDING for ever, so give ctx a deadline). Errors of the
+// polls themselves end the wait. A task the server finished at once is
+// returned without a poll (and without a progress call).
+func (t *Task) Wait(ctx context.Context, opts ...WaitOption) (*TaskResult, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%s: waiting for task %s: %w", provider, t.ID(), core.ErrNilContext)
 	}
@@ -281,25 +285,24 @@ func (t *Task) Wait(ctx context.Context) (*TaskResult, error) {
 		r := t.Initial()
 		return r, r.Err()
 	}
-	sched := t.client.poll
-	timer := time.NewTimer(0)
-	if !timer.Stop() {
-		<-timer.C
-	}
-	defer timer.Stop()
-	for i := 0; ; i++ {
-		timer.Reset(sched[min(i, len(sched)-1)])
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: waiting for task %s: %w", provider, t.ID(), ctx.Err())
-		case <-timer.C:
-		}
+	var last *TaskResult
+	cfg := core.WaitConfig{Backoff: t.client.wait}.Apply(opts)
+	err := core.Wait(ctx, cfg, "task "+t.ID(), func(ctx context.Context) (core.Poll, error) {
 		r, err := t.Status(ctx)
 		if err != nil {
-			return nil, err
+			return core.Poll{}, err
 		}
-		if r.Status.Final() {
-			return r, r.Err()
-		}
+		last = r
+		return core.Poll{State: string(r.Status), Done: r.Status.Final()}, nil
+	})
+	switch {
+	case err == nil:
+		return last, last.Err()
+	case errors.Is(err, ErrWaitStopped):
+		return nil, fmt.Errorf("%s: %w", provider, err)
+	case ctx.Err() != nil:
+		// The context ended during a poll: that is the wait stopping too.
+		return nil, fmt.Errorf("%s: waiting for task %s: %w: %w", provider, t.ID(), ErrWaitStopped, err)
 	}
+	return nil, err
 }

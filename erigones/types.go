@@ -24,9 +24,24 @@ const (
 	BackupStatusLost BackupStatus = 4
 )
 
-// String returns the API's name: "ok", "pending", "restore" or "lost".
+// Get returns the status and whether the server reported one (a status of
+// 0 is none: the member was null or absent).
+func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != 0 }
+
+// Or returns the status, or def when the server reported none.
+func (s BackupStatus) Or(def BackupStatus) BackupStatus {
+	if s == 0 {
+		return def
+	}
+	return s
+}
+
+// String returns the API's name: "ok", "pending", "restore" or "lost";
+// "(absent)" when the server reported none.
 func (s BackupStatus) String() string {
 	switch s {
+	case 0:
+		return codec.Absent
 	case BackupStatusOK:
 		return "ok"
 	case BackupStatusPending:
@@ -56,9 +71,25 @@ const (
 	BackupTypeFile BackupType = 2
 )
 
-// String returns "dataset" or "file".
+// Get returns the type and whether the server reported one (old servers
+// send none: 0).
+func (t BackupType) Get() (BackupType, bool) { return t, t != 0 }
+
+// Or returns the type, or def when the server reported none; old servers
+// had dataset backups only, so Or(BackupTypeDataset) is their type.
+func (t BackupType) Or(def BackupType) BackupType {
+	if t == 0 {
+		return def
+	}
+	return t
+}
+
+// String returns "dataset" or "file"; "(absent)" when the server reported
+// none.
 func (t BackupType) String() string {
 	switch t {
+	case 0:
+		return codec.Absent
 	case BackupTypeDataset:
 		return "dataset"
 	case BackupTypeFile:
@@ -211,7 +242,3 @@ func (b *Backup) Duration() (time.Duration, bool) {
 	s, ok := b.Time.Get()
 	return time.Duration(s) * time.Second, ok
 }
-
-// Ptr returns a pointer to v, for the optional fields of requests:
-// erigones.Ptr(false), erigones.Ptr(7), erigones.Ptr(erigones.CompressionXZ).
-func Ptr[T any](v T) *T { return &v }

@@ -44,8 +44,8 @@ func TestWriteAnswersKeepTheResult(t *testing.T) {
 		c := m.client()
 		m.answer(http.MethodPost, "/vm/web01/define/backup/daily/",
 			reply{http.StatusCreated, `{"status":"SUCCESS","result":{"hostname":"web01","name":"daily","disk_id":1,"retention":"a week","active":true,"schedule":"0 1 * * *"},"task_id":"t1"}`})
-		def, err := c.Definitions.Create(context.Background(), "web01", "daily", &erigones.DefinitionCreateRequest{
-			Schedule: "0 1 * * *", Retention: erigones.Ptr(7),
+		def, err := c.Definitions.Create(context.Background(), "web01", "daily", &erigones.CreateDefinitionOptions{
+			Schedule: "0 1 * * *", Retention: new(7),
 		})
 		require.NoError(t, err, "the definition is made: no error")
 		assert.Len(t, m.requests(), 1, "sent once")

@@ -67,7 +67,7 @@ func TestQueTasksExecuteLockAndWorkerAre400(t *testing.T) {
 func TestVmBackupTasksResults(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := start(t, erigonestest.WithTaskPolls(1))
-	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "hourly", &erigones.BackupCreateOptions{DiskID: 2})
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "hourly", &erigones.CreateBackupOptions{DiskID: 2})
 	require.NoError(t, err)
 	res, err := task.Wait(ctx)
 	require.NoError(t, err)
@@ -126,12 +126,12 @@ func TestSnapshotUtilsFilterDiskID(t *testing.T) {
 			assert.Equal(t, []any{}, body["result"], tc.path)
 		}
 	}
-	list, err := c.Backups.List(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{DiskID: 7})
+	list, err := c.Backups.List(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{DiskID: 7})
 	require.NoError(t, err)
 	assert.Empty(t, list)
-	_, err = c.Backups.Get(ctx, erigonestest.FreshVM, "daily-20240301_100000", &erigones.BackupGetOptions{DiskID: 7})
+	_, err = c.Backups.Get(ctx, erigonestest.FreshVM, "daily-20240301_100000", &erigones.GetBackupOptions{DiskID: 7})
 	assert.True(t, erigones.IsNotFound(err), "%v", err)
-	_, err = c.Definitions.Get(ctx, erigonestest.FreshVM, "daily", &erigones.DefinitionGetOptions{DiskID: 7})
+	_, err = c.Definitions.Get(ctx, erigonestest.FreshVM, "daily", &erigones.GetDefinitionOptions{DiskID: 7})
 	assert.True(t, erigones.IsPreconditionFailed(err), "%v", err)
 }
 
@@ -156,7 +156,7 @@ func TestVmBackupListOriginalHostname(t *testing.T) {
 	list, err := c.Backups.List(ctx, vm, nil)
 	require.NoError(t, err)
 	assert.Empty(t, list, "the new VM has no backups")
-	list, err = c.Backups.List(ctx, vm, &erigones.BackupListOptions{OriginalHostname: true})
+	list, err = c.Backups.List(ctx, vm, &erigones.ListBackupsOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	require.Len(t, list, 4)
 	assert.False(t, list[0].VM.Valid, "the old VM is gone")
@@ -166,30 +166,30 @@ func TestVmBackupListOriginalHostname(t *testing.T) {
 	name := "daily-20240301_100000"
 	_, err = c.Backups.Get(ctx, vm, name, nil)
 	assert.True(t, erigones.IsNotFound(err), "the new VM has no such backup: %v", err)
-	b, err := c.Backups.Get(ctx, vm, name, &erigones.BackupGetOptions{OriginalHostname: true})
+	b, err := c.Backups.Get(ctx, vm, name, &erigones.GetBackupOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	assert.Equal(t, name, b.Name)
-	b, err = c.Backups.UpdateNote(ctx, vm, name, "of the old web01", &erigones.BackupNoteOptions{OriginalHostname: true})
+	b, err = c.Backups.UpdateNote(ctx, vm, name, "of the old web01", &erigones.UpdateNoteOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	assert.Equal(t, "of the old web01", b.Note.Or(""))
 
 	// Restore into the new VM (stopped), then delete: both reach the old backup.
 	require.NoError(t, srv.SetVMStatus(vm, erigonestest.VMStopped))
-	task, err := c.Backups.Restore(ctx, vm, name, &erigones.BackupRestoreOptions{
+	task, err := c.Backups.Restore(ctx, vm, name, &erigones.RestoreBackupOptions{
 		OriginalHostname: true, TargetHostnameOrUUID: vm, TargetDiskID: 1,
 	})
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)
-	task, err = c.Backups.Delete(ctx, vm, name, &erigones.BackupDeleteOptions{OriginalHostname: true})
+	task, err = c.Backups.Delete(ctx, vm, name, &erigones.DeleteBackupOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)
-	task, err = c.Backups.DeleteMany(ctx, vm, []string{"daily-20240229_100000"}, &erigones.BackupDeleteOptions{OriginalHostname: true})
+	task, err = c.Backups.DeleteMany(ctx, vm, []string{"daily-20240229_100000"}, &erigones.DeleteBackupOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)
-	left, err := c.Backups.ListNames(ctx, vm, &erigones.BackupListOptions{OriginalHostname: true})
+	left, err := c.Backups.ListNames(ctx, vm, &erigones.ListBackupsOptions{OriginalHostname: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"hourly-20240301_110000", "daily-20240228_100000"}, left)
 	var sent []string
@@ -209,21 +209,21 @@ func TestVmBackupListFilterBackupVM(t *testing.T) {
 	srv, c, _ := start(t)
 	_, err := srv.AddBackup(erigonestest.Backup{VM: "gone.example.com", Deleted: true, Name: "daily-20240101_000000"})
 	require.NoError(t, err)
-	names, err := c.Nodes.ListBackupNames(ctx, erigonestest.DemoBackupNode, &erigones.BackupListOptions{WithoutVM: true})
+	names, err := c.Nodes.ListBackupNames(ctx, erigonestest.DemoBackupNode, &erigones.ListBackupsOptions{WithoutVM: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"daily-20240101_000000"}, names)
 	last := srv.Calls()[len(srv.Calls())-1]
 	assert.Equal(t, "vm=", last.RawQuery)
-	bkps, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.BackupListOptions{VM: erigonestest.StaleVM})
+	bkps, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.ListBackupsOptions{VM: erigonestest.StaleVM})
 	require.NoError(t, err)
 	assert.Len(t, bkps, 2)
 
-	_, err = c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.BackupListOptions{WithoutVM: true, VM: "x"})
+	_, err = c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.ListBackupsOptions{WithoutVM: true, VM: "x"})
 	assert.Error(t, err)
-	_, err = c.Backups.List(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{WithoutVM: true})
+	_, err = c.Backups.List(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{WithoutVM: true})
 	assert.Error(t, err, "a per-VM list has no vm filter")
 
-	names, err = c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{OrderBy: []string{"hostname", "name"}})
+	names, err = c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{OrderBy: []string{"hostname", "name"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"daily-20240228_100000", "daily-20240229_100000", "daily-20240301_100000", "hourly-20240301_110000"}, names)
 }
@@ -276,14 +276,14 @@ func TestTaskViewsTaskLog(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	last, err := c.TaskLog(ctx, nil)
+	last, err := c.ListTaskLog(ctx, nil)
 	require.NoError(t, err)
 	require.Len(t, last.Entries, 10)
 	assert.False(t, last.Count.Valid)
 	assert.Equal(t, "SUCCESS", last.Entries[0].Status.Or(""))
 	assert.True(t, last.Entries[0].TaskType.Valid, "the cached log carries task_type")
 
-	failed, err := c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, Status: erigones.TaskFailure, ObjectType: "vm", ObjectName: "db01"})
+	failed, err := c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, Status: erigones.TaskFailure, ObjectType: "vm", ObjectName: "db01"})
 	require.NoError(t, err)
 	require.Len(t, failed.Entries, 1)
 	e := failed.Entries[0]
@@ -295,26 +295,26 @@ func TestTaskViewsTaskLog(t *testing.T) {
 	assert.False(t, failed.Next.Valid)
 
 	// The PENDING entry of a create names the backup (vm_backup.py _detail).
-	all, err := c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, OrderBy: []string{"time"}})
+	all, err := c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, OrderBy: []string{"time"}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(14), all.Count.Or(0))
 	assert.Equal(t, "PENDING", all.Entries[0].Status.Or(""))
 	assert.Equal(t, "hostname='db01.example.com', bkpname='daily-20240301_120000', disk_id=1, fsfreeze=false", all.Entries[0].Detail.Or(""))
 
-	none, err := c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, DateFrom: t0.Add(48 * time.Hour)})
+	none, err := c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, DateFrom: t0.Add(48 * time.Hour)})
 	require.NoError(t, err)
 	assert.Empty(t, none.Entries)
-	_, err = c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 2})
+	_, err = c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 2})
 	assert.True(t, erigones.IsNotFound(err), "past the end: %v", err)
-	_, err = c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, Status: "DONE"})
+	_, err = c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, Status: "DONE"})
 	var apiErr *erigones.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
 	assert.Contains(t, apiErr.Fields, "status")
 	var verr *erigones.ValidationError
-	_, err = c.TaskLog(ctx, &erigones.TaskLogOptions{Status: erigones.TaskFailure})
+	_, err = c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Status: erigones.TaskFailure})
 	assert.ErrorAs(t, err, &verr, "filters need a page")
-	_, err = c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, ObjectName: "db01"})
+	_, err = c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, ObjectName: "db01"})
 	assert.ErrorAs(t, err, &verr)
 	code, _, body, _ := raw(t, srv, http.MethodGet, "/api/task/log/?page=1&object_name=db01", "")
 	assert.Equal(t, http.StatusBadRequest, code)
@@ -331,7 +331,7 @@ func TestTaskViewsTaskCancelForce(t *testing.T) {
 	require.NoError(t, err)
 	_, err = task.Status(ctx) // now STARTED
 	require.NoError(t, err)
-	res, err := task.Cancel(ctx, &erigones.TaskCancelOptions{Force: true})
+	res, err := task.Cancel(ctx, &erigones.CancelTaskOptions{Force: true})
 	require.NoError(t, err)
 	assert.Equal(t, erigones.TaskRevoked, res.Status)
 	calls := srv.Calls()
@@ -343,7 +343,7 @@ func TestTaskViewsTaskCancelForce(t *testing.T) {
 	_, err = task2.Cancel(ctx, nil)
 	require.NoError(t, err)
 
-	log, err := c.TaskLog(ctx, &erigones.TaskLogOptions{Page: 1, Status: erigones.TaskRevoked})
+	log, err := c.ListTaskLog(ctx, &erigones.ListTaskLogOptions{Page: 1, Status: erigones.TaskRevoked})
 	require.NoError(t, err)
 	require.Len(t, log.Entries, 2)
 	assert.Equal(t, "revoked", log.Entries[0].Detail.Or(""), "task2 never ran")
@@ -357,7 +357,7 @@ func TestTaskViewsTaskCancelForce(t *testing.T) {
 func TestCreatedFindsTheBackup(t *testing.T) {
 	t.Parallel()
 	_, c, _ := start(t, erigonestest.WithTaskPolls(1))
-	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "hourly", &erigones.BackupCreateOptions{DiskID: 2, Note: "n"})
+	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "hourly", &erigones.CreateBackupOptions{DiskID: 2, Note: "n"})
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)

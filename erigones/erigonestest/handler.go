@@ -37,12 +37,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.calls = append(s.st.calls, Call{
-		Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body),
-	})
-	if n := len(s.st.calls); n > maxCalls {
-		s.st.calls = slices.Delete(s.st.calls, 0, n-maxCalls)
-	}
 	h := &handler{s: s, st: s.st, w: w, r: r, now: s.cfg.now().UTC()}
 	// The server's clock is the fake's clock, in the Date header too.
 	w.Header().Set("Date", h.now.Format(http.TimeFormat))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -189,11 +190,11 @@ func TestHTTPDetails(t *testing.T) {
 func TestSDKRequests(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := start(t)
-	_, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{DiskID: 1})
+	_, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{DiskID: 1})
 	require.NoError(t, err)
 	_, err = c.Backups.List(ctx, erigonestest.FreshVM, nil)
 	require.NoError(t, err)
-	require.NoError(t, c.Definitions.Delete(ctx, erigonestest.FreshVM, "hourly", &erigones.DefinitionDeleteOptions{DiskID: 2}))
+	require.NoError(t, c.Definitions.Delete(ctx, erigonestest.FreshVM, "hourly", &erigones.DeleteDefinitionOptions{DiskID: 2}))
 	calls := srv.Calls()
 	require.Len(t, calls, 3)
 	assert.Equal(t, "disk_id=1", calls[0].RawQuery)
@@ -212,7 +213,7 @@ func TestSDKRequests(t *testing.T) {
 func TestAuthAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv, _, clk := start(t, erigonestest.WithTokenTTL(time.Hour))
-	c := client(t, srv, erigones.WithLogin(srv.User(), srv.Password()))
+	c := client(t, srv, erigones.WithPassword(srv.User(), srv.Password()))
 	_, err := c.Definitions.ListNamesForAllVMs(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, srv.Logins())
@@ -232,7 +233,7 @@ func TestAuthAgainstFake(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, srv.Logins())
 
-	bad := client(t, srv, erigones.WithLogin(srv.User(), "wrong"))
+	bad := client(t, srv, erigones.WithPassword(srv.User(), "wrong"))
 	err = bad.Login(ctx)
 	assert.True(t, erigones.IsBadRequest(err))
 
@@ -246,12 +247,12 @@ func TestTokenExpiresOnServerOnly(t *testing.T) {
 	// The client learns nothing about the expiry from a token given to it:
 	// the server's 403 makes it log in.
 	srv, _, clk := start(t, erigonestest.WithTokenTTL(time.Minute))
-	login := client(t, srv, erigones.WithLogin(srv.User(), srv.Password()))
+	login := client(t, srv, erigones.WithPassword(srv.User(), srv.Password()))
 	require.NoError(t, login.Login(ctx))
 	code, _, body, _ := raw(t, srv, http.MethodPost, "/api/accounts/login/", `{"username": "`+srv.User()+`", "password": "`+srv.Password()+`"}`, "X", "y")
 	require.Equal(t, http.StatusOK, code)
 	tok := body["token"].(string)
-	c := client(t, srv, erigones.WithLogin(srv.User(), srv.Password()), erigones.WithToken(tok))
+	c := client(t, srv, erigones.WithPassword(srv.User(), srv.Password()), erigones.WithToken(tok))
 	clk.add(2 * time.Minute)
 	_, err := c.Definitions.ListNamesForAllVMs(ctx, nil)
 	require.NoError(t, err)
@@ -285,6 +286,57 @@ func TestFaults(t *testing.T) {
 	srv.ClearFaults()
 	_, err = c.Backups.ListNames(ctx, erigonestest.FreshVM, nil)
 	require.NoError(t, err)
+
+	// Calls holds every request as it arrived, the faulted ones marked.
+	calls := srv.Calls()
+	require.Len(t, calls, int(srv.Requests()))
+	assert.True(t, calls[0].Fault)
+	assert.Equal(t, http.StatusServiceUnavailable, calls[0].Status)
+	assert.False(t, calls[1].Fault)
+	assert.Equal(t, http.StatusOK, calls[1].Status)
+	assert.Equal(t, "/api/vm/web01.example.com/backup/", calls[1].Path)
+	last := calls[len(calls)-1]
+	assert.False(t, last.Fault)
+	assert.Equal(t, http.StatusOK, last.Status)
+}
+
+// NewTestServer closes the fake when the test ends, and a bad option ends
+// the test.
+func TestNewTestServer(t *testing.T) {
+	t.Parallel()
+	var url string
+	t.Run("closes", func(t *testing.T) {
+		srv := erigonestest.NewTestServer(t, erigonestest.WithPassword("u", "p"))
+		url = srv.URL()
+		c := client(t, srv, erigones.WithPassword("u", "p"))
+		_, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 1, srv.Logins())
+	})
+	_, err := http.Get(url + "/api/task/")
+	assert.Error(t, err, "closed after its test")
+
+	ft := &fatalT{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		erigonestest.NewTestServer(ft, erigonestest.WithTaskPolls(0))
+	}()
+	<-done
+	assert.True(t, ft.failed)
+}
+
+// fatalT records a Fatal (and ends its goroutine, as testing.T does).
+type fatalT struct {
+	testing.TB
+	failed bool
+}
+
+func (f *fatalT) Helper() {}
+
+func (f *fatalT) Fatal(...any) {
+	f.failed = true
+	runtime.Goexit()
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -335,13 +387,13 @@ func TestOptionsAndSeeding(t *testing.T) {
 		erigonestest.WithTokenTTL(0),
 		erigonestest.WithNow(nil),
 		erigonestest.WithAPIKey(""),
-		erigonestest.WithCredentials("", "x"),
+		erigonestest.WithPassword("", "x"),
 	} {
 		_, err := erigonestest.NewServer(opt)
 		assert.Error(t, err)
 	}
 
-	srv, c, _ := start(t, erigonestest.WithoutDemoData(), erigonestest.WithAPIKey("k2"), erigonestest.WithCredentials("bob", "pw"))
+	srv, c, _ := start(t, erigonestest.WithoutDemoData(), erigonestest.WithAPIKey("k2"), erigonestest.WithPassword("bob", "pw"))
 	assert.Equal(t, "k2", srv.APIKey())
 	assert.Equal(t, "bob", srv.User())
 	assert.Equal(t, "pw", srv.Password())
@@ -372,11 +424,11 @@ func TestOptionsAndSeeding(t *testing.T) {
 	assert.Error(t, srv.DeleteVM("nope"))
 
 	dr := client(t, srv, erigones.WithAPIKey("k2"), erigones.WithDC("dr"))
-	b, err := dr.Backups.List(ctx, "v1.example.com", &erigones.BackupListOptions{DiskID: 2})
+	b, err := dr.Backups.List(ctx, "v1.example.com", &erigones.ListBackupsOptions{DiskID: 2})
 	require.NoError(t, err)
 	require.Len(t, b, 1)
 	assert.Equal(t, "tank", b[0].Zpool.Or(""))
-	_, err = dr.Backups.Create(ctx, "v1.example.com", "nightly", &erigones.BackupCreateOptions{DiskID: 2})
+	_, err = dr.Backups.Create(ctx, "v1.example.com", "nightly", &erigones.CreateBackupOptions{DiskID: 2})
 	assert.True(t, erigones.IsLocked(err), "the backup node is in maintenance: %v", err)
 	assert.Contains(t, err.Error(), "Node is not operational")
 	golden.AssertJSON(t, "seeded-backup", b[0])

@@ -29,13 +29,13 @@
 package erigonestest
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/backupsdk/backupsdk/internal/fakeserver"
@@ -72,7 +72,7 @@ const (
 	LabVM = "test01.lab.example.com"
 
 	// DefaultAPIKey, DefaultUser and DefaultPassword are the credentials
-	// unless WithAPIKey or WithCredentials change them.
+	// unless WithAPIKey or WithPassword change them.
 	DefaultAPIKey   = "erigonestest-api-key"
 	DefaultUser     = "admin"
 	DefaultPassword = "erigonestest-password"
@@ -137,11 +137,11 @@ func WithAPIKey(key string) Option {
 	}
 }
 
-// WithCredentials sets the username and password accepted by the login view.
-func WithCredentials(user, password string) Option {
+// WithPassword sets the username and password accepted by the login view.
+func WithPassword(user, password string) Option {
 	return func(c *config) error {
 		if user == "" || password == "" {
-			return errors.New("erigonestest: WithCredentials: empty user or password")
+			return errors.New("erigonestest: WithPassword: empty user or password")
 		}
 		c.user, c.password = user, password
 		return nil
@@ -189,7 +189,20 @@ type Server struct {
 	st *state
 }
 
-// NewServer starts a fake on loopback.
+// NewTestServer starts a fake on loopback for the test t and closes it
+// when the test ends; an option that fails ends the test (t.Fatal).
+func NewTestServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a fake on loopback. Close it when done (NewTestServer
+// does that for a test).
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
 		now:       time.Now,
@@ -237,18 +250,7 @@ func (s *Server) Close() { s.fs.Close() }
 
 // HTTPClient returns a client that trusts the server's certificate (with
 // WithTLS) and has its own transport.
-func (s *Server) HTTPClient() *http.Client {
-	tr, ok := http.DefaultTransport.(*http.Transport)
-	if ok {
-		tr = tr.Clone()
-	} else {
-		tr = &http.Transport{}
-	}
-	if pool := s.fs.CertPool(); pool != nil {
-		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	}
-	return &http.Client{Transport: tr}
-}
+func (s *Server) HTTPClient() *http.Client { return s.fs.HTTPClient() }
 
 // APIKey returns the accepted API key.
 func (s *Server) APIKey() string { return s.cfg.apiKey }
@@ -271,30 +273,13 @@ func (s *Server) Requests() int64 { return s.fs.Requests() }
 // MaxInFlight returns the most requests the server handled at once.
 func (s *Server) MaxInFlight() int64 { return s.fs.MaxInFlight() }
 
-// Call is one request the server handled (faulted requests are not recorded).
-type Call struct {
-	Method string
-	// Path is the escaped path, such as /api/vm/web01.example.com/backup/.
-	Path     string
-	RawQuery string
-	Header   http.Header
-	Body     string
-}
+// Call is one request the server received, as it arrived, with the
+// status it was answered with (Fault true when an injected fault answered).
+type Call = fakeserver.Call
 
-// maxCalls bounds the call log.
-const maxCalls = 1000
-
-// Calls returns the last requests handled (up to 1000), oldest first.
-func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Call, len(s.st.calls))
-	for i, c := range s.st.calls {
-		c.Header = c.Header.Clone()
-		out[i] = c
-	}
-	return out
-}
+// Calls returns the last requests received (up to 1000), oldest first,
+// faulted ones included.
+func (s *Server) Calls() []Call { return s.fs.Calls() }
 
 // FailNextTasks makes the next n tasks started end in FAILURE, with
 // message as the command's stderr: the result's "message" is message and
@@ -547,7 +532,8 @@ func (s *Server) AddDefinition(d Definition) error {
 	return s.st.addDefinition(d)
 }
 
-// AddBackup adds a backup and returns its name.
+// AddBackup adds a backup and returns its ID, which in this API is its
+// name (such as "daily-20240301_100000").
 func (s *Server) AddBackup(b Backup) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -48,7 +48,7 @@ func client(t *testing.T, srv *erigonestest.Server, opts ...erigones.Option) *er
 	t.Helper()
 	c, err := erigones.NewClient(srv.URL(), append([]erigones.Option{
 		erigones.WithHTTPClient(srv.HTTPClient()),
-		erigones.WithPollSchedule(time.Millisecond),
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Millisecond)),
 		erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
 	}, opts...)...)
 	require.NoError(t, err)
@@ -95,10 +95,10 @@ func TestDemoDataVerdicts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"weekly"}, defs, "protected by a definition, yet without backups")
 
-	all, err := c.Definitions.ListForAllVMs(ctx, &erigones.DefinitionListOptions{Extended: true})
+	all, err := c.Definitions.ListForAllVMs(ctx, &erigones.ListDefinitionsOptions{Extended: true})
 	require.NoError(t, err)
 	golden.AssertJSON(t, "demo-definitions", all)
-	inventory, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.BackupListOptions{OrderBy: []string{"hostname", "-created"}})
+	inventory, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.ListBackupsOptions{OrderBy: []string{"hostname", "-created"}})
 	require.NoError(t, err)
 	golden.AssertJSON(t, "demo-node-backups", inventory)
 }
@@ -120,15 +120,15 @@ func TestDatacenters(t *testing.T) {
 	assert.Len(t, bkps, 1)
 
 	// A per-call override beats the client's default.
-	defs, err = lab.Definitions.ListNamesForAllVMs(ctx, &erigones.DefinitionListOptions{DC: erigonestest.DemoDC})
+	defs, err = lab.Definitions.ListNamesForAllVMs(ctx, &erigones.ListDefinitionsOptions{DC: erigonestest.DemoDC})
 	require.NoError(t, err)
 	assert.Len(t, defs, 5)
 
-	_, err = c.Definitions.ListForAllVMs(ctx, &erigones.DefinitionListOptions{DC: "nowhere"})
+	_, err = c.Definitions.ListForAllVMs(ctx, &erigones.ListDefinitionsOptions{DC: "nowhere"})
 	assert.True(t, erigones.IsNotFound(err))
 
 	// Node lists are not DC-bound: every datacenter's backups show, with their dc.
-	inv, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.BackupListOptions{VM: erigonestest.LabVM})
+	inv, err := c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, &erigones.ListBackupsOptions{VM: erigonestest.LabVM})
 	require.NoError(t, err)
 	require.Len(t, inv, 1)
 	assert.Equal(t, erigonestest.LabDC, inv[0].DC.Or(""))
@@ -139,7 +139,7 @@ func TestDefinitionCRUD(t *testing.T) {
 	_, c, _ := start(t)
 	vm := erigonestest.FailedVM
 
-	_, err := c.Definitions.Create(ctx, vm, "custom", &erigones.DefinitionCreateRequest{Node: erigonestest.DemoComputeNode, Zpool: "tank"})
+	_, err := c.Definitions.Create(ctx, vm, "custom", &erigones.CreateDefinitionOptions{Node: erigonestest.DemoComputeNode, Zpool: "tank"})
 	var apiErr *erigones.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 400, apiErr.StatusCode)
@@ -150,24 +150,24 @@ func TestDefinitionCRUD(t *testing.T) {
 	}, apiErr.Fields)
 	assert.NotEmpty(t, apiErr.RequestID)
 
-	_, err = c.Definitions.Create(ctx, vm, "custom", &erigones.DefinitionCreateRequest{Node: erigonestest.DemoBackupNode, Zpool: "tank", Schedule: "1 2 * * *", Retention: erigones.Ptr(3)})
+	_, err = c.Definitions.Create(ctx, vm, "custom", &erigones.CreateDefinitionOptions{Node: erigonestest.DemoBackupNode, Zpool: "tank", Schedule: "1 2 * * *", Retention: new(3)})
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, map[string][]string{"zpool": {"Zpool does not exist on node."}}, apiErr.Fields)
 
-	_, err = c.Definitions.Create(ctx, vm, "daily", &erigones.DefinitionCreateRequest{Node: erigonestest.DemoBackupNode})
+	_, err = c.Definitions.Create(ctx, vm, "daily", &erigones.CreateDefinitionOptions{Node: erigonestest.DemoBackupNode})
 	assert.True(t, erigones.IsAlreadyExists(err), "%v", err)
 
 	// Predefined names get a schedule and retention.
-	weekly, err := c.Definitions.Create(ctx, vm, "weekly", &erigones.DefinitionCreateRequest{Node: erigonestest.DemoBackupNode})
+	weekly, err := c.Definitions.Create(ctx, vm, "weekly", &erigones.CreateDefinitionOptions{Node: erigonestest.DemoBackupNode})
 	require.NoError(t, err)
 	assert.Equal(t, int64(12), weekly.Retention.Or(0))
 	assert.NotEmpty(t, weekly.Schedule.Or(""))
 	assert.True(t, weekly.Active.Or(false))
 
-	def, err := c.Definitions.Create(ctx, vm, "custom", &erigones.DefinitionCreateRequest{
+	def, err := c.Definitions.Create(ctx, vm, "custom", &erigones.CreateDefinitionOptions{
 		Type: erigones.BackupTypeFile, Node: erigonestest.DemoBackupNode, Zpool: "backups", Schedule: "30  4 * * 6",
-		Retention: erigones.Ptr(0), Active: erigones.Ptr(false), Compression: erigones.Ptr(erigones.CompressionBzip2),
-		Bwlimit: erigones.Ptr(4096), Desc: "file backups", Fsfreeze: true,
+		Retention: new(0), Active: new(false), Compression: new(erigones.CompressionBzip2),
+		Bwlimit: new(4096), Desc: "file backups", Fsfreeze: true,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, erigones.BackupTypeFile, def.Type)
@@ -179,8 +179,8 @@ func TestDefinitionCRUD(t *testing.T) {
 	assert.True(t, def.Fsfreeze.Or(false))
 	assert.Equal(t, erigonestest.DemoDC, def.DC.Or(""))
 
-	def, err = c.Definitions.Update(ctx, vm, "custom", &erigones.DefinitionUpdateRequest{
-		RemoveBwlimit: true, Retention: erigones.Ptr(5), Desc: erigones.Ptr(""), Active: erigones.Ptr(true),
+	def, err = c.Definitions.Update(ctx, vm, "custom", &erigones.UpdateDefinitionOptions{
+		RemoveBwlimit: true, Retention: new(5), Desc: new(""), Active: new(true),
 	})
 	require.NoError(t, err)
 	assert.False(t, def.Bwlimit.Valid)
@@ -189,20 +189,20 @@ func TestDefinitionCRUD(t *testing.T) {
 	assert.True(t, def.Active.Or(false))
 	assert.Equal(t, erigones.BackupTypeFile, def.Type)
 
-	_, err = c.Definitions.Update(ctx, vm, "custom", &erigones.DefinitionUpdateRequest{Compression: erigones.Ptr(erigones.Compression(9))})
+	_, err = c.Definitions.Update(ctx, vm, "custom", &erigones.UpdateDefinitionOptions{Compression: new(erigones.Compression(9))})
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.Fields, "compression")
 
-	got, err := c.Definitions.Get(ctx, vm, "custom", &erigones.DefinitionGetOptions{Extended: true})
+	got, err := c.Definitions.Get(ctx, vm, "custom", &erigones.GetDefinitionOptions{Extended: true})
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), got.Backups.Or(-1))
-	_, err = c.Definitions.Get(ctx, vm, "custom", &erigones.DefinitionGetOptions{DiskID: 2})
+	_, err = c.Definitions.Get(ctx, vm, "custom", &erigones.GetDefinitionOptions{DiskID: 2})
 	assert.True(t, erigones.IsPreconditionFailed(err), "the VM has one disk: %v", err)
 
-	names, err := c.Definitions.ListNames(ctx, vm, &erigones.DefinitionListOptions{OrderBy: []string{"name"}})
+	names, err := c.Definitions.ListNames(ctx, vm, &erigones.ListDefinitionsOptions{OrderBy: []string{"name"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"custom", "daily", "weekly"}, names)
-	_, err = c.Definitions.ListNames(ctx, vm, &erigones.DefinitionListOptions{OrderBy: []string{"size"}})
+	_, err = c.Definitions.ListNames(ctx, vm, &erigones.ListDefinitionsOptions{OrderBy: []string{"size"}})
 	assert.True(t, erigones.IsPreconditionFailed(err))
 
 	// Deleting a definition keeps its backups, without a definition.
@@ -220,7 +220,7 @@ func TestBackupLifecycle(t *testing.T) {
 	srv, c, clk := start(t, erigonestest.WithTaskPolls(3))
 	vm := erigonestest.FreshVM
 
-	task, err := c.Backups.Create(ctx, vm, "daily", &erigones.BackupCreateOptions{Note: "manual"})
+	task, err := c.Backups.Create(ctx, vm, "daily", &erigones.CreateBackupOptions{Note: "manual"})
 	require.NoError(t, err)
 	assert.Equal(t, erigones.TaskPending, task.Initial().Status)
 	assert.Equal(t, []string{task.ID()}, srv.PendingTasks())
@@ -343,7 +343,7 @@ func TestRestore(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := start(t)
 	src := erigonestest.FreshVM
-	bkps, err := c.Backups.ListNames(ctx, src, &erigones.BackupListOptions{Define: "daily"})
+	bkps, err := c.Backups.ListNames(ctx, src, &erigones.ListBackupsOptions{Define: "daily"})
 	require.NoError(t, err)
 	name := bkps[0]
 
@@ -352,8 +352,8 @@ func TestRestore(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.ElementsMatch(t, []string{"target_hostname_or_uuid", "target_disk_id"}, keys(apiErr.Fields))
 
-	to := func(vm string, disk int) *erigones.BackupRestoreOptions {
-		return &erigones.BackupRestoreOptions{TargetHostnameOrUUID: vm, TargetDiskID: disk}
+	to := func(vm string, disk int) *erigones.RestoreBackupOptions {
+		return &erigones.RestoreBackupOptions{TargetHostnameOrUUID: vm, TargetDiskID: disk}
 	}
 	_, err = c.Backups.Restore(ctx, src, name, to(erigonestest.FailedVM, 1))
 	assert.True(t, erigones.IsLocked(err), "target VM runs: %v", err)
@@ -380,8 +380,8 @@ func TestRestore(t *testing.T) {
 	_, err = bt.Wait(ctx)
 	require.NoError(t, err)
 
-	task, err := c.Backups.Restore(ctx, src, name, &erigones.BackupRestoreOptions{
-		TargetHostnameOrUUID: erigonestest.FailedVM, TargetDiskID: 1, Force: erigones.Ptr(false),
+	task, err := c.Backups.Restore(ctx, src, name, &erigones.RestoreBackupOptions{
+		TargetHostnameOrUUID: erigonestest.FailedVM, TargetDiskID: 1, Force: new(false),
 	})
 	require.NoError(t, err)
 	b, err := c.Backups.Get(ctx, src, name, nil)
@@ -437,19 +437,19 @@ func TestDeleteBackups(t *testing.T) {
 	assert.True(t, erigones.IsNotFound(err))
 
 	// Delete many: the fresh VM's daily backups.
-	names, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{DiskID: 1})
+	names, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{DiskID: 1})
 	require.NoError(t, err)
 	require.Len(t, names, 3)
 	task, err = c.Backups.DeleteMany(ctx, erigonestest.FreshVM, append(names[1:], "daily-20000101_000000"), nil)
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)
-	left, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{DiskID: 1})
+	left, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{DiskID: 1})
 	require.NoError(t, err)
 	assert.Equal(t, names[:1], left)
 	_, err = c.Backups.DeleteMany(ctx, erigonestest.FreshVM, []string{"daily-20000101_000000"}, nil)
 	assert.True(t, erigones.IsNotFound(err))
-	_, err = c.Backups.DeleteMany(ctx, erigonestest.FreshVM, names[:1], &erigones.BackupDeleteOptions{DiskID: 2})
+	_, err = c.Backups.DeleteMany(ctx, erigonestest.FreshVM, names[:1], &erigones.DeleteBackupOptions{DiskID: 2})
 	assert.True(t, erigones.IsNotFound(err), "not on disk 2")
 }
 
@@ -457,18 +457,18 @@ func TestNodeLists(t *testing.T) {
 	t.Parallel()
 	_, c, _ := start(t)
 	node := erigonestest.DemoBackupNode
-	names, err := c.Nodes.ListDefinitionNames(ctx, node, &erigones.DefinitionListOptions{OrderBy: []string{"hostname", "name"}})
+	names, err := c.Nodes.ListDefinitionNames(ctx, node, &erigones.ListDefinitionsOptions{OrderBy: []string{"hostname", "name"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"daily", "daily", "weekly", "daily", "daily", "hourly"}, names)
-	defs, err := c.Nodes.ListDefinitions(ctx, node, &erigones.DefinitionListOptions{Extended: true})
+	defs, err := c.Nodes.ListDefinitions(ctx, node, &erigones.ListDefinitionsOptions{Extended: true})
 	require.NoError(t, err)
 	assert.Len(t, defs, 6)
 	assert.True(t, defs[0].Backups.Valid)
 
-	bkps, err := c.Nodes.ListBackupNames(ctx, node, &erigones.BackupListOptions{VM: erigonestest.StaleVM, Define: "daily", DiskID: 1})
+	bkps, err := c.Nodes.ListBackupNames(ctx, node, &erigones.ListBackupsOptions{VM: erigonestest.StaleVM, Define: "daily", DiskID: 1})
 	require.NoError(t, err)
 	assert.Len(t, bkps, 2)
-	full, err := c.Nodes.ListBackups(ctx, node, &erigones.BackupListOptions{OrderBy: []string{"-size"}})
+	full, err := c.Nodes.ListBackups(ctx, node, &erigones.ListBackupsOptions{OrderBy: []string{"-size"}})
 	require.NoError(t, err)
 	assert.Len(t, full, 10)
 	for i := 1; i < len(full); i++ {
@@ -484,14 +484,14 @@ func TestNodeLists(t *testing.T) {
 func TestRetention(t *testing.T) {
 	t.Parallel()
 	_, c, clk := start(t)
-	_, err := c.Definitions.Update(ctx, erigonestest.FreshVM, "daily", &erigones.DefinitionUpdateRequest{Retention: erigones.Ptr(2)})
+	_, err := c.Definitions.Update(ctx, erigonestest.FreshVM, "daily", &erigones.UpdateDefinitionOptions{Retention: new(2)})
 	require.NoError(t, err)
 	task, err := c.Backups.Create(ctx, erigonestest.FreshVM, "daily", nil)
 	require.NoError(t, err)
 	_, err = task.Wait(ctx)
 	require.NoError(t, err)
 	clk.add(time.Minute)
-	names, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.BackupListOptions{Define: "daily"})
+	names, err := c.Backups.ListNames(ctx, erigonestest.FreshVM, &erigones.ListBackupsOptions{Define: "daily"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"daily-20240301_120000", "daily-20240301_100000"}, names, "the oldest beyond retention are deleted")
 }

@@ -27,8 +27,6 @@ type state struct {
 	logins int
 
 	log []logRec
-
-	calls []Call
 }
 
 func newState() *state {

@@ -44,7 +44,7 @@ func (s *session) erigonesClient(ctx context.Context, a *account) (*erigones.Cli
 	if a.APIKey != "" {
 		opts = append(opts, erigones.WithAPIKey(a.APIKey.reveal()))
 	} else {
-		opts = append(opts, erigones.WithLogin(a.User, a.Password.reveal()))
+		opts = append(opts, erigones.WithPassword(a.User, a.Password.reveal()))
 	}
 	if a.DC != "" {
 		opts = append(opts, erigones.WithDC(a.DC))
@@ -84,7 +84,7 @@ type erigonesSource struct {
 // backupctl can walk; backups of VMs without any definition (deleted VMs,
 // deleted definitions) are reached with -vm HOST or -node HOST.
 func erigonesVMs(ctx context.Context, c *erigones.Client, dc string) ([]string, error) {
-	defs, err := c.Definitions.ListForAllVMs(ctx, &erigones.DefinitionListOptions{DC: dc})
+	defs, err := c.Definitions.ListForAllVMs(ctx, &erigones.ListDefinitionsOptions{DC: dc})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func erigonesBackupsOf(ctx context.Context, c *erigones.Client, vms []string, dc
 	ctx, errs := withFirstError(ctx)
 	defer errs.cancel()
 	inParallel(len(vms), erigonesWalkParallel, func(i int) {
-		bs, err := c.Backups.List(ctx, vms[i], &erigones.BackupListOptions{DC: dc})
+		bs, err := c.Backups.List(ctx, vms[i], &erigones.ListBackupsOptions{DC: dc})
 		if err != nil {
 			errs.set(err)
 			return
@@ -152,7 +152,7 @@ func (e *erigonesSource) inventory(ctx context.Context, now time.Time) ([]item, 
 // VMs). A lost backup is a failed attempt; a pending one counts for
 // nothing yet.
 func (e *erigonesSource) protected(ctx context.Context, now time.Time) ([]protected, error) {
-	defs, err := e.c.Definitions.ListForAllVMs(ctx, &erigones.DefinitionListOptions{})
+	defs, err := e.c.Definitions.ListForAllVMs(ctx, &erigones.ListDefinitionsOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func erigonesDefinitionsSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		opts := &erigones.DefinitionListOptions{DC: *dc}
+		opts := &erigones.ListDefinitionsOptions{DC: *dc}
 		var defs []erigones.BackupDefinition
 		if *vm != "" {
 			defs, err = c.Definitions.List(ctx, *vm, opts)
@@ -314,7 +314,7 @@ func erigonesBackupsSetup(fs *flag.FlagSet) action {
 		var backups []erigones.Backup
 		switch {
 		case *vm != "":
-			backups, err = c.Backups.List(ctx, *vm, &erigones.BackupListOptions{DC: *dc})
+			backups, err = c.Backups.List(ctx, *vm, &erigones.ListBackupsOptions{DC: *dc})
 		case *node != "":
 			// Node lists span every datacenter; -dc keeps one of them.
 			backups, err = c.Nodes.ListBackups(ctx, *node, nil)
@@ -392,7 +392,7 @@ func erigonesCreateSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		task, err := c.Backups.Create(ctx, *vm, *define, &erigones.BackupCreateOptions{DiskID: *tf.disk, Note: *note, DC: *tf.dc})
+		task, err := c.Backups.Create(ctx, *vm, *define, &erigones.CreateBackupOptions{DiskID: *tf.disk, Note: *note, DC: *tf.dc})
 		if err != nil {
 			return err
 		}
@@ -461,9 +461,9 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		task, err := c.Backups.Restore(ctx, *vm, *name, &erigones.BackupRestoreOptions{
+		task, err := c.Backups.Restore(ctx, *vm, *name, &erigones.RestoreBackupOptions{
 			DiskID: *tf.disk, TargetHostnameOrUUID: *target, TargetDiskID: *targetDisk,
-			Force: erigones.Ptr(*force), DC: *tf.dc,
+			Force: new(*force), DC: *tf.dc,
 		})
 		if err != nil {
 			return err
@@ -495,7 +495,7 @@ func erigonesDeleteSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		task, err := c.Backups.Delete(ctx, *vm, *name, &erigones.BackupDeleteOptions{DiskID: *tf.disk, DC: *tf.dc})
+		task, err := c.Backups.Delete(ctx, *vm, *name, &erigones.DeleteBackupOptions{DiskID: *tf.disk, DC: *tf.dc})
 		if err != nil {
 			return err
 		}
@@ -534,46 +534,30 @@ func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bo
 	return err
 }
 
-// waitTask polls an Erigones task until it ends, after the waits of the
-// env's poll schedule (the SDK's default schedule unless a test set one).
-// When stderr is a terminal it keeps one progress line there, rewritten at
-// each poll and ended when the task ends. It returns the final result, and
-// the task's error when it failed or was revoked.
+// waitTask waits for an Erigones task with Task.Wait, on the env's poll
+// schedule when a test set one (else the SDK's default). When stderr is a
+// terminal it keeps one progress line there, drawn with the task's first
+// state, rewritten after each poll from the wait's Progress and ended when
+// the wait ends. It returns the final result, and the task's error when it
+// failed or was revoked.
 func (s *session) waitTask(ctx context.Context, task *erigones.Task) (*erigones.TaskResult, error) {
-	schedule := s.env.pollSchedule
-	if len(schedule) == 0 {
-		schedule = erigones.DefaultPollSchedule()
+	var opts []erigones.WaitOption
+	if sched := s.env.pollSchedule; len(sched) > 0 {
+		opts = append(opts, erigones.WaitBackoff(erigones.ScheduleBackoff(sched...)))
 	}
 	progress := s.env.isTerminal(s.stderr)
-	start := s.env.now()
-	res := task.Initial()
-	for i := 0; res == nil || !res.Status.Final(); i++ {
-		if progress {
-			state := "PENDING"
-			if res != nil {
-				state = string(res.Status)
-			}
+	if progress {
+		draw := func(state string, elapsed time.Duration) {
 			s.mu.Lock()
-			fmt.Fprintf(s.stderr, "\rbackupctl: erigones: task %s %s, %s\x1b[K", task.ID(), state, s.env.now().Sub(start).Round(time.Second))
-			s.mu.Unlock()
+			defer s.mu.Unlock()
+			fmt.Fprintf(s.stderr, "\rbackupctl: erigones: task %s %s, %s\x1b[K", task.ID(), state, elapsed.Round(time.Second))
 		}
-		timer := time.NewTimer(schedule[min(i, len(schedule)-1)])
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			s.endProgress(progress)
-			return nil, fmt.Errorf("erigones: gave up waiting for task %s (it goes on on the server): %w", task.ID(), ctx.Err())
-		case <-timer.C:
-		}
-		next, err := task.Status(ctx)
-		if err != nil {
-			s.endProgress(progress)
-			return nil, err
-		}
-		res = next
+		draw(string(task.Initial().Status), 0)
+		opts = append(opts, erigones.WaitProgress(func(p erigones.Progress) { draw(p.State, p.Elapsed) }))
 	}
+	res, err := task.Wait(ctx, opts...)
 	s.endProgress(progress)
-	return res, res.Err()
+	return res, err
 }
 
 // endProgress ends the progress line, if one was drawn.
