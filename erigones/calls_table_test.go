@@ -163,10 +163,6 @@ func ioCalls() []calltest.Call {
 			return nil
 		}),
 		// The old name, kept for internal/chaos until it moves (deprecated.go).
-		call("Client.TaskLog", core.Read, func(ctx context.Context, c *erigones.Client) error {
-			_, err := c.TaskLog(ctx, nil) //nolint:staticcheck // the deprecated name is checked too
-			return err
-		}),
 		call("BackupsService.CreateAndWait", core.Write, func(ctx context.Context, c *erigones.Client) error {
 			_, _, err := c.Backups.CreateAndWait(ctx, vm, define, nil)
 			return err

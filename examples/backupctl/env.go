@@ -39,7 +39,7 @@ type env struct {
 	// one RetryPolicy type); nil keeps each package's default.
 	retry *onapp.RetryPolicy
 	// pollSchedule is how long to wait before each poll of an Erigones
-	// task; the last value repeats. Empty means erigones.DefaultPollSchedule.
+	// task; the last value repeats. Empty means each package's default backoff.
 	pollSchedule []time.Duration
 }
 

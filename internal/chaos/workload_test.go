@@ -257,8 +257,8 @@ func newErigones(t *testing.T, other string) *provider {
 	const login = "/api/accounts/login/"
 	hc, tr := soakHTTPClient()
 	px := newProxy(t, "erigones", srv.URL(), other, []string{login}, chooser([]string{login}))
-	c, err := erigones.NewClient(px.URL(), erigones.WithLogin(srv.User(), srv.Password()), erigones.WithDC(erigonestest.DemoDC),
-		erigones.WithPollSchedule(time.Millisecond), erigones.WithRetryPolicy(policy), erigones.WithHTTPClient(hc))
+	c, err := erigones.NewClient(px.URL(), erigones.WithPassword(srv.User(), srv.Password()), erigones.WithDC(erigonestest.DemoDC),
+		erigones.WithWaitBackoff(erigones.ScheduleBackoff(time.Millisecond)), erigones.WithRetryPolicy(policy), erigones.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +292,7 @@ func newErigones(t *testing.T, other string) *provider {
 		read("Backups.ListNames", func(ctx context.Context) error { return ignore(c.Backups.ListNames(ctx, erigonestest.StaleVM, nil)) }),
 		read("Backups.Get", func(ctx context.Context) error {
 			b := fresh[rand.IntN(len(fresh))]
-			return ignore(c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.BackupGetOptions{DiskID: int(b.DiskID.Or(1))}))
+			return ignore(c.Backups.Get(ctx, b.Hostname, b.Name, &erigones.GetBackupOptions{DiskID: int(b.DiskID.Or(1))}))
 		}),
 		read("Definitions.List", func(ctx context.Context) error { return ignore(c.Definitions.List(ctx, erigonestest.FreshVM, nil)) }),
 		read("Definitions.Get", func(ctx context.Context) error {
@@ -303,7 +303,7 @@ func newErigones(t *testing.T, other string) *provider {
 			return ignore(c.Nodes.ListBackups(ctx, erigonestest.DemoBackupNode, nil))
 		}),
 		read("Client.ListTasks", func(ctx context.Context) error { return ignore(c.ListTasks(ctx, nil)) }),
-		read("Client.TaskLog", func(ctx context.Context) error { return ignore(c.TaskLog(ctx, nil)) }),
+		read("Client.ListTaskLog", func(ctx context.Context) error { return ignore(c.ListTaskLog(ctx, nil)) }),
 		read("Task.Status", func(ctx context.Context) error {
 			id, ok := tasks.peek()
 			if !ok {
@@ -315,7 +315,7 @@ func newErigones(t *testing.T, other string) *provider {
 			// Time passes at the fake: tasks that no call polled to the
 			// end (their call gave up) end and free their locks.
 			srv.FinishTasks()
-			b, _, err := c.Backups.CreateAndWait(ctx, erigonestest.UnprotectedVM, "weekly", &erigones.BackupCreateOptions{Note: "soak"})
+			b, _, err := c.Backups.CreateAndWait(ctx, erigonestest.UnprotectedVM, "weekly", &erigones.CreateBackupOptions{Note: "soak"})
 			if err == nil && b != nil {
 				backups.put(b.Name)
 			}
@@ -326,7 +326,7 @@ func newErigones(t *testing.T, other string) *provider {
 			// Backup names hold the second they were made in: creates of
 			// one definition in the same second are refused (406).
 			d := creatable[rand.IntN(len(creatable))]
-			task, err := c.Backups.Create(ctx, d.vm, d.name, &erigones.BackupCreateOptions{DiskID: d.disk})
+			task, err := c.Backups.Create(ctx, d.vm, d.name, &erigones.CreateBackupOptions{DiskID: d.disk})
 			if err == nil {
 				tasks.put(task.ID())
 			}
@@ -348,17 +348,17 @@ func newErigones(t *testing.T, other string) *provider {
 		write("Backups.UpdateNote", func(ctx context.Context) error {
 			b := fresh[rand.IntN(len(fresh))]
 			return ignore(c.Backups.UpdateNote(ctx, b.Hostname, b.Name, fmt.Sprintf("soak %d", seq.Add(1)),
-				&erigones.BackupNoteOptions{DiskID: int(b.DiskID.Or(1))}))
+				&erigones.UpdateNoteOptions{DiskID: int(b.DiskID.Or(1))}))
 		}),
 		write("Backups.Restore", func(ctx context.Context) error {
 			srv.FinishTasks()
 			b := stale[rand.IntN(len(stale))]
 			return ignore(c.Backups.Restore(ctx, b.Hostname, b.Name,
-				&erigones.BackupRestoreOptions{TargetHostnameOrUUID: erigonestest.StaleVM, TargetDiskID: 1}))
+				&erigones.RestoreBackupOptions{TargetHostnameOrUUID: erigonestest.StaleVM, TargetDiskID: 1}))
 		}),
 		write("Definitions.Create", func(ctx context.Context) error {
 			name := fmt.Sprintf("soak%d", seq.Add(1))
-			_, err := c.Definitions.Create(ctx, erigonestest.FailedVM, name, &erigones.DefinitionCreateRequest{
+			_, err := c.Definitions.Create(ctx, erigonestest.FailedVM, name, &erigones.CreateDefinitionOptions{
 				Node: erigonestest.DemoBackupNode, Schedule: "0 1 * * *", Retention: &retention})
 			if err == nil {
 				definitions.put(name)

@@ -214,7 +214,7 @@ var authModes = []authMode{
 	{name: "onapp API key", call: onappCall(onapp.WithPassword("admin", apiKey))},
 	{name: "erigones API key", call: erigonesCall(erigones.WithAPIKey(apiKey))},
 	{name: "erigones token", call: erigonesCall(erigones.WithToken(token))},
-	{name: "erigones login", bodyFirst: true, call: erigonesCall(erigones.WithLogin("admin", password))},
+	{name: "erigones login", bodyFirst: true, call: erigonesCall(erigones.WithPassword("admin", password))},
 	{name: "unitrends login", bodyFirst: true, call: unitrendsCall(unitrends.WithPassword("root", password))},
 	{name: "unitrends token", call: unitrendsCall(unitrends.WithToken(token))},
 	{name: "cloudbackup token", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithToken(token) })},
