@@ -7,8 +7,8 @@
 // credentials: a ready IAM token (WithToken), an IAM user's password that
 // the client exchanges for a token, caches, and renews before it expires or
 // when it is rejected (WithPassword), an access key pair that signs every
-// request (WithAKSK, SDK-HMAC-SHA256), or a temporary access key with its
-// security token, as an IAM agency gets them (WithTemporaryAKSK; the token
+// request (WithAccessKey, SDK-HMAC-SHA256), or a temporary access key with its
+// security token, as an IAM agency gets them (WithTemporaryAccessKey; the token
 // travels in X-Security-Token and is signed with the other headers). Every
 // query is sent with RFC 3986 escapes (a space as %20, never "+"), and a
 // signed request's query in the canonical order the signature covers, as
