@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,6 +98,8 @@ func (o *ListBackupsOptions) query() (url.Values, error) {
 	}
 	c := *o
 	c.StartTime, c.EndTime = utc(c.StartTime), utc(c.EndTime)
+	// An empty status selects nothing; sent, it would read "(absent)".
+	c.Status = slices.DeleteFunc(slices.Clone(c.Status), func(s BackupStatus) bool { return s == "" })
 	return core.EncodeQuery(&c)
 }
 

@@ -31,8 +31,8 @@ type Client struct {
 	Checkpoints *CheckpointsService
 	// Vaults lists and reads vaults and the resources bound to them.
 	Vaults *VaultsService
-	// OperationLogs reads tasks (backups, restores, deletions) and waits
-	// for them to end.
+	// OperationLogs reads tasks (backups, restores, deletions) and gives
+	// handles to wait for them (Operation).
 	OperationLogs *OperationLogsService
 }
 

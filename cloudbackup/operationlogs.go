@@ -13,7 +13,7 @@ import (
 )
 
 // OperationLogsService reads tasks (backups, restores, deletions,
-// replications) and waits for them to end.
+// replications) and gives handles to wait for them to end (Operation).
 type OperationLogsService service
 
 // OperationLog is one task.
