@@ -112,7 +112,7 @@ func TestSignerResignsEachAttempt(t *testing.T) {
 	})
 	var tick atomic.Int64
 	clock := func() time.Time { return time.Date(2024, 5, 1, 10, 0, int(tick.Add(1)), 0, time.UTC) }
-	c, err := NewClient("https://cbr.example.com/api", "p1", WithAKSK("AK", "SK"), withNow(clock),
+	c, err := NewClient("https://cbr.example.com/api", "p1", WithAccessKey("AK", "SK"), withNow(clock),
 		WithHTTPClient(&http.Client{Transport: mt}), WithRetryPolicy(RetryPolicy{MaxRetries: 2, MaxWait: time.Millisecond}))
 	require.NoError(t, err)
 	cp, err := c.Checkpoints.Create(context.Background(), "vault-1", &CreateCheckpointOptions{Name: "now"})
@@ -170,7 +170,7 @@ func tokenAPI(mt *httpmock.MockTransport, bad func(string) bool, seen *sync.Map)
 func passwordClient(t *testing.T, mt *httpmock.MockTransport, m *iamMock, opts ...Option) *Client {
 	mt.RegisterResponder(http.MethodPost, "https://iam.example.com/v3/auth/tokens", m.respond)
 	opts = append([]Option{
-		WithPassword("https://iam.example.com/v3", "acct", "user", "s3cret"),
+		WithPassword("user", "s3cret"), WithDomain("acct"), WithIAMEndpoint("https://iam.example.com/v3"),
 		WithHTTPClient(&http.Client{Transport: mt}),
 		WithRetryPolicy(RetryPolicy{MaxRetries: 1, MaxWait: time.Millisecond}),
 	}, opts...)
@@ -270,7 +270,7 @@ func TestPasswordLoginFailures(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, "https://iam.example.com/v3/auth/tokens",
 		httpmock.NewStringResponder(http.StatusUnauthorized, `{"error":{"code":401,"title":"Unauthorized","message":"The username or password is wrong."}}`))
 	tokenAPI(mt, func(string) bool { return false }, nil)
-	c, err := NewClient("https://cbr.example.com/api", "p1", WithPassword("https://iam.example.com", "acct", "user", "bad"),
+	c, err := NewClient("https://cbr.example.com/api", "p1", WithPassword("user", "bad"), WithDomain("acct"),
 		WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
 	_, err = c.Backups.List(ctx, nil)
@@ -284,7 +284,7 @@ func TestPasswordLoginFailures(t *testing.T) {
 
 	mt = httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, "https://iam.example.com/v3/auth/tokens", httpmock.NewStringResponder(http.StatusCreated, `{"token":{}}`))
-	c, err = NewClient("https://cbr.example.com/api", "p1", WithPassword("https://iam.example.com", "acct", "user", "pw"),
+	c, err = NewClient("https://cbr.example.com/api", "p1", WithPassword("user", "pw"), WithDomain("acct"),
 		WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
 	_, err = c.Backups.List(ctx, nil)
@@ -307,7 +307,7 @@ func TestSignedQueryIsSentQuery(t *testing.T) {
 		assert.Equal(t, signRequest(req, nil, "AK", "SK", req.Header.Get("X-Sdk-Date")), req.Header.Get("Authorization"))
 		return httpmock.NewStringResponse(http.StatusOK, `{"backups":[],"count":0}`), nil
 	})
-	c, err := NewClient("https://cbr.example.com", "p1", WithAKSK("AK", "SK"), WithHTTPClient(&http.Client{Transport: mt}))
+	c, err := NewClient("https://cbr.example.com", "p1", WithAccessKey("AK", "SK"), WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
 	_, err = c.Backups.List(context.Background(), &ListBackupsOptions{
 		Status: []BackupStatus{BackupStatusError, BackupStatusAvailable}, Name: "my backup+1", Limit: 5,

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ const TimeLayout = "2006-01-02T15:04:05Z"
 // BackupsService lists, reads, deletes and restores backups.
 type BackupsService service
 
-// ListBackupsOptions filters and pages ListBackups. Every field is
+// ListBackupsOptions filters and pages Backups.List and Backups.All. Every field is
 // optional; the zero value lists the project's own backups, newest first,
 // up to 1000 per page. The *bool fields are sent only when set: new(true)
 // or new(false).
@@ -97,6 +98,8 @@ func (o *ListBackupsOptions) query() (url.Values, error) {
 	}
 	c := *o
 	c.StartTime, c.EndTime = utc(c.StartTime), utc(c.EndTime)
+	// An empty status selects nothing; sent, it would read "(absent)".
+	c.Status = slices.DeleteFunc(slices.Clone(c.Status), func(s BackupStatus) bool { return s == "" })
 	return core.EncodeQuery(&c)
 }
 
@@ -108,7 +111,8 @@ func utc(t time.Time) time.Time {
 }
 
 // List returns one page of backups matching opts (nil: the defaults), with
-// Count the total number that match. An empty page has an empty, non-nil
+// Count the total number that match and NextMarker the marker of the next
+// page. An empty page has an empty, non-nil
 // Backups. A Limit outside 0 to 1000 is an error before any request. A 200
 // without the backups list (and without a count of 0) is a *DecodeError,
 // or an *APIError with status 200 when its body is CBR's error shape
@@ -140,6 +144,10 @@ func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, pag
 	}, page)
 	if err == nil && listMissing(page.hasList, page.hasCount, int64(page.Count)) {
 		return s.client.noList(resp, "backups")
+	}
+	page.NextMarker = ""
+	if n := len(page.Backups); err == nil && n > 0 {
+		page.NextMarker = page.Backups[n-1].ID
 	}
 	return err
 }
@@ -292,10 +300,10 @@ func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
 	return err
 }
 
-// RestoreOptions says where a backup is restored to. Use ServerRestore for
+// RestoreBackupOptions says where a backup is restored to. Use ServerRestore for
 // a server backup (the target server and a disk mapping) or VolumeRestore
 // for a disk backup.
-type RestoreOptions struct {
+type RestoreBackupOptions struct {
 	// ServerID is the server to restore a server backup to.
 	ServerID string `json:"server_id,omitzero"`
 	// Mappings map each disk backup of the server backup to a disk of the
@@ -329,16 +337,16 @@ type RestoreMapping struct {
 // ServerRestore returns options restoring a server backup to serverID,
 // with each child disk backup mapped to a disk, and powering the server on
 // afterwards when powerOn is true.
-func ServerRestore(serverID string, powerOn bool, mappings ...RestoreMapping) *RestoreOptions {
-	return &RestoreOptions{ServerID: serverID, Mappings: mappings, PowerOn: &powerOn}
+func ServerRestore(serverID string, powerOn bool, mappings ...RestoreMapping) *RestoreBackupOptions {
+	return &RestoreBackupOptions{ServerID: serverID, Mappings: mappings, PowerOn: &powerOn}
 }
 
 // VolumeRestore returns options restoring a disk backup to volumeID.
-func VolumeRestore(volumeID string) *RestoreOptions {
-	return &RestoreOptions{VolumeID: volumeID}
+func VolumeRestore(volumeID string) *RestoreBackupOptions {
+	return &RestoreBackupOptions{VolumeID: volumeID}
 }
 
-func (o *RestoreOptions) validate() error {
+func (o *RestoreBackupOptions) validate() error {
 	switch {
 	case o == nil:
 		return errors.New("restore options are nil: use ServerRestore or VolumeRestore")
@@ -360,10 +368,12 @@ func (o *RestoreOptions) validate() error {
 }
 
 // RestoreResult is the answer to a restore (202 Accepted): the restore was
-// accepted and runs in the background.
+// accepted and runs in the background; Wait waits for it when the server
+// named its task.
 type RestoreResult struct {
 	// JobID identifies the restore task when the server names one (an
-	// operation log ID for OperationLogs.Get and Wait); CBR often does not.
+	// operation log ID for OperationLogs.Get, and for Wait); CBR often
+	// does not.
 	JobID string `json:"job_id,omitzero"`
 	// RequestID is the server's X-Request-Id of the call.
 	RequestID string `json:"request_id,omitzero"`
@@ -374,15 +384,38 @@ type RestoreResult struct {
 	// whose job_id is not text); nil when it was read whole or was empty.
 	// The restore was accepted all the same: do not send it again.
 	BodyErr error `json:"-"`
+
+	client *Client
+}
+
+// ErrNoTask is wrapped by the error of RestoreResult.Wait when the answer
+// named no task (JobID is empty): the restore was accepted, but there is
+// nothing to poll; find its task with OperationLogs.List
+// (OperationTypeRestore) and wait with OperationLogs.Operation.
+var ErrNoTask = errors.New("the answer names no task to wait for")
+
+// Wait polls the restore task (JobID) until it ends, as Operation.Wait
+// does: its final state, an *OperationError when it ended in any state
+// but success, an error wrapping ErrWaitStopped when ctx ended first.
+// Without a JobID it returns an error wrapping ErrNoTask at once.
+func (r *RestoreResult) Wait(ctx context.Context, opts ...WaitOption) (*OperationLog, error) {
+	switch {
+	case r == nil || r.client == nil:
+		return nil, fmt.Errorf("%s: Wait on a restore result that no client made", providerName)
+	case r.JobID == "":
+		return nil, fmt.Errorf("%s: waiting for the restore: %w", providerName, ErrNoTask)
+	}
+	return r.client.OperationLogs.Operation(r.JobID).Wait(ctx, opts...)
 }
 
 type restoreRoot struct {
-	Restore *RestoreOptions `json:"restore"`
+	Restore *RestoreBackupOptions `json:"restore"`
 }
 
 // Restore restores a backup to a server or disk (202 Accepted). The
-// restore runs in the background; follow it with the JobID when the server
-// returns one, or with OperationLogs.List (OperationTypeRestore). It is
+// restore runs in the background; wait for it with the result's Wait when
+// the server names its task (JobID), or find it with OperationLogs.List
+// (OperationTypeRestore). It is
 // sent once: after a 5xx answer or a broken connection the restore may have
 // started, so list the restore tasks (OperationLogs.List with
 // OperationTypeRestore) before trying again.
@@ -390,7 +423,7 @@ type restoreRoot struct {
 // A success status is never an error, whatever its body: a body that
 // cannot be read gives a RestoreResult with the reason in BodyErr. Only an
 // answer in CBR's error shape is an *APIError.
-func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *RestoreOptions) (*RestoreResult, error) {
+func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *RestoreBackupOptions) (*RestoreResult, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("%s: restore %s: %w", providerName, backupID, err)
 	}
@@ -403,7 +436,7 @@ func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *Res
 	}, nil)
 	if err != nil {
 		if bodyUnread(resp, err) {
-			return &RestoreResult{RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: err}, nil
+			return &RestoreResult{RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: err, client: s.client}, nil
 		}
 		return nil, err
 	}
@@ -416,5 +449,6 @@ func (s *BackupsService) Restore(ctx context.Context, backupID string, opts *Res
 	}
 	return &RestoreResult{
 		JobID: out.JobID.Value, RequestID: resp.Header.Get("X-Request-Id"), StatusCode: resp.StatusCode, BodyErr: bodyErr,
+		client: s.client,
 	}, nil
 }

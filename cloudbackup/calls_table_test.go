@@ -76,8 +76,16 @@ func ioCalls() []calltest.Call {
 		call("OperationLogsService.All", core.Read, func(ctx context.Context, c *cloudbackup.Client) error {
 			return firstErr(c.OperationLogs.All(ctx, nil))
 		}),
-		call("OperationLogsService.Wait", core.Read, func(ctx context.Context, c *cloudbackup.Client) error {
-			_, err := c.OperationLogs.Wait(ctx, "op-1", &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return time.Millisecond }})
+		call("RestoreResult.Wait", core.Read, func(ctx context.Context, c *cloudbackup.Client) error {
+			_, err := cloudbackup.RestoreResultOf(c, "op-1").Wait(ctx, cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond)))
+			return err
+		}),
+		call("Checkpoint.Wait", core.Read, func(ctx context.Context, c *cloudbackup.Client) error {
+			_, err := cloudbackup.CheckpointOf(c, "cp-1").Wait(ctx, cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond)))
+			return err
+		}),
+		call("Operation.Wait", core.Read, func(ctx context.Context, c *cloudbackup.Client) error {
+			_, err := c.OperationLogs.Operation("op-1").Wait(ctx, cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond)))
 			return err
 		}),
 	}

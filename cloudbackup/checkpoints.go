@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
@@ -27,7 +25,7 @@ type Checkpoint struct {
 	// ExtraInfo holds the name and description given at creation.
 	ExtraInfo CheckpointExtraInfo `json:"extra_info,omitzero"`
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 
 	// BodyErr says what of the answer could not be read, nil when all of
 	// it was: a *DecodeError wrapping FieldErrors that name the members
@@ -37,6 +35,56 @@ type Checkpoint struct {
 	// created all the same: do not create it again; without its ID, find
 	// it with OperationLogs.List (OperationTypeBackup, the vault's ID).
 	BodyErr error `json:"-"`
+
+	client *Client
+}
+
+// CheckpointError is returned by Checkpoint.Wait when the checkpoint
+// ended in any state but available (error, deleting, deleted,
+// error-deleting). Checkpoint is its final state.
+type CheckpointError struct {
+	Checkpoint *Checkpoint
+	Status     CheckpointStatus
+}
+
+// Error reads like "cloudbackup: checkpoint <id> ended error".
+func (e *CheckpointError) Error() string {
+	return fmt.Sprintf("%s: checkpoint %s ended %s", providerName, e.Checkpoint.ID, e.Status)
+}
+
+// Wait polls the checkpoint (Checkpoints.Get) until it is no longer
+// protecting, that is until its backups have ended, and returns its final
+// state: nil error when it is available, a *CheckpointError when it ended
+// otherwise. Polls are spaced by the client's backoff (WithWaitBackoff,
+// default DefaultWaitBackoff) or the call's (WaitBackoff); WaitProgress
+// reports each poll with the checkpoint's status. It stops at once when
+// ctx ends, with the last state read and an error wrapping
+// ErrWaitStopped, and when a read fails; the backups go on on the server
+// either way. A checkpoint whose ID the answer did not give (see BodyErr)
+// cannot be waited for: that is an error at once.
+func (cp *Checkpoint) Wait(ctx context.Context, opts ...WaitOption) (*Checkpoint, error) {
+	switch {
+	case cp == nil || cp.client == nil:
+		return nil, fmt.Errorf("%s: Wait on a checkpoint that no client made", providerName)
+	case cp.ID == "":
+		return nil, fmt.Errorf("%s: waiting for the checkpoint: its ID is unknown (%v)", providerName, cp.BodyErr)
+	}
+	var last *Checkpoint
+	err := core.Wait(ctx, cp.client.waitConfig(opts), "checkpoint "+cp.ID, func(ctx context.Context) (core.Poll, error) {
+		got, err := cp.client.Checkpoints.Get(ctx, cp.ID)
+		if err != nil {
+			return core.Poll{}, err
+		}
+		last = got
+		return core.Poll{State: string(got.Status), Done: got.Status.Done()}, nil
+	})
+	if err != nil {
+		return last, stopped(err)
+	}
+	if last.Status != CheckpointStatusAvailable {
+		return last, &CheckpointError{Checkpoint: last, Status: last.Status}
+	}
+	return last, nil
 }
 
 // CheckpointVault is the vault of a checkpoint.
@@ -62,7 +110,7 @@ type CheckpointResource struct {
 	BackupCount   Int           `json:"backup_count,omitzero"`   // the number of its backups
 	// ExtraInfo is the resource's extra information, as raw JSON (the SDK
 	// types it as a string).
-	ExtraInfo jsontext.Value `json:"extra_info,omitzero"`
+	ExtraInfo RawJSON `json:"extra_info,omitzero"`
 }
 
 // SkippedResource is a resource a checkpoint did not back up, and why.
@@ -144,8 +192,8 @@ type checkpointRoot struct {
 
 // Create backs up the resources of a vault now: it creates a checkpoint
 // (nil opts: every resource, server defaults). The backups run in the
-// background; follow them with Get (the checkpoint turns available) or
-// with OperationLogs (OperationTypeBackup). It is sent once: after a 5xx
+// background; wait for them with the checkpoint's Wait (it turns
+// available), or follow them with OperationLogs (OperationTypeBackup). It is sent once: after a 5xx
 // answer or a broken connection the backup may have started, so list the
 // backup tasks (OperationLogs.List with OperationTypeBackup) or the vault's
 // backups before trying again.
@@ -175,7 +223,7 @@ func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *C
 	}, nil)
 	if err != nil {
 		if bodyUnread(resp, err) {
-			return &Checkpoint{BodyErr: err}, nil
+			return &Checkpoint{BodyErr: err, client: s.client}, nil
 		}
 		return nil, err
 	}
@@ -184,6 +232,7 @@ func (s *CheckpointsService) Create(ctx context.Context, vaultID string, opts *C
 		return nil, err
 	}
 	cp.BodyErr = bodyErr
+	cp.client = s.client
 	return cp, nil
 }
 
@@ -210,6 +259,7 @@ func (s *CheckpointsService) Get(ctx context.Context, checkpointID string) (*Che
 		return nil, bodyErr
 	}
 	cp.BodyErr = bodyErr
+	cp.client = s.client
 	return cp, nil
 }
 

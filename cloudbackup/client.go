@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,7 +21,9 @@ const providerName = "cloudbackup"
 type Client struct {
 	core      *core.Client
 	projectID string
-	common    service
+	// waitBackoff spaces the polls of waits without WaitBackoff.
+	waitBackoff core.Backoff
+	common      service
 
 	// Backups lists, reads, deletes and restores backups.
 	Backups *BackupsService
@@ -28,8 +31,8 @@ type Client struct {
 	Checkpoints *CheckpointsService
 	// Vaults lists and reads vaults and the resources bound to them.
 	Vaults *VaultsService
-	// OperationLogs reads tasks (backups, restores, deletions) and waits
-	// for them to end.
+	// OperationLogs reads tasks (backups, restores, deletions) and gives
+	// handles to wait for them (Operation).
 	OperationLogs *OperationLogsService
 }
 
@@ -49,7 +52,11 @@ type options struct {
 	secretKey     core.Secret
 	securityToken core.Secret // temporary access keys only
 
+	domain      string // WithDomain
+	iamEndpoint string // WithIAMEndpoint; "" derives it from the base URL
+
 	renewBefore time.Duration
+	waitBackoff core.Backoff
 	now         func() time.Time // tests only
 }
 
@@ -82,44 +89,68 @@ func WithToken(token string) Option {
 	}
 }
 
-// WithPassword authenticates as an IAM user: the client logs in at
-// iamEndpoint (such as "https://iam.ap-southeast-1.myhuaweicloud.com")
-// with the account (domain) name, user name and password, scoped to the
-// client's project, on first use. The token (valid 24 h) is cached and
-// shared by all calls, renewed shortly before it expires and once when the
-// API rejects it with 401; concurrent callers share one login.
-func WithPassword(iamEndpoint, domain, user, password string) Option {
+// WithPassword authenticates as an IAM user with its name and password:
+// the client logs in to IAM, scoped to the client's project, on first use.
+// It needs WithDomain, the account the user belongs to. The IAM endpoint is
+// that of the CBR base URL's region (https://cbr.<region>.myhuaweicloud.com
+// logs in at https://iam.<region>.myhuaweicloud.com); WithIAMEndpoint
+// overrides it, and is needed when the base URL names no region. The
+// token (valid 24 h) is cached and shared by all calls, renewed shortly
+// before it expires and once when the API rejects it with 401; concurrent
+// callers share one login.
+func WithPassword(user, password string) Option {
 	return func(o *options) error {
 		switch {
-		case strings.TrimSpace(iamEndpoint) == "":
-			return errors.New("WithPassword: IAM endpoint is empty")
-		case strings.TrimSpace(domain) == "":
-			return errors.New("WithPassword: domain (account name) is empty")
 		case strings.TrimSpace(user) == "":
 			return errors.New("WithPassword: user is empty")
 		case password == "":
 			return errors.New("WithPassword: password is empty")
 		}
-		if _, err := core.ParseBaseURL(iamEndpoint); err != nil {
-			return fmt.Errorf("WithPassword: IAM endpoint: %w", err)
-		}
 		if err := o.setAuth("WithPassword"); err != nil {
 			return err
 		}
-		o.iam = &iamLogin{endpoint: iamEndpoint, domain: domain, user: user, password: core.NewSecret(password)}
+		o.iam = &iamLogin{user: user, password: core.NewSecret(password)}
 		return nil
 	}
 }
 
-// WithAKSK authenticates by signing every request (every retry afresh)
-// with an access key and secret key (algorithm SDK-HMAC-SHA256, headers
-// X-Sdk-Date and Authorization).
-func WithAKSK(accessKey, secretKey string) Option {
+// WithDomain names the account (IAM domain) of the WithPassword user. For
+// the account's own user it is the user's name.
+func WithDomain(name string) Option {
 	return func(o *options) error {
-		if err := checkAKSK("WithAKSK", accessKey, secretKey); err != nil {
+		if strings.TrimSpace(name) == "" {
+			return errors.New("WithDomain: domain (account name) is empty")
+		}
+		o.domain = name
+		return nil
+	}
+}
+
+// WithIAMEndpoint sets where WithPassword logs in (such as
+// "https://iam.ap-southeast-1.myhuaweicloud.com", with or without "/v3"),
+// instead of the IAM endpoint of the base URL's region.
+func WithIAMEndpoint(iamURL string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(iamURL) == "" {
+			return errors.New("WithIAMEndpoint: URL is empty")
+		}
+		if _, err := core.ParseBaseURL(iamURL); err != nil {
+			return fmt.Errorf("WithIAMEndpoint: %w", err)
+		}
+		o.iamEndpoint = iamURL
+		return nil
+	}
+}
+
+// WithAccessKey authenticates by signing every request (every retry
+// afresh) with an access key and secret key (algorithm SDK-HMAC-SHA256,
+// headers X-Sdk-Date and Authorization).
+func WithAccessKey(accessKey, secretKey string) Option {
+	return func(o *options) error {
+		if err := checkAKSK("WithAccessKey", accessKey, secretKey); err != nil {
 			return err
 		}
-		if err := o.setAuth("WithAKSK"); err != nil {
+		if err := o.setAuth("WithAccessKey"); err != nil {
 			return err
 		}
 		o.accessKey, o.secretKey = accessKey, core.NewSecret(secretKey)
@@ -127,28 +158,28 @@ func WithAKSK(accessKey, secretKey string) Option {
 	}
 }
 
-// WithTemporaryAKSK authenticates with a temporary access key, its secret
-// key and its security token, as IAM gives them for an agency or a
+// WithTemporaryAccessKey authenticates with a temporary access key, its
+// secret key and its security token, as IAM gives them for an agency or a
 // federated user (POST /v3.0/OS-CREDENTIAL/securitytokens, or the ECS
 // metadata service for an agency bound to a server). Requests are signed
-// as with WithAKSK, and carry the token in the X-Security-Token header,
-// which the signature covers. The token is a credential like the secret
-// key: it never appears in errors, logs or the printed forms of the
+// as with WithAccessKey, and carry the token in the X-Security-Token
+// header, which the signature covers. The token is a credential like the
+// secret key: it never appears in errors, logs or the printed forms of the
 // client. Temporary keys expire (15 minutes to 24 hours) and are not
 // renewed: a call after the expiry fails with a 401 *APIError
 // (IsUnauthorized); make a new client with fresh keys.
-func WithTemporaryAKSK(accessKey, secretKey, securityToken string) Option {
+func WithTemporaryAccessKey(accessKey, secretKey, securityToken string) Option {
 	return func(o *options) error {
-		if err := checkAKSK("WithTemporaryAKSK", accessKey, secretKey); err != nil {
+		if err := checkAKSK("WithTemporaryAccessKey", accessKey, secretKey); err != nil {
 			return err
 		}
 		switch {
 		case strings.TrimSpace(securityToken) == "":
-			return errors.New("WithTemporaryAKSK: security token is empty")
+			return errors.New("WithTemporaryAccessKey: security token is empty")
 		case strings.ContainsAny(securityToken, "\r\n"):
-			return errors.New("WithTemporaryAKSK: security token must not contain line breaks")
+			return errors.New("WithTemporaryAccessKey: security token must not contain line breaks")
 		}
-		if err := o.setAuth("WithTemporaryAKSK"); err != nil {
+		if err := o.setAuth("WithTemporaryAccessKey"); err != nil {
 			return err
 		}
 		o.accessKey, o.secretKey, o.securityToken = accessKey, core.NewSecret(secretKey), core.NewSecret(securityToken)
@@ -236,12 +267,26 @@ func withNow(now func() time.Time) Option {
 	}
 }
 
-// NewClient returns a client for the CBR endpoint of one region (such as
+// WithWaitBackoff sets how the client's waits (RestoreResult.Wait,
+// Checkpoint.Wait, Operation.Wait) space their polls, unless a call gives
+// WaitBackoff. The default is DefaultWaitBackoff.
+func WithWaitBackoff(b Backoff) Option {
+	return func(o *options) error {
+		if b == nil {
+			return errors.New("WithWaitBackoff: backoff is nil")
+		}
+		o.waitBackoff = b
+		return nil
+	}
+}
+
+// NewClient returns a client for the CBR base URL of one region (such as
 // "https://cbr.ap-southeast-1.myhuaweicloud.com") and the project whose
-// backups it reads. Exactly one kind of credentials is required: WithToken,
-// WithPassword, WithAKSK or WithTemporaryAKSK. It does no I/O; a bad endpoint, project ID or
+// backups it reads. Exactly one kind of credentials is required:
+// WithToken, WithPassword (with WithDomain), WithAccessKey or
+// WithTemporaryAccessKey. It does no I/O; a bad base URL, project ID or
 // option is an error naming it.
-func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
+func NewClient(baseURL, projectID string, opts ...Option) (*Client, error) {
 	var o options
 	for _, opt := range opts {
 		if opt == nil {
@@ -258,9 +303,24 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	case projectID == "." || projectID == ".." || strings.ContainsAny(projectID, "/?#"):
 		return nil, fmt.Errorf("%s: project ID %q is not valid", providerName, projectID)
 	case o.authSource == "":
-		return nil, fmt.Errorf("%s: no credentials: give WithToken, WithPassword, WithAKSK or WithTemporaryAKSK", providerName)
+		return nil, fmt.Errorf("%s: no credentials: give WithToken, WithPassword, WithAccessKey or WithTemporaryAccessKey", providerName)
 	case o.renewBefore > 0 && o.iam == nil:
 		return nil, fmt.Errorf("%s: WithTokenRenewal needs WithPassword (%s tokens are not renewed)", providerName, o.authSource)
+	case (o.domain != "" || o.iamEndpoint != "") && o.iam == nil:
+		return nil, fmt.Errorf("%s: WithDomain and WithIAMEndpoint go with WithPassword, not %s", providerName, o.authSource)
+	case o.iam != nil && o.domain == "":
+		return nil, fmt.Errorf("%s: WithPassword needs WithDomain (the account the user belongs to)", providerName)
+	}
+	if o.iam != nil {
+		o.iam.domain = o.domain
+		o.iam.endpoint = o.iamEndpoint
+		if o.iam.endpoint == "" {
+			e, ok := iamEndpointFor(baseURL)
+			if !ok {
+				return nil, fmt.Errorf("%s: WithPassword: base URL %q names no region (want https://cbr.<region>.myhuaweicloud.com): give WithIAMEndpoint", providerName, core.RedactURLString(baseURL))
+			}
+			o.iam.endpoint = e
+		}
 	}
 	now := o.now
 	if now == nil {
@@ -268,7 +328,7 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	}
 	cc, err := core.New(core.Config{
 		Provider:   providerName,
-		BaseURL:    endpoint,
+		BaseURL:    baseURL,
 		HTTPClient: o.HTTPClient,
 		UserAgent:  o.UserAgent,
 		Retry:      o.Retry,
@@ -277,7 +337,10 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{core: cc, projectID: projectID}
+	c := &Client{core: cc, projectID: projectID, waitBackoff: o.waitBackoff}
+	if c.waitBackoff == nil {
+		c.waitBackoff = DefaultWaitBackoff()
+	}
 	switch {
 	case o.token.IsSet():
 		cc.SetAuth(core.HeaderAuth{Name: "X-Auth-Token", Value: o.token})
@@ -314,8 +377,29 @@ func NewClient(endpoint, projectID string, opts ...Option) (*Client, error) {
 // ProjectID returns the project the client works in.
 func (c *Client) ProjectID() string { return c.projectID }
 
-// Endpoint returns the CBR endpoint without a trailing slash.
-func (c *Client) Endpoint() string { return c.core.BaseURL() }
+// BaseURL returns the CBR base URL without a trailing slash.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// iamEndpointFor derives the IAM endpoint of a CBR base URL's region:
+// https://cbr.<region>.<domain> logs in at https://iam.<region>.<domain>,
+// the scheme and port kept. A host that does not start "cbr.<region>." has
+// no IAM endpoint to derive.
+func iamEndpointFor(baseURL string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(baseURL))
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	host := u.Hostname()
+	rest, ok := strings.CutPrefix(strings.ToLower(host), "cbr.")
+	if !ok || !strings.Contains(rest, ".") {
+		return "", false
+	}
+	iam := &url.URL{Scheme: u.Scheme, Host: "iam." + host[len("cbr."):]}
+	if p := u.Port(); p != "" {
+		iam.Host += ":" + p
+	}
+	return iam.String(), true
+}
 
 // trimVersion lets an IAM endpoint be given with or without its "/v3".
 func trimVersion(endpoint string) string {

@@ -91,15 +91,21 @@ func TestNewClientValidation(t *testing.T) {
 		"empty project":    {"https://x", " ", []cloudbackup.Option{tok}, "project ID is empty"},
 		"slash project":    {"https://x", "a/b", []cloudbackup.Option{tok}, "project ID"},
 		"no credentials":   {"https://x", "p", nil, "no credentials"},
-		"two credentials":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithAKSK("a", "s")}, "WithAKSK conflicts with WithToken"},
+		"two credentials":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithAccessKey("a", "s")}, "WithAccessKey conflicts with WithToken"},
 		"empty token":      {"https://x", "p", []cloudbackup.Option{cloudbackup.WithToken("")}, "WithToken: token is empty"},
-		"empty sk":         {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAKSK("a", "")}, "secret key is empty"},
-		"no sts token":     {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("a", "s", " ")}, "WithTemporaryAKSK: security token is empty"},
-		"bad sts token":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("a", "s", "t\nX-Evil: 1")}, "line breaks"},
-		"temp and aksk":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAKSK("a", "s"), cloudbackup.WithTemporaryAKSK("a", "s", "t")}, "WithTemporaryAKSK conflicts with WithAKSK"},
-		"temp empty ak":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAKSK("", "s", "t")}, "WithTemporaryAKSK: access key is empty"},
-		"bad iam":          {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("iam", "d", "u", "p")}, "WithPassword: IAM endpoint"},
-		"no domain":        {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("https://iam", "", "u", "p")}, "domain"},
+		"empty sk":         {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAccessKey("a", "")}, "secret key is empty"},
+		"no sts token":     {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAccessKey("a", "s", " ")}, "WithTemporaryAccessKey: security token is empty"},
+		"bad sts token":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAccessKey("a", "s", "t\nX-Evil: 1")}, "line breaks"},
+		"temp and aksk":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAccessKey("a", "s"), cloudbackup.WithTemporaryAccessKey("a", "s", "t")}, "WithTemporaryAccessKey conflicts with WithAccessKey"},
+		"temp empty ak":    {"https://x", "p", []cloudbackup.Option{cloudbackup.WithTemporaryAccessKey("", "s", "t")}, "WithTemporaryAccessKey: access key is empty"},
+		"bad iam":          {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("u", "p"), cloudbackup.WithDomain("d"), cloudbackup.WithIAMEndpoint("iam")}, "WithIAMEndpoint:"},
+		"empty domain":     {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("u", "p"), cloudbackup.WithDomain(""), cloudbackup.WithIAMEndpoint("https://iam")}, "WithDomain: domain (account name) is empty"},
+		"no domain":        {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("u", "p"), cloudbackup.WithIAMEndpoint("https://iam")}, "WithPassword needs WithDomain"},
+		"empty password":   {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("u", "")}, "WithPassword: password is empty"},
+		"no region":        {"https://x", "p", []cloudbackup.Option{cloudbackup.WithPassword("u", "p"), cloudbackup.WithDomain("d")}, "names no region (want https://cbr.<region>.myhuaweicloud.com): give WithIAMEndpoint"},
+		"domain no login":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithDomain("d")}, "WithDomain and WithIAMEndpoint go with WithPassword, not WithToken"},
+		"iam no login":     {"https://x", "p", []cloudbackup.Option{cloudbackup.WithAccessKey("a", "s"), cloudbackup.WithIAMEndpoint("https://iam")}, "go with WithPassword, not WithAccessKey"},
+		"nil wait backoff": {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithWaitBackoff(nil)}, "WithWaitBackoff: backoff is nil"},
 		"nil http client":  {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
 		"nil logger":       {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithLogger(nil)}, "WithLogger"},
 		"bad retry":        {"https://x", "p", []cloudbackup.Option{tok, cloudbackup.WithRetryPolicy(cloudbackup.RetryPolicy{MaxRetries: -1})}, "MaxRetries"},
@@ -115,25 +121,25 @@ func TestNewClientValidation(t *testing.T) {
 	}
 	c, err := cloudbackup.NewClient("https://cbr.example.com/", "p1", tok, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "https://cbr.example.com", c.Endpoint())
+	assert.Equal(t, "https://cbr.example.com", c.BaseURL())
 	assert.Equal(t, "p1", c.ProjectID())
 }
 
 func TestCredentialsAreNeverPrinted(t *testing.T) {
 	t.Parallel()
-	c, err := cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithAKSK("AKID", "very-secret-sk"))
+	c, err := cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithAccessKey("AKID", "very-secret-sk"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		assert.NotContains(t, fmt.Sprintf(verb, c), "very-secret-sk")
 	}
-	c, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAKSK("AKID", "very-secret-sk", "sts-token-secret"))
+	c, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAccessKey("AKID", "very-secret-sk", "sts-token-secret"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		out := fmt.Sprintf(verb, c)
 		assert.NotContains(t, out, "very-secret-sk")
 		assert.NotContains(t, out, "sts-token-secret")
 	}
-	_, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAKSK("AKID", "very-secret-sk", "sts-token-secret\r"))
+	_, err = cloudbackup.NewClient(mockEndpoint, "p1", cloudbackup.WithTemporaryAccessKey("AKID", "very-secret-sk", "sts-token-secret\r"))
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "sts-token-secret")
 }
@@ -285,7 +291,7 @@ func TestErrorShapes(t *testing.T) {
 	_, err = c.Backups.Get(ctx, "body-only")
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "body-rid", apiErr.RequestID)
-	assert.True(t, cloudbackup.IsBadRequest(err))
+	assert.True(t, cloudbackup.IsValidation(err))
 
 	_, err = c.Backups.Get(ctx, "html")
 	require.ErrorAs(t, err, &apiErr)
@@ -394,7 +400,7 @@ func TestRestore(t *testing.T) {
 	assert.True(t, cloudbackup.HasStatus(err, 503))
 	assert.Equal(t, 3, rec.count(), "a restore that may have reached the server is not resent")
 
-	for _, bad := range []*cloudbackup.RestoreOptions{
+	for _, bad := range []*cloudbackup.RestoreBackupOptions{
 		nil, {}, {ServerID: "s"}, {ServerID: "s", VolumeID: "v"},
 		{ServerID: "s", Mappings: []cloudbackup.RestoreMapping{{BackupID: "b"}}},
 	} {
@@ -497,16 +503,21 @@ func TestOperationLogWait(t *testing.T) {
 				httpmock.NewStringResponse(200, opLog("running")),
 				httpmock.NewStringResponse(200, opLog(string(final))),
 			}))
-		var polls []cloudbackup.OperationStatus
+		var polls []cloudbackup.Progress
 		var waits []int
-		log, err := c.OperationLogs.Wait(context.Background(), "op-1", &cloudbackup.WaitOptions{
-			Backoff: func(n int) time.Duration { waits = append(waits, n); return time.Millisecond },
-			OnPoll:  func(l *cloudbackup.OperationLog) { polls = append(polls, l.Status) },
-		})
+		log, err := c.OperationLogs.Operation("op-1").Wait(context.Background(),
+			cloudbackup.WaitBackoff(func(n int) time.Duration { waits = append(waits, n); return time.Millisecond }),
+			cloudbackup.WaitProgress(func(p cloudbackup.Progress) { polls = append(polls, p) }))
 		require.NotNil(t, log, final)
 		assert.Equal(t, final, log.Status)
-		assert.Equal(t, []cloudbackup.OperationStatus{"waiting", "running", final}, polls)
-		assert.Equal(t, []int{1, 2}, waits)
+		require.Len(t, polls, 3)
+		for i, want := range []string{"waiting", "running", string(final)} {
+			assert.Equal(t, want, polls[i].State)
+			assert.Equal(t, i+1, polls[i].Poll)
+			assert.Equal(t, int64(50), polls[i].Percent.Or(-1), "extra_info.common.progress")
+			assert.Equal(t, i == 2, polls[i].Done)
+		}
+		assert.Equal(t, []int{1, 2, 3}, waits, "a wait before every poll")
 		if final == cloudbackup.OperationStatusSuccess {
 			assert.NoError(t, err)
 			assert.Equal(t, "b1", log.ExtraInfo.Backup.BackupID)
@@ -526,23 +537,35 @@ func TestOperationLogWaitStops(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, mockBase+"/operation-logs/op-1", httpmock.NewStringResponder(200, opLog("running")))
 	mt.RegisterResponder(http.MethodGet, mockBase+"/operation-logs/gone", httpmock.NewStringResponder(404, `{"error_code":"BackupService.0010","error_msg":"no such task"}`))
-	// Cancel once a poll has answered "running" (the backoff runs after it),
-	// so the test does not depend on how fast the first answer arrives.
+	// Cancel once a poll has answered "running" (the second backoff runs
+	// after it), so the test does not depend on how fast the first answer
+	// arrives; the wait must not sit out the hour.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log, err := c.OperationLogs.Wait(ctx, "op-1", &cloudbackup.WaitOptions{Backoff: func(int) time.Duration {
+	log, err := c.OperationLogs.Operation("op-1").Wait(ctx, cloudbackup.WaitBackoff(func(n int) time.Duration {
+		if n == 1 {
+			return 0
+		}
 		cancel()
 		return time.Hour
-	}})
+	}))
 	assert.ErrorIs(t, err, context.Canceled)
-	require.NotNil(t, log)
+	assert.ErrorIs(t, err, cloudbackup.ErrWaitStopped)
+	assert.True(t, strings.HasPrefix(err.Error(), "cloudbackup: waiting for operation op-1: "), err.Error())
+	require.NotNil(t, log, "the last state read")
 	assert.Equal(t, cloudbackup.OperationStatusRunning, log.Status)
 
-	_, err = c.OperationLogs.Wait(context.Background(), "gone", nil)
+	_, err = c.OperationLogs.Operation("gone").Wait(context.Background(), cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff()))
 	assert.True(t, cloudbackup.IsNotFound(err))
-	assert.Equal(t, 2*time.Second, cloudbackup.DefaultWaitBackoff(1))
-	assert.Equal(t, 3*time.Second, cloudbackup.DefaultWaitBackoff(2))
-	assert.Equal(t, 30*time.Second, cloudbackup.DefaultWaitBackoff(50))
+	def := cloudbackup.DefaultWaitBackoff()
+	assert.Equal(t, 2*time.Second, def(1))
+	assert.Equal(t, 3*time.Second, def(2))
+	assert.Equal(t, 30*time.Second, def(50))
+
+	_, err = (&cloudbackup.Operation{ID: "x"}).Wait(context.Background())
+	assert.ErrorContains(t, err, "no client made")
+	_, err = c.OperationLogs.Operation("").Wait(context.Background())
+	assert.ErrorContains(t, err, "no ID")
 }
 
 func TestOperationLogsList(t *testing.T) {

@@ -37,14 +37,14 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
 			srv.GenerateBackups(230)
-			creds := cloudbackup.WithPassword(srv.IAMEndpoint(), srv.Domain(), srv.User(), srv.Password())
+			creds := []cloudbackup.Option{cloudbackup.WithPassword(srv.User(), srv.Password()), cloudbackup.WithDomain(srv.Domain()), cloudbackup.WithIAMEndpoint(srv.IAMEndpoint())}
 			switch auth {
 			case "aksk":
-				creds = cloudbackup.WithAKSK(srv.AccessKey(), srv.SecretKey())
+				creds = []cloudbackup.Option{cloudbackup.WithAccessKey(srv.AccessKey(), srv.SecretKey())}
 			case "temporary aksk":
-				creds = cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken())
+				creds = []cloudbackup.Option{cloudbackup.WithTemporaryAccessKey(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken())}
 			}
-			c, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), creds, cloudbackup.WithHTTPClient(srv.HTTPClient()), fastRetry(0))
+			c, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), append(creds, cloudbackup.WithHTTPClient(srv.HTTPClient()), fastRetry(0))...)
 			require.NoError(t, err)
 			ctx := context.Background()
 			d := srv.Demo()
@@ -109,12 +109,12 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 			}
 			round()
 			if auth == "password" {
-				assert.Equal(t, int64(1), srv.Logins(), "one login for everyone")
+				assert.Equal(t, 1, srv.Logins(), "one login for everyone")
 				srv.ExpireTokens()
 			}
 			round()
 			if auth == "password" {
-				assert.Equal(t, int64(2), srv.Logins(), "one re-login for all 64 goroutines")
+				assert.Equal(t, 2, srv.Logins(), "one re-login for all 64 goroutines")
 			} else {
 				assert.Zero(t, srv.Logins(), "signed requests need no login")
 			}

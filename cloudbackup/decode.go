@@ -466,11 +466,11 @@ func (d *decoder) optString(dst *String, intern bool) error {
 }
 
 // unknown keeps a member the type does not know.
-func (d *decoder) unknown(m *map[string]jsontext.Value, name []byte) {
+func (d *decoder) unknown(m *map[string]RawJSON, name []byte) {
 	key := strings.ToValidUTF8(string(name), "\uFFFD")
 	v := d.value()
 	if *m == nil {
-		*m = make(map[string]jsontext.Value, 2)
+		*m = make(map[string]RawJSON, 2)
 	}
 	(*m)[key] = keep(v)
 }
@@ -478,9 +478,9 @@ func (d *decoder) unknown(m *map[string]jsontext.Value, name []byte) {
 // keep copies a raw value so that it can be written out again: one with
 // duplicate member names or invalid UTF-8 (which reading tolerates) is
 // normalized, the last duplicate winning.
-func keep(v []byte) jsontext.Value {
-	c := jsontext.Value(bytes.Clone(v))
-	if c.IsValid() {
+func keep(v []byte) RawJSON {
+	c := bytes.Clone(v)
+	if jsontext.Value(c).IsValid() {
 		return c
 	}
 	var x any
@@ -489,7 +489,7 @@ func keep(v []byte) jsontext.Value {
 			return b
 		}
 	}
-	return jsontext.Value("null")
+	return RawJSON("null")
 }
 
 // page reads {"backups": [...], "count": n}.

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -118,13 +117,13 @@ func TestDecodeTolerantShapes(t *testing.T) {
 	assert.True(t, a.Incremental.Or(false))
 	assert.Equal(t, []ImageData{{ImageID: "img-1"}, {ImageID: "img-2"}}, a.ExtendInfo.OSImagesData)
 	assert.Equal(t, AppConsistency{}, a.ExtendInfo.AppConsistency, "a non-object is ignored")
-	assert.Equal(t, map[string]jsontext.Value{"future_flag": jsontext.Value(`{"x": [1, 2]}`)}, a.ExtendInfo.Extra)
-	assert.Equal(t, map[string]jsontext.Value{"new_member": jsontext.Value(`[1, "two"]`)}, a.Extra)
+	assert.Equal(t, map[string]RawJSON{"future_flag": RawJSON(`{"x": [1, 2]}`)}, a.ExtendInfo.Extra)
+	assert.Equal(t, map[string]RawJSON{"new_member": RawJSON(`[1, "two"]`)}, a.Extra)
 	require.Len(t, a.Children, 1)
 	assert.Equal(t, "child", a.Children[0].ID)
 	assert.Equal(t, "a", a.Children[0].ParentID)
 	require.Len(t, a.ReplicationRecords, 1)
-	assert.Equal(t, map[string]jsontext.Value{"k": jsontext.Value(`"v"`)}, a.ReplicationRecords[0].ExtraInfo.Extra, "unknown members of extra_info are kept")
+	assert.Equal(t, map[string]RawJSON{"k": RawJSON(`"v"`)}, a.ReplicationRecords[0].ExtraInfo.Extra, "unknown members of extra_info are kept")
 	assert.Equal(t, ReplicationStatusSuccess, a.ReplicationRecords[0].Status)
 
 	b := p.Backups[1]
@@ -144,7 +143,7 @@ func TestReplicationExtraInfo(t *testing.T) {
 	want := ReplicationExtraInfo{
 		Progress: codec.NewInt(40), FailCode: "BackupService.6001", FailReason: "network",
 		AutoTrigger: codec.NewBool(true), DestinationVaultID: "v-9",
-		Extra: map[string]jsontext.Value{"future": jsontext.Value(`[1]`)},
+		Extra: map[string]RawJSON{"future": RawJSON(`[1]`)},
 	}
 	const object = `{"progress": 40, "fail_code": "BackupService.6001", "fail_reason": "network", "auto_trigger": true, "destination_vault_id": "v-9", "future": [1]}`
 	record := func(extra string) ReplicationRecord {
@@ -154,7 +153,7 @@ func TestReplicationExtraInfo(t *testing.T) {
 	}
 	r := record(object)
 	assert.Equal(t, want, r.ExtraInfo, "the vendor's object")
-	assert.Equal(t, map[string]jsontext.Value{"new": jsontext.Value("1")}, r.Extra, "unknown members of the record are kept")
+	assert.Equal(t, map[string]RawJSON{"new": RawJSON("1")}, r.Extra, "unknown members of the record are kept")
 
 	quoted, err := codec.MarshalJSON(object)
 	require.NoError(t, err)
@@ -252,7 +251,7 @@ func TestBackupRoundTrip(t *testing.T) {
 	p.Backups[0].Children = []Backup{p.Backups[1]}
 	p.Backups[0].ReplicationRecords = []ReplicationRecord{{ID: "r", Status: ReplicationStatusSuccess, CreatedAt: p.Backups[0].CreatedAt}}
 	p.Backups[0].ExtendInfo.OSImagesData = []ImageData{{ImageID: "img"}}
-	p.Backups[0].Extra = map[string]jsontext.Value{"later": jsontext.Value(`{"a":1}`)}
+	p.Backups[0].Extra = map[string]RawJSON{"later": RawJSON(`{"a":1}`)}
 	data, err := codec.MarshalJSON(p)
 	require.NoError(t, err)
 	got := decodePage(t, string(data))

@@ -284,6 +284,17 @@ const (
 	CheckpointStatusError         CheckpointStatus = "error"
 )
 
+// Done reports whether the checkpoint's backups have ended: any known
+// state but protecting. Unknown states count as not done.
+func (s CheckpointStatus) Done() bool {
+	switch s {
+	case CheckpointStatusAvailable, CheckpointStatusError, CheckpointStatusDeleting,
+		CheckpointStatusDeleted, CheckpointStatusErrorDeleting:
+		return true
+	}
+	return false
+}
+
 // ProtectStatus is the state of a resource bound to a vault.
 type ProtectStatus string
 

@@ -91,9 +91,20 @@ func IsForbidden(err error) bool { return core.IsForbidden(err) }
 // that was still throttled after every retry.
 func IsRateLimited(err error) bool { return core.IsRateLimited(err) }
 
-// IsBadRequest reports whether err is an API answer of 400 Bad Request,
-// such as an invalid filter value.
-func IsBadRequest(err error) bool { return core.HasStatus(err, http.StatusBadRequest) }
+// IsConflict reports whether err is an API answer of 409 Conflict. CBR
+// itself reports a request that conflicts with a resource's state (a
+// backup being restored already) as a 400: see IsValidation.
+func IsConflict(err error) bool { return core.IsConflict(err) }
+
+// IsValidation reports whether err is CBR refusing the request: a 400 Bad
+// Request or a 422. CBR answers every request it will not do with 400 and
+// a BackupService error_code, whether a parameter is invalid (a filter
+// value, a limit) or the resource's state does not allow it (a backup
+// being restored, a failed backup); it names no fields, so HasCode tells
+// the cases apart.
+func IsValidation(err error) bool {
+	return core.HasStatus(err, http.StatusBadRequest, http.StatusUnprocessableEntity)
+}
 
 // HasStatus reports whether err is an API answer with one of the statuses.
 func HasStatus(err error, codes ...int) bool { return core.HasStatus(err, codes...) }
@@ -102,7 +113,8 @@ func HasStatus(err error, codes ...int) bool { return core.HasStatus(err, codes.
 // such as CodeThrottled.
 func HasCode(err error, code string) bool { return core.HasCode(err, code) }
 
-// OperationError is returned by OperationLogsService.Wait when a task
+// OperationError is returned by a Wait (RestoreResult.Wait,
+// Operation.Wait) when a task
 // ended in any state but success: failed, timeout or skipped. Log is the
 // final operation log; Code and Message come from its error_info.
 type OperationError struct {

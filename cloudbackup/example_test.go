@@ -102,7 +102,7 @@ func ExampleWithPassword() {
 	}
 	defer srv.Close()
 	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(),
-		cloudbackup.WithPassword(srv.IAMEndpoint(), srv.Domain(), srv.User(), srv.Password()))
+		cloudbackup.WithPassword(srv.User(), srv.Password()), cloudbackup.WithDomain(srv.Domain()), cloudbackup.WithIAMEndpoint(srv.IAMEndpoint()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -118,14 +118,14 @@ func ExampleWithPassword() {
 
 // Sign with a temporary access key and its security token, as an IAM
 // agency gets them.
-func ExampleWithTemporaryAKSK() {
+func ExampleWithTemporaryAccessKey() {
 	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithSignatureCheck())
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer srv.Close()
 	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(),
-		cloudbackup.WithTemporaryAKSK(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken()))
+		cloudbackup.WithTemporaryAccessKey(srv.TemporaryAccessKey(), srv.TemporarySecretKey(), srv.SecurityToken()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -138,14 +138,16 @@ func ExampleWithTemporaryAKSK() {
 	// vaults: 3
 }
 
-// Back up a server now and wait for the task to finish.
-func ExampleOperationLogsService_Wait() {
+// Back up a server now and wait for its checkpoint to turn available,
+// with a line per poll.
+func ExampleCheckpoint_Wait() {
 	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()),
+		cloudbackup.WithWaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond))) // the fake is quick
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -159,28 +161,104 @@ func ExampleOperationLogsService_Wait() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	tasks, err := client.OperationLogs.List(ctx, &cloudbackup.ListOperationLogsOptions{
-		OperationType: cloudbackup.OperationTypeBackup, ResourceID: demo.StaleServer.ID,
-	})
+	fmt.Println("created:", cp.Status)
+	done, err := cp.Wait(ctx, cloudbackup.WaitProgress(func(p cloudbackup.Progress) {
+		fmt.Printf("poll %d: %s (done: %v)\n", p.Poll, p.State, p.Done)
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fast := &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return time.Millisecond }}
-	task, err := client.OperationLogs.Wait(ctx, tasks.OperationLogs[0].ID, fast)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(cp.Status, "->", task.Status, task.ExtraInfo.Backup.BackupName)
+	fmt.Println("checkpoint", done.Status)
+	// Output:
+	// created: protecting
+	// poll 1: protecting (done: false)
+	// poll 2: protecting (done: false)
+	// poll 3: available (done: true)
+	// checkpoint available
+}
 
-	// A task that fails comes back with an *OperationError.
-	_, err = client.OperationLogs.Wait(ctx, demo.FailedOperationID, fast)
+// Wait for a backup task found in the operation logs; a task that fails
+// comes back with an *OperationError.
+func ExampleOperation_Wait() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	demo := srv.Demo()
+	fast := cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond))
+
+	task, err := client.OperationLogs.Operation(demo.RunningOperationID).Wait(ctx, fast,
+		cloudbackup.WaitProgress(func(p cloudbackup.Progress) { fmt.Println(p.State, p.Percent, "%") }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(task.OperationType, task.Status)
+
+	_, err = client.OperationLogs.Operation(demo.FailedOperationID).Wait(ctx, fast)
 	var opErr *cloudbackup.OperationError
 	if errors.As(err, &opErr) {
 		fmt.Println(opErr.Status, opErr.Code)
 	}
 	// Output:
-	// protecting -> success before-upgrade
+	// running 33 %
+	// running 66 %
+	// success 100 %
+	// backup success
 	// failed BackupService.6401
+}
+
+// Restore a disk backup and wait for the restore task the answer names.
+func ExampleRestoreResult_Wait() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	demo := srv.Demo()
+
+	res, err := client.Backups.Restore(ctx, demo.VolumeBackupID, cloudbackup.VolumeRestore(demo.Volume.ID))
+	if err != nil {
+		log.Fatal(err)
+	}
+	task, err := res.Wait(ctx, cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(task.OperationType, task.Status, task.ExtraInfo.Restore.TargetResourceID == demo.Volume.ID)
+	// Output:
+	// restore success true
+}
+
+// Keep CBR's request id of a successful call, for a support ticket.
+func ExampleWithResponseInfo() {
+	srv, err := cloudbackuptest.NewServer(cloudbackuptest.WithNow(exampleNow))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := cloudbackup.NewClient(srv.URL(), srv.ProjectID(), cloudbackup.WithToken(srv.Token()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var info cloudbackup.ResponseInfo
+	ctx := cloudbackup.WithResponseInfo(context.Background(), &info)
+	if _, err := client.Backups.Get(ctx, srv.Demo().FreshBackupID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(info.StatusCode, info.RequestID != "", info.Attempts)
+	// Output:
+	// 200 true 1
 }
 
 func ExampleSort() {

@@ -2,19 +2,18 @@ package cloudbackup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
 // OperationLogsService reads tasks (backups, restores, deletions,
-// replications) and waits for them to end.
+// replications) and gives handles to wait for them to end (Operation).
 type OperationLogsService service
 
 // OperationLog is one task.
@@ -53,7 +52,7 @@ type OperationExtraInfo struct {
 	Restore  *OperationRestore `json:"restore,omitzero"`  // set for restore tasks
 	// Extra keeps the details of other task types (delete, sync,
 	// replication, vault_delete, remove_resources) as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // OperationCommon is what every task reports.
@@ -66,10 +65,10 @@ type OperationCommon struct {
 
 // OperationResource is the resource a task works on.
 type OperationResource struct {
-	ID        string         `json:"id,omitzero"`         // the server's or disk's ID
-	Name      string         `json:"name,omitzero"`       // its name
-	Type      ResourceType   `json:"type,omitzero"`       // server or disk
-	ExtraInfo jsontext.Value `json:"extra_info,omitzero"` // more about it, as raw JSON
+	ID        string       `json:"id,omitzero"`         // the server's or disk's ID
+	Name      string       `json:"name,omitzero"`       // its name
+	Type      ResourceType `json:"type,omitzero"`       // server or disk
+	ExtraInfo RawJSON      `json:"extra_info,omitzero"` // more about it, as raw JSON
 }
 
 // OperationBackup is the backup a backup task makes.
@@ -107,7 +106,7 @@ func (s *OperationLogsService) Get(ctx context.Context, operationLogID string) (
 	return root.OperationLog, nil
 }
 
-// ListOperationLogsOptions filters and pages ListOperationLogs.
+// ListOperationLogsOptions filters and pages OperationLogs.List and OperationLogs.All.
 type ListOperationLogsOptions struct {
 	// StartTime and EndTime bound the tasks' start; sent in TimeLayout.
 	StartTime           time.Time       `url:"start_time,omitempty" layout:"2006-01-02T15:04:05Z"`
@@ -124,12 +123,13 @@ type ListOperationLogsOptions struct {
 	VaultName           string          `url:"vault_name,omitempty"`                             // tasks by vault name
 }
 
-// OperationLogPage is one page of ListOperationLogs.
+// OperationLogPage is one page of OperationLogs.List.
 type OperationLogPage struct {
 	// OperationLogs on this page; empty (not nil) when none match.
 	OperationLogs []OperationLog `json:"operation_logs"`
-	// Count is the number of tasks matching in total.
-	Count int `json:"count"`
+	// Count is the number of tasks matching in total; absent (Valid false)
+	// when the answer gave none.
+	Count Int `json:"count,omitzero"`
 	// Offset and Limit are the position and size of the page when the
 	// answer tells them (services/cbr/v1/model/model_list_op_logs_response.go
 	// of huaweicloud-sdk-go-v3); absent when it does not.
@@ -151,7 +151,7 @@ func (o *ListOperationLogsOptions) limit() int {
 // an error before any request. A 200 without the operation_logs list (and
 // without a count of 0) is a *DecodeError, or an *APIError with status 200
 // when its body is CBR's error shape. Count is the number of tasks
-// matching in total, or the page's length when the answer gives none.
+// matching in total, and absent when the answer gives none.
 func (s *OperationLogsService) List(ctx context.Context, opts *ListOperationLogsOptions) (*OperationLogPage, error) {
 	page, _, err := s.list(ctx, opts)
 	return page, err
@@ -199,7 +199,7 @@ func (s *OperationLogsService) list(ctx context.Context, opts *ListOperationLogs
 	if logs == nil {
 		logs = []OperationLog{}
 	}
-	return &OperationLogPage{OperationLogs: logs, Count: int(out.Count.Or(int64(len(logs)))), Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
+	return &OperationLogPage{OperationLogs: logs, Count: out.Count, Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
 }
 
 // All walks every task matching opts by offset, newest first, fetching
@@ -225,74 +225,65 @@ func (s *OperationLogsService) All(ctx context.Context, opts *ListOperationLogsO
 		if err != nil {
 			return core.Page[OperationLog]{}, err
 		}
-		return core.Page[OperationLog]{Items: page.OperationLogs, Total: page.Count, HasTotal: hasCount}, nil
+		n, _ := total(page.Count)
+		return core.Page[OperationLog]{Items: page.OperationLogs, Total: n, HasTotal: hasCount}, nil
 	})
 }
 
-// WaitOptions tune Wait.
-type WaitOptions struct {
-	// Backoff returns how long to wait before poll number n (1 for the
-	// first repeat). The default starts at 2 s and grows by half each time
-	// up to 30 s.
-	Backoff func(n int) time.Duration
-	// OnPoll, if set, is called with every state read, the last included.
-	OnPoll func(*OperationLog)
+// Operation is a task CBR runs in the background (an operation log), to
+// wait for. Get one from OperationLogs.Operation with a task's ID (from
+// OperationLogs.List, say); RestoreResult.Wait waits for its own.
+type Operation struct {
+	// ID is the operation log's ID.
+	ID     string
+	client *Client
 }
 
-// DefaultWaitBackoff is Wait's default: 2 s, growing by half each poll,
-// capped at 30 s.
-func DefaultWaitBackoff(n int) time.Duration {
-	d := 2 * time.Second
-	for i := 1; i < n && d < 30*time.Second; i++ {
-		d += d / 2
-	}
-	return min(d, 30*time.Second)
+// Operation returns a handle on the task with the given ID, to wait for.
+// It does no I/O.
+func (s *OperationLogsService) Operation(operationLogID string) *Operation {
+	return &Operation{ID: operationLogID, client: s.client}
 }
 
 // Wait polls the task until it ends and returns its final state. It
 // returns a nil error only for success; a task that ended failed, timeout
 // or skipped comes back with an *OperationError (errors.As) next to the
-// log. It stops early, with the last state read, when ctx is done or a
-// read fails (reads are retried by the client's RetryPolicy first).
-func (s *OperationLogsService) Wait(ctx context.Context, operationLogID string, opts *WaitOptions) (*OperationLog, error) {
-	backoff := DefaultWaitBackoff
-	var onPoll func(*OperationLog)
-	if opts != nil {
-		if opts.Backoff != nil {
-			backoff = opts.Backoff
-		}
-		onPoll = opts.OnPoll
+// log. Polls are spaced by the client's backoff (WithWaitBackoff, default
+// DefaultWaitBackoff) or the call's (WaitBackoff); WaitProgress reports
+// each poll with the task's status and progress percent. It stops at once
+// when ctx ends, with the last state read and an error wrapping
+// ErrWaitStopped, and when a read fails (reads are retried by the
+// client's RetryPolicy first). The task goes on on the server either way.
+func (op *Operation) Wait(ctx context.Context, opts ...WaitOption) (*OperationLog, error) {
+	if op == nil || op.client == nil {
+		return nil, fmt.Errorf("%s: Wait on an operation that no client made: use OperationLogs.Operation", providerName)
 	}
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for n := 1; ; n++ {
-		log, err := s.Get(ctx, operationLogID)
+	if op.ID == "" {
+		return nil, fmt.Errorf("%s: Wait: the operation has no ID", providerName)
+	}
+	var last *OperationLog
+	err := core.Wait(ctx, op.client.waitConfig(opts), "operation "+op.ID, func(ctx context.Context) (core.Poll, error) {
+		log, err := op.client.OperationLogs.Get(ctx, op.ID)
 		if err != nil {
-			return nil, err
+			return core.Poll{}, err
 		}
-		if onPoll != nil {
-			onPoll(log)
-		}
-		if log.Status.Done() {
-			if log.Status == OperationStatusSuccess {
-				return log, nil
-			}
-			return log, &OperationError{Log: log, Status: log.Status, Code: log.ErrorInfo.Code, Message: log.ErrorInfo.Message}
-		}
-		wait := max(backoff(n), 0)
-		if timer == nil {
-			timer = time.NewTimer(wait)
-		} else {
-			timer.Reset(wait)
-		}
-		select {
-		case <-ctx.Done():
-			return log, fmt.Errorf("%s: waiting for operation %s (%s): %w", providerName, operationLogID, log.Status, ctx.Err())
-		case <-timer.C:
-		}
+		last = log
+		return core.Poll{State: string(log.Status), Done: log.Status.Done(), Percent: log.ExtraInfo.Common.Progress}, nil
+	})
+	if err != nil {
+		return last, stopped(err)
 	}
+	if last.Status != OperationStatusSuccess {
+		return last, &OperationError{Log: last, Status: last.Status, Code: last.ErrorInfo.Code, Message: last.ErrorInfo.Message}
+	}
+	return last, nil
+}
+
+// stopped names the package in the error of a wait whose context ended
+// (a poll's own errors name it already).
+func stopped(err error) error {
+	if errors.Is(err, ErrWaitStopped) {
+		return fmt.Errorf("%s: %w", providerName, err)
+	}
+	return err
 }

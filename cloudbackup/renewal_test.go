@@ -50,7 +50,7 @@ func TestShortLivedIAMTokenOneLoginPerExpiry(t *testing.T) {
 		_, _ = io.WriteString(w, `{"backups":[],"count":0}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL, "p1", WithPassword(srv.URL, "acct", "user", "s3cret"), withNow(clock),
+	c, err := NewClient(srv.URL, "p1", WithPassword("user", "s3cret"), WithDomain("acct"), WithIAMEndpoint(srv.URL), withNow(clock),
 		WithRetryPolicy(RetryPolicy{MaxRetries: 1}))
 	if err != nil {
 		t.Fatal(err)

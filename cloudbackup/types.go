@@ -1,8 +1,6 @@
 package cloudbackup
 
-import (
-	"github.com/go-json-experiment/json/jsontext"
-)
+import ()
 
 // Backup is one backup (BackupResp): a copy of a server or disk at one
 // point in time, kept in a vault.
@@ -65,7 +63,7 @@ type Backup struct {
 	// regions (filled in with ListBackupsOptions.ShowReplication).
 	ReplicationRecords []ReplicationRecord `json:"replication_records"`
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // BackupExtendInfo holds the extended attributes of a backup.
@@ -99,7 +97,7 @@ type BackupExtendInfo struct {
 	// Progress is the progress in percent, while the backup is made.
 	Progress Int `json:"progress,omitzero"`
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // AppConsistency reports on an application-consistent backup. The values
@@ -138,7 +136,7 @@ type ReplicationRecord struct {
 	// ExtraInfo is the replication's progress and, when it failed, why.
 	ExtraInfo ReplicationExtraInfo `json:"extra_info,omitzero"`
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // ReplicationExtraInfo is the additional information of a replication
@@ -162,7 +160,7 @@ type ReplicationExtraInfo struct {
 	// when it was an object.
 	Text string `json:"-"`
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // IsZero reports whether nothing was sent (omitzero uses it).
@@ -179,7 +177,7 @@ func (x ReplicationExtraInfo) fromText() bool {
 	return x.Text != "" && y.IsZero()
 }
 
-// BackupPage is one page of ListBackups.
+// BackupPage is one page of Backups.List.
 type BackupPage struct {
 	// Backups on this page; empty (not nil) when none match.
 	Backups []Backup `json:"backups"`
@@ -192,6 +190,14 @@ type BackupPage struct {
 	// it does not.
 	Offset Int `json:"offset,omitzero"`
 	Limit  Int `json:"limit,omitzero"` // see Offset
+	// NextMarker is the marker of the page after this one, for paging by
+	// hand: set ListBackupsOptions.Marker to it (and Offset to 0) for the
+	// next call. It is the ID of the page's last backup; "" when the page
+	// is empty (the list has ended) or its last backup has no ID (page on
+	// by Offset then). A page shorter than the Limit asked for need not
+	// be the last: the list has ended when a page is empty, or when the
+	// backups walked reach Count. Backups.All does all this itself.
+	NextMarker string `json:"-"`
 
 	capHint int               // expected page size, to size Backups once
 	intern  map[string]string // strings shared across the pages of a walk

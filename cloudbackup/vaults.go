@@ -6,8 +6,6 @@ import (
 	"iter"
 	"net/http"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
@@ -33,11 +31,11 @@ type Vault struct {
 	AutoBind            Bool            `json:"auto_bind,omitzero"`             // binds new resources by BindRules
 	AutoExpand          Bool            `json:"auto_expand,omitzero"`           // grows when full
 	// BindRules is the automatic binding rule, as raw JSON.
-	BindRules jsontext.Value `json:"bind_rules,omitzero"`
-	UserID    string         `json:"user_id,omitzero"`    // the user who created it
-	CreatedAt Time           `json:"created_at,omitzero"` // when it was created
+	BindRules RawJSON `json:"bind_rules,omitzero"`
+	UserID    string  `json:"user_id,omitzero"`    // the user who created it
+	CreatedAt Time    `json:"created_at,omitzero"` // when it was created
 	// Extra keeps members this type does not know, as raw JSON.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]RawJSON `json:",embed"`
 }
 
 // VaultBilling is the capacity and state of a vault.
@@ -83,7 +81,7 @@ type VaultResource struct {
 	BackupSize  Int `json:"backup_size,omitzero"`
 	BackupCount Int `json:"backup_count,omitzero"` // see BackupSize
 	// ExtraInfo is the resource's extra information, as raw JSON.
-	ExtraInfo jsontext.Value `json:"extra_info,omitzero"`
+	ExtraInfo RawJSON `json:"extra_info,omitzero"`
 }
 
 // Tag is a key/value tag.
@@ -92,7 +90,7 @@ type Tag struct {
 	Value string `json:"value"` // its value
 }
 
-// ListVaultsOptions filters and pages ListVaults.
+// ListVaultsOptions filters and pages Vaults.List and Vaults.All.
 type ListVaultsOptions struct {
 	CloudType           string   `url:"cloud_type,omitempty"`            // public, hybrid
 	EnterpriseProjectID string   `url:"enterprise_project_id,omitempty"` // or AllGrantedEnterpriseProjects
@@ -107,12 +105,13 @@ type ListVaultsOptions struct {
 	Status              string   `url:"status,omitempty"`                // vaults in this state
 }
 
-// VaultPage is one page of ListVaults.
+// VaultPage is one page of Vaults.List.
 type VaultPage struct {
 	// Vaults on this page; empty (not nil) when none match.
 	Vaults []Vault `json:"vaults"`
-	// Count is the number of vaults matching in total.
-	Count int `json:"count"`
+	// Count is the number of vaults matching in total; absent (Valid
+	// false) when the answer gave none.
+	Count Int `json:"count,omitzero"`
 	// Offset and Limit are the position and size of the page when the
 	// answer tells them (services/cbr/v1/model/model_list_vault_response.go
 	// of huaweicloud-sdk-go-v3); absent when it does not.
@@ -133,8 +132,8 @@ func (o *ListVaultsOptions) limit() int {
 // 1000 (0: the server's default, 1000); outside that it is an error before
 // any request. A 200 without the vaults list (and without a count of 0)
 // is a *DecodeError, or an *APIError with status 200 when its body is
-// CBR's error shape. Count is the number of vaults matching in total, or
-// the page's length when the answer gives none.
+// CBR's error shape. Count is the number of vaults matching in total, and
+// absent when the answer gives none.
 func (s *VaultsService) List(ctx context.Context, opts *ListVaultsOptions) (*VaultPage, error) {
 	page, _, err := s.list(ctx, opts)
 	return page, err
@@ -178,7 +177,7 @@ func (s *VaultsService) list(ctx context.Context, opts *ListVaultsOptions) (*Vau
 	if vaults == nil {
 		vaults = []Vault{}
 	}
-	return &VaultPage{Vaults: vaults, Count: int(out.Count.Or(int64(len(vaults)))), Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
+	return &VaultPage{Vaults: vaults, Count: out.Count, Offset: out.Offset, Limit: out.Limit}, out.Count.Valid, nil
 }
 
 // All walks every vault matching opts by offset, fetching pages lazily,
@@ -203,7 +202,8 @@ func (s *VaultsService) All(ctx context.Context, opts *ListVaultsOptions) iter.S
 		if err != nil {
 			return core.Page[Vault]{}, err
 		}
-		return core.Page[Vault]{Items: page.Vaults, Total: page.Count, HasTotal: hasCount}, nil
+		n, _ := total(page.Count)
+		return core.Page[Vault]{Items: page.Vaults, Total: n, HasTotal: hasCount}, nil
 	})
 }
 

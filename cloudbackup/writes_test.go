@@ -238,7 +238,7 @@ func TestWriteBodiesOfTheSDK(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, mockBase+"/backups/b1/restore", rec.responder(202, ""))
 	mt.RegisterResponder(http.MethodPost, mockBase+"/checkpoints", rec.responder(200, `{"checkpoint": {"id": "cp", "status": "protecting"}}`))
 	ctx := context.Background()
-	_, err := c.Backups.Restore(ctx, "b1", &cloudbackup.RestoreOptions{ResourceID: "turbo-1", Details: &cloudbackup.RestoreDetails{DestinationPath: "/restore/here"}})
+	_, err := c.Backups.Restore(ctx, "b1", &cloudbackup.RestoreBackupOptions{ResourceID: "turbo-1", Details: &cloudbackup.RestoreDetails{DestinationPath: "/restore/here"}})
 	require.NoError(t, err)
 	_, err = c.Checkpoints.Create(ctx, "v1", &cloudbackup.CreateCheckpointOptions{
 		ResourceDetails: []cloudbackup.ResourceDetail{{
@@ -254,7 +254,7 @@ func TestWriteBodiesOfTheSDK(t *testing.T) {
 		"resource_details": [{"id": "srv-1", "type": "OS::Nova::Server", "extra_info": {"exclude_volumes": ["vol-x"],
 		"include_volumes": [{"id": "vol-y", "os_version": "linux"}]}}]}}}`, rec.body[1])
 
-	_, err = c.Backups.Restore(ctx, "b1", &cloudbackup.RestoreOptions{VolumeID: "v", Details: &cloudbackup.RestoreDetails{}})
+	_, err = c.Backups.Restore(ctx, "b1", &cloudbackup.RestoreBackupOptions{VolumeID: "v", Details: &cloudbackup.RestoreDetails{}})
 	assert.ErrorContains(t, err, "DestinationPath")
 	assert.Len(t, rec.body, 2, "nothing sent")
 }

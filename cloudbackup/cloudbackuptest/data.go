@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/backupsdk/backupsdk/cloudbackup"
@@ -35,8 +36,12 @@ func Dedicated() BackupOption {
 // AddBackup stores b, replacing a backup with the same ID, and returns its
 // ID. Empty fields get defaults: a new ID, the server's project, status
 // available, image type backup, a server resource with its provider ID,
-// and created/updated now.
-func (s *Server) AddBackup(b cloudbackup.Backup, opts ...BackupOption) string {
+// and created/updated now. An ID that no request path can name (".",
+// "..", or with "/", "?" or "#") is an error.
+func (s *Server) AddBackup(b cloudbackup.Backup, opts ...BackupOption) (string, error) {
+	if b.ID == "." || b.ID == ".." || strings.ContainsAny(b.ID, "/?#") {
+		return "", fmt.Errorf("cloudbackuptest: AddBackup: ID %q cannot be named in a path", b.ID)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := record{b: b}
@@ -47,7 +52,7 @@ func (s *Server) AddBackup(b cloudbackup.Backup, opts ...BackupOption) string {
 	}
 	s.defaultsLocked(&r.b)
 	s.putLocked(r)
-	return r.b.ID
+	return r.b.ID, nil
 }
 
 func (s *Server) defaultsLocked(b *cloudbackup.Backup) {

@@ -202,7 +202,7 @@ func appendReplicationExtra(dst []byte, x *cloudbackup.ReplicationExtraInfo) []b
 }
 
 // appendExtra writes unknown members kept from input, each after a comma.
-func appendExtra(dst []byte, extra map[string]jsontext.Value) []byte {
+func appendExtra(dst []byte, extra map[string]cloudbackup.RawJSON) []byte {
 	if len(extra) == 0 {
 		return dst
 	}

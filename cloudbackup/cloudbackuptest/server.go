@@ -28,7 +28,6 @@ package cloudbackuptest
 
 import (
 	"bytes"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,6 +35,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/backupsdk/backupsdk/cloudbackup"
@@ -166,23 +166,30 @@ func WithToken(token string) Option {
 	return func(c *config) error { c.token = token; return nil }
 }
 
-// WithPassword sets the IAM account (domain), user and password the token
-// endpoint accepts.
-func WithPassword(domain, user, password string) Option {
-	return func(c *config) error { c.domain, c.user, c.password = domain, user, password; return nil }
+// WithPassword sets the IAM user and password the token endpoint accepts
+// (default DefaultUser, DefaultPassword), as cloudbackup.WithPassword
+// gives them.
+func WithPassword(user, password string) Option {
+	return func(c *config) error { c.user, c.password = user, password; return nil }
 }
 
-// WithAKSK sets the access key and secret key of signed requests.
-func WithAKSK(accessKey, secretKey string) Option {
+// WithDomain sets the IAM account (domain) of the WithPassword user
+// (default DefaultDomain), as cloudbackup.WithDomain gives it.
+func WithDomain(name string) Option {
+	return func(c *config) error { c.domain = name; return nil }
+}
+
+// WithAccessKey sets the access key and secret key of signed requests.
+func WithAccessKey(accessKey, secretKey string) Option {
 	return func(c *config) error { c.accessKey, c.secretKey = accessKey, secretKey; return nil }
 }
 
-// WithTemporaryAKSK sets the temporary access key, secret key and security
-// token the server accepts, besides the permanent pair of WithAKSK: a
-// request signed with the temporary key must carry the token in
-// X-Security-Token (signed with the other headers when signatures are
-// checked).
-func WithTemporaryAKSK(accessKey, secretKey, securityToken string) Option {
+// WithTemporaryAccessKey sets the temporary access key, secret key and
+// security token the server accepts, besides the permanent pair of
+// WithAccessKey: a request signed with the temporary key must carry the
+// token in X-Security-Token (signed with the other headers when
+// signatures are checked).
+func WithTemporaryAccessKey(accessKey, secretKey, securityToken string) Option {
 	return func(c *config) error {
 		c.tempKey = temporaryKey{accessKey: accessKey, secretKey: secretKey, securityToken: securityToken}
 		return nil
@@ -215,6 +222,18 @@ func WithoutDemoData() Option {
 // SetSignatureCheck).
 func WithSignatureCheck() Option {
 	return func(c *config) error { c.verify = true; return nil }
+}
+
+// NewTestServer starts a fake on loopback for the test t and closes it in
+// t.Cleanup; a server that cannot start fails t.
+func NewTestServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }
 
 // NewServer starts a fake on loopback. Close it when done.
@@ -276,28 +295,24 @@ func NewServer(opts ...Option) (*Server, error) {
 // URL returns the CBR endpoint, such as http://127.0.0.1:41234.
 func (s *Server) URL() string { return s.fs.URL() }
 
-// IAMEndpoint returns the IAM endpoint for cloudbackup.WithPassword (the
-// same server).
+// IAMEndpoint returns the IAM endpoint for cloudbackup.WithIAMEndpoint
+// (the same server): a loopback URL names no region to derive it from.
 func (s *Server) IAMEndpoint() string { return s.fs.URL() }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.fs.Close() }
 
-// HTTPClient returns an *http.Client trusting the server's certificate (with
-// WithTLS), or a plain client.
-func (s *Server) HTTPClient() *http.Client {
-	tr := &http.Transport{}
-	if def, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = def.Clone()
-	}
-	if pool := s.fs.CertPool(); pool != nil {
-		if tr.TLSClientConfig == nil {
-			tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		tr.TLSClientConfig.RootCAs = pool
-	}
-	return &http.Client{Transport: tr}
-}
+// HTTPClient returns an *http.Client with its own transport that trusts
+// the server's certificate (with WithTLS).
+func (s *Server) HTTPClient() *http.Client { return s.fs.HTTPClient() }
+
+// Call is one request the server received, as it arrived, with the status
+// it was answered with.
+type Call = fakeserver.Call
+
+// Calls returns the last requests the server received (up to 1000, IAM
+// logins included), oldest first.
+func (s *Server) Calls() []Call { return s.fs.Calls() }
 
 // ProjectID returns the project the server serves.
 func (s *Server) ProjectID() string { return s.projectID }
@@ -346,7 +361,7 @@ func (s *Server) Requests() int64 { return s.fs.Requests() }
 func (s *Server) MaxInFlight() int64 { return s.fs.MaxInFlight() }
 
 // Logins returns how many successful IAM logins the server has answered.
-func (s *Server) Logins() int64 { return s.logins.Load() }
+func (s *Server) Logins() int { return int(s.logins.Load()) }
 
 // SetSignatureCheck turns verification of AK/SK signatures (and of
 // X-Sdk-Date being within 15 minutes of the server's clock) on or off.

@@ -47,9 +47,16 @@ func (s *session) cloudbackupClient(ctx context.Context, a *account) (*cloudback
 	case a.Token != "":
 		opts = append(opts, cloudbackup.WithToken(a.Token.reveal()))
 	case a.AccessKey != "":
-		opts = append(opts, cloudbackup.WithAKSK(a.AccessKey, a.SecretKey.reveal()))
+		opts = append(opts, cloudbackup.WithAccessKey(a.AccessKey, a.SecretKey.reveal()))
 	default:
-		opts = append(opts, cloudbackup.WithPassword(a.IAMEndpoint, a.Domain, a.User, a.Password.reveal()))
+		opts = append(opts, cloudbackup.WithPassword(a.User, a.Password.reveal()), cloudbackup.WithDomain(a.Domain))
+		if a.IAMEndpoint != "" {
+			// Without it the IAM endpoint of the CBR region is used.
+			opts = append(opts, cloudbackup.WithIAMEndpoint(a.IAMEndpoint))
+		}
+	}
+	if sched := s.env.pollSchedule; len(sched) > 0 {
+		opts = append(opts, cloudbackup.WithWaitBackoff(cloudbackup.ScheduleBackoff(sched...)))
 	}
 	if s.env.retry != nil {
 		opts = append(opts, cloudbackup.WithRetryPolicy(*s.env.retry))
@@ -392,7 +399,7 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		var opts *cloudbackup.RestoreOptions
+		var opts *cloudbackup.RestoreBackupOptions
 		switch {
 		case *volume != "":
 			opts = cloudbackup.VolumeRestore(*volume)
@@ -414,7 +421,7 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 			return err
 		}
 		if *wait && res.JobID != "" {
-			if _, err := s.waitOperation(ctx, c, res.JobID); err != nil {
+			if _, err := s.waitRestore(ctx, res); err != nil {
 				return err
 			}
 		}
@@ -435,7 +442,7 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 
 // restoreInPlace returns the options that restore b onto the server or
 // disk it was taken of.
-func restoreInPlace(b *cloudbackup.Backup, powerOn bool) (*cloudbackup.RestoreOptions, error) {
+func restoreInPlace(b *cloudbackup.Backup, powerOn bool) (*cloudbackup.RestoreBackupOptions, error) {
 	switch b.ResourceType {
 	case cloudbackup.ResourceTypeVolume:
 		return cloudbackup.VolumeRestore(b.ResourceID), nil
@@ -452,24 +459,21 @@ func restoreInPlace(b *cloudbackup.Backup, powerOn bool) (*cloudbackup.RestoreOp
 	return nil, fmt.Errorf("cloudbackup: backup %s is of a %s, which backupctl cannot restore in place: give -server or -volume", b.ID, b.ResourceType)
 }
 
-// waitOperation waits for a CBR task (operation log), with a progress line
-// on stderr when it is a terminal.
-func (s *session) waitOperation(ctx context.Context, c *cloudbackup.Client, id string) (*cloudbackup.OperationLog, error) {
+// waitRestore waits for a CBR restore task (the client's backoff: the
+// env's poll schedule, else the SDK's default), with a progress line on
+// stderr when it is a terminal.
+func (s *session) waitRestore(ctx context.Context, res *cloudbackup.RestoreResult) (*cloudbackup.OperationLog, error) {
 	progress := s.env.isTerminal(s.stderr)
-	opts := &cloudbackup.WaitOptions{}
-	if sched := s.env.pollSchedule; len(sched) > 0 {
-		opts.Backoff = func(n int) time.Duration { return sched[min(max(n-1, 0), len(sched)-1)] }
-	}
+	var opts []cloudbackup.WaitOption
 	if progress {
-		start := s.env.now()
-		opts.OnPoll = func(l *cloudbackup.OperationLog) {
+		opts = append(opts, cloudbackup.WaitProgress(func(p cloudbackup.Progress) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			fmt.Fprintf(s.stderr, "\rbackupctl: cloudbackup: task %s %s %s%%, %s\x1b[K", id, l.Status,
-				intText(l.ExtraInfo.Common.Progress.Get()), s.env.now().Sub(start).Round(time.Second))
-		}
+			fmt.Fprintf(s.stderr, "\rbackupctl: cloudbackup: task %s %s %s%%, %s\x1b[K", res.JobID, p.State,
+				intText(p.Percent.Get()), p.Elapsed.Round(time.Second))
+		}))
 	}
-	l, err := c.OperationLogs.Wait(ctx, id, opts)
+	l, err := res.Wait(ctx, opts...)
 	s.endProgress(progress)
 	return l, err
 }

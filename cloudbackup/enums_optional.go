@@ -1,0 +1,237 @@
+package cloudbackup
+
+import "github.com/backupsdk/backupsdk/internal/codec"
+
+// The enums are text as CBR sends it: "" when the answer did not have the
+// member. Their Get and Or tell that absence from a value, and String
+// prints it as "(absent)", as the tolerant types (Int, Bool, Time, String)
+// do. Valid, by contrast, reports whether a value is one the API
+// documents.
+
+// Get returns the backup's state and whether the answer had one.
+func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != "" }
+
+// Or returns the backup's state, or def when the answer had none.
+func (s BackupStatus) Or(def BackupStatus) BackupStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the backup's state as CBR names it, or "(absent)".
+func (s BackupStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// Get returns the image type and whether the answer had one.
+func (t ImageType) Get() (ImageType, bool) { return t, t != "" }
+
+// Or returns the image type, or def when the answer had none.
+func (t ImageType) Or(def ImageType) ImageType {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+// String returns the image type as CBR names it, or "(absent)".
+func (t ImageType) String() string {
+	if t == "" {
+		return codec.Absent
+	}
+	return string(t)
+}
+
+// Get returns the sharing state and whether the answer had one.
+func (s MemberStatus) Get() (MemberStatus, bool) { return s, s != "" }
+
+// Or returns the sharing state, or def when the answer had none.
+func (s MemberStatus) Or(def MemberStatus) MemberStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the sharing state as CBR names it, or "(absent)".
+func (s MemberStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// Get returns the ownership and whether the answer had one.
+func (t OwnType) Get() (OwnType, bool) { return t, t != "" }
+
+// Or returns the ownership, or def when the answer had none.
+func (t OwnType) Or(def OwnType) OwnType {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+// String returns the ownership as CBR names it, or "(absent)".
+func (t OwnType) String() string {
+	if t == "" {
+		return codec.Absent
+	}
+	return string(t)
+}
+
+// Get returns the resource type and whether the answer had one.
+func (t ResourceType) Get() (ResourceType, bool) { return t, t != "" }
+
+// Or returns the resource type, or def when the answer had none.
+func (t ResourceType) Or(def ResourceType) ResourceType {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+// String returns the resource type as CBR names it, or "(absent)".
+func (t ResourceType) String() string {
+	if t == "" {
+		return codec.Absent
+	}
+	return string(t)
+}
+
+// Get returns the restore mode and whether the answer had one.
+func (m RestoreMode) Get() (RestoreMode, bool) { return m, m != "" }
+
+// Or returns the restore mode, or def when the answer had none.
+func (m RestoreMode) Or(def RestoreMode) RestoreMode {
+	if m == "" {
+		return def
+	}
+	return m
+}
+
+// String returns the restore mode as CBR names it, or "(absent)".
+func (m RestoreMode) String() string {
+	if m == "" {
+		return codec.Absent
+	}
+	return string(m)
+}
+
+// Get returns the replication's state and whether the answer had one.
+func (s ReplicationStatus) Get() (ReplicationStatus, bool) { return s, s != "" }
+
+// Or returns the replication's state, or def when the answer had none.
+func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the replication's state as CBR names it, or "(absent)".
+func (s ReplicationStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// Get returns the sort key and whether the answer had one.
+func (k SortKey) Get() (SortKey, bool) { return k, k != "" }
+
+// Or returns the sort key, or def when the answer had none.
+func (k SortKey) Or(def SortKey) SortKey {
+	if k == "" {
+		return def
+	}
+	return k
+}
+
+// String returns the sort key as CBR names it, or "(absent)".
+func (k SortKey) String() string {
+	if k == "" {
+		return codec.Absent
+	}
+	return string(k)
+}
+
+// Get returns the task's state and whether the answer had one.
+func (s OperationStatus) Get() (OperationStatus, bool) { return s, s != "" }
+
+// Or returns the task's state, or def when the answer had none.
+func (s OperationStatus) Or(def OperationStatus) OperationStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the task's state as CBR names it, or "(absent)".
+func (s OperationStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// Get returns the task type and whether the answer had one.
+func (t OperationType) Get() (OperationType, bool) { return t, t != "" }
+
+// Or returns the task type, or def when the answer had none.
+func (t OperationType) Or(def OperationType) OperationType {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+// String returns the task type as CBR names it, or "(absent)".
+func (t OperationType) String() string {
+	if t == "" {
+		return codec.Absent
+	}
+	return string(t)
+}
+
+// Get returns the checkpoint's state and whether the answer had one.
+func (s CheckpointStatus) Get() (CheckpointStatus, bool) { return s, s != "" }
+
+// Or returns the checkpoint's state, or def when the answer had none.
+func (s CheckpointStatus) Or(def CheckpointStatus) CheckpointStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the checkpoint's state as CBR names it, or "(absent)".
+func (s CheckpointStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
+
+// Get returns the protection state and whether the answer had one.
+func (s ProtectStatus) Get() (ProtectStatus, bool) { return s, s != "" }
+
+// Or returns the protection state, or def when the answer had none.
+func (s ProtectStatus) Or(def ProtectStatus) ProtectStatus {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// String returns the protection state as CBR names it, or "(absent)".
+func (s ProtectStatus) String() string {
+	if s == "" {
+		return codec.Absent
+	}
+	return string(s)
+}
