@@ -429,14 +429,14 @@ func newCloudbackup(t *testing.T, other string) *provider {
 	hc, tr := soakHTTPClient()
 	px := newProxy(t, "cloudbackup", srv.URL(), other, []string{login}, chooser([]string{login}))
 	c, err := cloudbackup.NewClient(px.URL(), srv.ProjectID(),
-		cloudbackup.WithPassword(px.URL(), srv.Domain(), srv.User(), srv.Password()),
+		cloudbackup.WithPassword(srv.User(), srv.Password()), cloudbackup.WithDomain(srv.Domain()), cloudbackup.WithIAMEndpoint(px.URL()),
 		cloudbackup.WithRetryPolicy(policy), cloudbackup.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := srv.Demo()
 	checkpoints := &pool[string]{}
-	fast := &cloudbackup.WaitOptions{Backoff: func(int) time.Duration { return time.Millisecond }}
+	fast := cloudbackup.WaitBackoff(cloudbackup.ScheduleBackoff(time.Millisecond))
 	ops := []op{
 		read("Backups.List", func(ctx context.Context) error {
 			return ignore(c.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Limit: 20}))
@@ -451,8 +451,8 @@ func newCloudbackup(t *testing.T, other string) *provider {
 		read("OperationLogs.Get", func(ctx context.Context) error { return ignore(c.OperationLogs.Get(ctx, d.SucceededOperationID)) }),
 		read("OperationLogs.List", func(ctx context.Context) error { return ignore(c.OperationLogs.List(ctx, nil)) }),
 		read("OperationLogs.All", func(ctx context.Context) error { return walk(c.OperationLogs.All(ctx, nil)) }),
-		read("OperationLogs.Wait", func(ctx context.Context) error {
-			return ignore(c.OperationLogs.Wait(ctx, d.SucceededOperationID, fast))
+		read("Operation.Wait", func(ctx context.Context) error {
+			return ignore(c.OperationLogs.Operation(d.SucceededOperationID).Wait(ctx, fast))
 		}),
 		read("Checkpoints.Get", func(ctx context.Context) error {
 			id, ok := checkpoints.peek()
@@ -463,14 +463,20 @@ func newCloudbackup(t *testing.T, other string) *provider {
 		}),
 		write("Backups.Delete", func(ctx context.Context) error {
 			// A backup of its own for each delete, made in the fake directly.
-			id := srv.AddBackup(cloudbackup.Backup{Name: fmt.Sprintf("soak-%d", seq.Add(1))})
+			id, err := srv.AddBackup(cloudbackup.Backup{Name: fmt.Sprintf("soak-%d", seq.Add(1))})
+			if err != nil {
+				return err
+			}
 			return c.Backups.Delete(ctx, id)
 		}),
 		write("Backups.Restore", func(ctx context.Context) error {
 			// A backup of its own for each restore: one being restored
 			// cannot be restored again until its task ends.
-			id := srv.AddBackup(cloudbackup.Backup{Name: fmt.Sprintf("soak-%d", seq.Add(1)), ResourceType: cloudbackup.ResourceTypeVolume,
+			id, err := srv.AddBackup(cloudbackup.Backup{Name: fmt.Sprintf("soak-%d", seq.Add(1)), ResourceType: cloudbackup.ResourceTypeVolume,
 				ResourceID: d.Volume.ID, ResourceName: d.Volume.Name, VaultID: d.DiskVaultID})
+			if err != nil {
+				return err
+			}
 			return ignore(c.Backups.Restore(ctx, id, cloudbackup.VolumeRestore(d.Volume.ID)))
 		}),
 		write("Checkpoints.Create", func(ctx context.Context) error {

@@ -194,9 +194,9 @@ func unitrendsCall(opt unitrends.Option) func(context.Context, string, *http.Cli
 	}
 }
 
-func cloudbackupCall(opt func(base string) cloudbackup.Option) func(context.Context, string, *http.Client) error {
+func cloudbackupCall(auth func(base string) []cloudbackup.Option) func(context.Context, string, *http.Client) error {
 	return func(ctx context.Context, base string, hc *http.Client) error {
-		opts := []cloudbackup.Option{opt(base), cloudbackup.WithRetryPolicy(noRetry)}
+		opts := append(auth(base), cloudbackup.WithRetryPolicy(noRetry))
 		if hc != nil {
 			opts = append(opts, cloudbackup.WithHTTPClient(hc))
 		}
@@ -217,13 +217,15 @@ var authModes = []authMode{
 	{name: "erigones login", bodyFirst: true, call: erigonesCall(erigones.WithPassword("admin", password))},
 	{name: "unitrends login", bodyFirst: true, call: unitrendsCall(unitrends.WithPassword("root", password))},
 	{name: "unitrends token", call: unitrendsCall(unitrends.WithToken(token))},
-	{name: "cloudbackup token", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithToken(token) })},
-	{name: "cloudbackup AK/SK", call: cloudbackupCall(func(string) cloudbackup.Option { return cloudbackup.WithAKSK(accessKey, secretKey) })},
-	{name: "cloudbackup temporary AK/SK", call: cloudbackupCall(func(string) cloudbackup.Option {
-		return cloudbackup.WithTemporaryAKSK(accessKey, secretKey, token)
+	{name: "cloudbackup token", call: cloudbackupCall(func(string) []cloudbackup.Option { return []cloudbackup.Option{cloudbackup.WithToken(token)} })},
+	{name: "cloudbackup AK/SK", call: cloudbackupCall(func(string) []cloudbackup.Option {
+		return []cloudbackup.Option{cloudbackup.WithAccessKey(accessKey, secretKey)}
 	})},
-	{name: "cloudbackup IAM password", bodyFirst: true, call: cloudbackupCall(func(base string) cloudbackup.Option {
-		return cloudbackup.WithPassword(base, "my-domain", "admin", password)
+	{name: "cloudbackup temporary AK/SK", call: cloudbackupCall(func(string) []cloudbackup.Option {
+		return []cloudbackup.Option{cloudbackup.WithTemporaryAccessKey(accessKey, secretKey, token)}
+	})},
+	{name: "cloudbackup IAM password", bodyFirst: true, call: cloudbackupCall(func(base string) []cloudbackup.Option {
+		return []cloudbackup.Option{cloudbackup.WithPassword("admin", password), cloudbackup.WithDomain("my-domain"), cloudbackup.WithIAMEndpoint(base)}
 	})},
 }
 
