@@ -112,7 +112,7 @@ func TestDecodeTolerantShapes(t *testing.T) {
 	assert.Equal(t, int64(5), a.ResourceSize.Or(0))
 	assert.Equal(t, "123", a.ResourceName, "a number for a text field keeps its JSON text")
 	assert.Equal(t, BackupStatus("weird_new_state"), a.Status, "unknown enumeration values are kept")
-	assert.False(t, a.Status.Valid())
+	assert.False(t, a.Status.Known())
 	assert.Equal(t, ImageTypeReplication, a.ImageType, "escaped member names are matched")
 	assert.True(t, a.Incremental.Or(false))
 	assert.Equal(t, []ImageData{{ImageID: "img-1"}, {ImageID: "img-2"}}, a.ExtendInfo.OSImagesData)

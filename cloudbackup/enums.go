@@ -35,8 +35,8 @@ func BackupStatuses() []BackupStatus {
 	return out
 }
 
-// Valid reports whether s is one of the documented states.
-func (s BackupStatus) Valid() bool { return contains(backupStatuses, string(s)) }
+// Known reports whether s is one of the documented states.
+func (s BackupStatus) Known() bool { return contains(backupStatuses, string(s)) }
 
 // Succeeded reports whether the backup finished and can be restored from.
 func (s BackupStatus) Succeeded() bool { return s == BackupStatusAvailable }
@@ -55,8 +55,8 @@ const (
 
 var imageTypes = []string{string(ImageTypeBackup), string(ImageTypeReplication)}
 
-// Valid reports whether t is one of the documented image types.
-func (t ImageType) Valid() bool { return contains(imageTypes, string(t)) }
+// Known reports whether t is one of the documented image types.
+func (t ImageType) Known() bool { return contains(imageTypes, string(t)) }
 
 // MemberStatus is the state of a backup shared with another project
 // (member_status filter). The API page names the states pending, accept
@@ -80,8 +80,8 @@ var memberStatuses = []string{
 	string(MemberStatusAccepted), string(MemberStatusRejected),
 }
 
-// Valid reports whether s is one of the sharing states, in either spelling.
-func (s MemberStatus) Valid() bool { return contains(memberStatuses, string(s)) }
+// Known reports whether s is one of the sharing states, in either spelling.
+func (s MemberStatus) Known() bool { return contains(memberStatuses, string(s)) }
 
 // Accepted reports whether s says the share was accepted, in either
 // spelling.
@@ -110,8 +110,8 @@ const (
 
 var ownTypes = []string{string(OwnTypeAllGranted), string(OwnTypePrivate), string(OwnTypeShared)}
 
-// Valid reports whether t is one of the documented ownership types.
-func (t OwnType) Valid() bool { return contains(ownTypes, string(t)) }
+// Known reports whether t is one of the documented ownership types.
+func (t OwnType) Known() bool { return contains(ownTypes, string(t)) }
 
 // ResourceType is the kind of resource a backup protects.
 type ResourceType string
@@ -134,8 +134,8 @@ var resourceTypes = []string{
 	string(ResourceTypeBareMetalServer), string(ResourceTypeNativeServer), string(ResourceTypeTurbo),
 }
 
-// Valid reports whether t is one of the known resource types.
-func (t ResourceType) Valid() bool { return contains(resourceTypes, string(t)) }
+// Known reports whether t is one of the known resource types.
+func (t ResourceType) Known() bool { return contains(resourceTypes, string(t)) }
 
 // RestoreMode says how a backup can be restored (extend_info.supported_restore_mode).
 type RestoreMode string
@@ -149,8 +149,8 @@ const (
 
 var restoreModes = []string{string(RestoreModeNA), string(RestoreModeBackup), string(RestoreModeSnapshot)}
 
-// Valid reports whether m is one of the documented restore modes.
-func (m RestoreMode) Valid() bool { return contains(restoreModes, string(m)) }
+// Known reports whether m is one of the documented restore modes.
+func (m RestoreMode) Known() bool { return contains(restoreModes, string(m)) }
 
 // ReplicationStatus is the state of one replication of a backup.
 type ReplicationStatus string
@@ -169,8 +169,8 @@ var replicationStatuses = []string{
 	string(ReplicationStatusSkip), string(ReplicationStatusWaitingReplicate),
 }
 
-// Valid reports whether s is one of the documented replication states.
-func (s ReplicationStatus) Valid() bool { return contains(replicationStatuses, string(s)) }
+// Known reports whether s is one of the documented replication states.
+func (s ReplicationStatus) Known() bool { return contains(replicationStatuses, string(s)) }
 
 // SortKey is a property backups can be sorted by.
 type SortKey string
@@ -190,8 +190,8 @@ var sortKeys = []string{
 	string(SortByStatus), string(SortByProtectedAt), string(SortByID),
 }
 
-// Valid reports whether k is one of the documented sort keys.
-func (k SortKey) Valid() bool { return contains(sortKeys, string(k)) }
+// Known reports whether k is one of the documented sort keys.
+func (k SortKey) Known() bool { return contains(sortKeys, string(k)) }
 
 // SortOrder is one key of a sort with its direction. Build it with Asc or
 // Desc and join several with Sort.
@@ -243,8 +243,8 @@ var operationStatuses = []string{
 	string(OperationStatusRunning), string(OperationStatusTimeout), string(OperationStatusWaiting),
 }
 
-// Valid reports whether s is one of the documented task states.
-func (s OperationStatus) Valid() bool { return contains(operationStatuses, string(s)) }
+// Known reports whether s is one of the documented task states.
+func (s OperationStatus) Known() bool { return contains(operationStatuses, string(s)) }
 
 // Done reports whether the task has ended (success, failed, timeout or
 // skipped). Unknown states count as not done.

@@ -3,10 +3,13 @@ package cloudbackup
 import "github.com/backupsdk/backupsdk/internal/codec"
 
 // The enums are text as CBR sends it: "" when the answer did not have the
-// member. Their Get and Or tell that absence from a value, and String
+// member. Valid, Get and Or tell that absence from a value, and String
 // prints it as "(absent)", as the tolerant types (Int, Bool, Time, String)
-// do. Valid, by contrast, reports whether a value is one the API
+// do. Known, by contrast, reports whether a value is one the API
 // documents.
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s BackupStatus) Valid() bool { return s != "" }
 
 // Get returns the backup's state and whether the answer had one.
 func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != "" }
@@ -27,6 +30,9 @@ func (s BackupStatus) String() string {
 	return string(s)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (t ImageType) Valid() bool { return t != "" }
+
 // Get returns the image type and whether the answer had one.
 func (t ImageType) Get() (ImageType, bool) { return t, t != "" }
 
@@ -45,6 +51,9 @@ func (t ImageType) String() string {
 	}
 	return string(t)
 }
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s MemberStatus) Valid() bool { return s != "" }
 
 // Get returns the sharing state and whether the answer had one.
 func (s MemberStatus) Get() (MemberStatus, bool) { return s, s != "" }
@@ -65,6 +74,9 @@ func (s MemberStatus) String() string {
 	return string(s)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (t OwnType) Valid() bool { return t != "" }
+
 // Get returns the ownership and whether the answer had one.
 func (t OwnType) Get() (OwnType, bool) { return t, t != "" }
 
@@ -83,6 +95,9 @@ func (t OwnType) String() string {
 	}
 	return string(t)
 }
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (t ResourceType) Valid() bool { return t != "" }
 
 // Get returns the resource type and whether the answer had one.
 func (t ResourceType) Get() (ResourceType, bool) { return t, t != "" }
@@ -103,6 +118,9 @@ func (t ResourceType) String() string {
 	return string(t)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (m RestoreMode) Valid() bool { return m != "" }
+
 // Get returns the restore mode and whether the answer had one.
 func (m RestoreMode) Get() (RestoreMode, bool) { return m, m != "" }
 
@@ -121,6 +139,9 @@ func (m RestoreMode) String() string {
 	}
 	return string(m)
 }
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s ReplicationStatus) Valid() bool { return s != "" }
 
 // Get returns the replication's state and whether the answer had one.
 func (s ReplicationStatus) Get() (ReplicationStatus, bool) { return s, s != "" }
@@ -141,6 +162,9 @@ func (s ReplicationStatus) String() string {
 	return string(s)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (k SortKey) Valid() bool { return k != "" }
+
 // Get returns the sort key and whether the answer had one.
 func (k SortKey) Get() (SortKey, bool) { return k, k != "" }
 
@@ -159,6 +183,9 @@ func (k SortKey) String() string {
 	}
 	return string(k)
 }
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s OperationStatus) Valid() bool { return s != "" }
 
 // Get returns the task's state and whether the answer had one.
 func (s OperationStatus) Get() (OperationStatus, bool) { return s, s != "" }
@@ -179,6 +206,9 @@ func (s OperationStatus) String() string {
 	return string(s)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (t OperationType) Valid() bool { return t != "" }
+
 // Get returns the task type and whether the answer had one.
 func (t OperationType) Get() (OperationType, bool) { return t, t != "" }
 
@@ -198,6 +228,9 @@ func (t OperationType) String() string {
 	return string(t)
 }
 
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s CheckpointStatus) Valid() bool { return s != "" }
+
 // Get returns the checkpoint's state and whether the answer had one.
 func (s CheckpointStatus) Get() (CheckpointStatus, bool) { return s, s != "" }
 
@@ -216,6 +249,9 @@ func (s CheckpointStatus) String() string {
 	}
 	return string(s)
 }
+
+// Valid reports whether the answer had a value (see Known for a documented one).
+func (s ProtectStatus) Valid() bool { return s != "" }
 
 // Get returns the protection state and whether the answer had one.
 func (s ProtectStatus) Get() (ProtectStatus, bool) { return s, s != "" }

@@ -64,9 +64,9 @@ func TestListAnswersKeepOffsetAndLimit(t *testing.T) {
 func TestVendorEnumerations(t *testing.T) {
 	t.Parallel()
 	for _, s := range []cloudbackup.MemberStatus{"pending", "accept", "reject", "accepted", "rejected"} {
-		assert.True(t, s.Valid(), s)
+		assert.True(t, s.Known(), s)
 	}
-	assert.False(t, cloudbackup.MemberStatus("accepting").Valid())
+	assert.False(t, cloudbackup.MemberStatus("accepting").Known())
 	assert.True(t, cloudbackup.MemberStatusAccept.Accepted())
 	assert.True(t, cloudbackup.MemberStatusAccepted.Accepted())
 	assert.True(t, cloudbackup.MemberStatusRejected.Rejected())
@@ -76,7 +76,7 @@ func TestVendorEnumerations(t *testing.T) {
 	assert.False(t, cloudbackup.MemberStatusAccept.Same(cloudbackup.MemberStatusReject))
 	assert.True(t, cloudbackup.MemberStatusPending.Same(cloudbackup.MemberStatusPending))
 
-	assert.True(t, cloudbackup.ResourceTypeWorkspaceDesktop.Valid())
+	assert.True(t, cloudbackup.ResourceTypeWorkspaceDesktop.Known())
 	assert.Equal(t, cloudbackup.ResourceType("OS::Workspace::DesktopV2"), cloudbackup.ResourceTypeWorkspaceDesktop)
 
 	var p cloudbackup.BackupPage

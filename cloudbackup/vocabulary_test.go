@@ -268,3 +268,14 @@ func TestFakeSurface(t *testing.T) {
 	_, err = srv.AddBackup(cloudbackup.Backup{ID: "a/b"})
 	assert.Error(t, err)
 }
+
+// Valid means present, as on every optional value of the SDK; Known means
+// one of the documented values (unitrends' statuses read the same).
+func TestEnumValidMeansPresent(t *testing.T) {
+	t.Parallel()
+	assert.False(t, cloudbackup.BackupStatus("").Valid())
+	assert.True(t, cloudbackup.BackupStatus("frozen").Valid(), "present, though undocumented")
+	assert.False(t, cloudbackup.BackupStatus("frozen").Known())
+	assert.True(t, cloudbackup.BackupStatusAvailable.Known())
+	assert.True(t, cloudbackup.MemberStatusAccepted.Known())
+}

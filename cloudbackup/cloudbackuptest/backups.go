@@ -88,7 +88,7 @@ func parseListQuery(q url.Values) (*listQuery, error) {
 		return nil, err
 	}
 	for _, st := range q["status"] {
-		if !cloudbackup.BackupStatus(st).Valid() {
+		if !cloudbackup.BackupStatus(st).Known() {
 			return nil, fmt.Errorf("status %q is not a backup status", st)
 		}
 		lq.statuses = append(lq.statuses, st)
@@ -143,7 +143,7 @@ func parseListQuery(q url.Values) (*listQuery, error) {
 		}
 		for _, part := range strings.Split(v, ",") {
 			key, dir, hasDir := strings.Cut(strings.TrimSpace(part), ":")
-			if !cloudbackup.SortKey(key).Valid() {
+			if !cloudbackup.SortKey(key).Known() {
 				return nil, fmt.Errorf("sort key %q is not one of created_at, updated_at, name, status, protected_at, id", key)
 			}
 			if hasDir && dir != "asc" && dir != "desc" {

@@ -190,7 +190,7 @@ func (s *Server) handleListOps(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if v := q.Get("status"); v != "" && err == nil && !cloudbackup.OperationStatus(v).Valid() {
+	if v := q.Get("status"); v != "" && err == nil && !cloudbackup.OperationStatus(v).Known() {
 		err = fmt.Errorf("status %q is not a task status", v)
 	}
 	if err != nil {

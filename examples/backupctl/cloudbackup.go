@@ -297,7 +297,7 @@ func cloudbackupBackupsSetup(fs *flag.FlagSet) action {
 				continue
 			}
 			st := cloudbackup.BackupStatus(v)
-			if !st.Valid() {
+			if !st.Known() {
 				return usagef("-status %q: want one or more of %s", v, strings.Join(statusNames(), ", "))
 			}
 			opts.Status = append(opts.Status, st)
