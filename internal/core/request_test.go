@@ -405,5 +405,5 @@ func TestConnectionReuse(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Equal(t, 100, notFound)
-	assert.Equal(t, int64(1), conns.Load(), "TCP connections opened")
+	assert.LessOrEqual(t, conns.Load(), int64(3), "TCP connections opened for 200 calls (one each without reuse)")
 }
