@@ -142,7 +142,7 @@ func (s *BackupsService) list(ctx context.Context, opts *ListBackupsOptions, pag
 		PathParams: []string{s.client.projectID},
 		Query:      q,
 	}, page)
-	if err == nil && listMissing(page.hasList, page.hasCount, int64(page.Count)) {
+	if err == nil && listMissing(page.hasList, page.hasCount, page.Count.Int64) {
 		return s.client.noList(resp, "backups")
 	}
 	page.NextMarker = ""
@@ -210,7 +210,7 @@ func (s *BackupsService) All(ctx context.Context, opts *ListBackupsOptions) iter
 		}
 		items := page.Backups
 		n := len(items)
-		out.Items, out.Total, out.HasTotal = items, page.Count, page.hasCount
+		out.Items, out.Total, out.HasTotal = items, int(page.Count.Int64), page.hasCount
 		out.Pos, out.ByOffset = -1, c.byOffset
 		switch {
 		case c.byOffset:

@@ -246,7 +246,7 @@ func TestListDecodesPage(t *testing.T) {
 	p, err := c.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, p.Backups, 2)
-	assert.Equal(t, 2, p.Count)
+	assert.Equal(t, int64(2), p.Count.Int64)
 	assert.Equal(t, "autobk_b629", p.Backups[0].Name)
 	assert.Equal(t, cloudbackup.ResourceTypeVolume, p.Backups[1].ResourceType)
 

@@ -495,7 +495,7 @@ func keep(v []byte) RawJSON {
 // page reads {"backups": [...], "count": n}.
 func (d *decoder) page(p *BackupPage) error {
 	items := p.Backups[:0]
-	p.Count, p.Offset, p.Limit = 0, Int{}, Int{}
+	p.Count, p.Offset, p.Limit = Int{}, Int{}, Int{}
 	p.hasList, p.hasCount = false, false
 	ok, err := d.openObject(true, "backup list")
 	if err != nil {
@@ -519,7 +519,7 @@ func (d *decoder) page(p *BackupPage) error {
 			}
 			// Size the page once: by the total when it came first (CBR
 			// sends it first), else by the limit the caller asked for.
-			if n := sizeHint(p.Count, p.capHint); cap(items) == 0 && n > 0 {
+			if n := sizeHint(int(p.Count.Int64), p.capHint); cap(items) == 0 && n > 0 {
 				items = make([]Backup, 0, n)
 			}
 			if items, err = d.backupList(items[:0], true); err != nil {
@@ -530,7 +530,7 @@ func (d *decoder) page(p *BackupPage) error {
 			if err := d.integer(&n); err != nil {
 				return at("count", err)
 			}
-			p.Count = int(max(min(n.Int64, 1<<31-1), 0))
+			p.Count = Int{Int64: max(min(n.Int64, 1<<31-1), 0), Valid: n.Valid}
 			p.hasCount = n.Valid
 		case pfOffset:
 			if err := d.integer(&p.Offset); err != nil {

@@ -83,7 +83,7 @@ func ExampleBackupsService_List() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d of %d disk backups\n", len(page.Backups), page.Count)
+	fmt.Printf("%d of %v disk backups\n", len(page.Backups), page.Count)
 	for _, b := range page.Backups {
 		fmt.Println(b.ResourceName, b.Status, b.ResourceSize.Or(0), "GB", "encrypted:", b.ExtendInfo.Encrypted.Or(false))
 	}

@@ -63,7 +63,7 @@ func FuzzDecodeBackupList(f *testing.F) {
 			t.Fatalf("cannot read back %s: %v", out, err)
 		}
 		if len(again.Backups) != len(p.Backups) || again.Count != p.Count {
-			t.Fatalf("round trip changed the page: %d/%d backups, count %d/%d", len(again.Backups), len(p.Backups), again.Count, p.Count)
+			t.Fatalf("round trip changed the page: %d/%d backups, count %d/%d", len(again.Backups), len(p.Backups), again.Count.Int64, p.Count.Int64)
 		}
 		for i := range p.Backups {
 			a, b := &p.Backups[i], &again.Backups[i]

@@ -182,8 +182,9 @@ type BackupPage struct {
 	// Backups on this page; empty (not nil) when none match.
 	Backups []Backup `json:"backups"`
 	// Count is the number of backups matching the filters in total, not
-	// the size of this page.
-	Count int `json:"count"`
+	// the size of this page; absent (Valid false) when the answer did not
+	// say, never a made-up 0.
+	Count Int `json:"count"`
 	// Offset and Limit are the position and size of the page when the
 	// answer tells them (Huawei's SDK models both:
 	// services/cbr/v1/model/model_list_backups_response.go); absent when

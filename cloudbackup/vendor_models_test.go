@@ -37,7 +37,7 @@ func TestListAnswersKeepOffsetAndLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), bp.Offset.Or(-1))
 	assert.Equal(t, int64(2), bp.Limit.Or(-1))
-	assert.Equal(t, 7, bp.Count)
+	assert.Equal(t, int64(7), bp.Count.Int64)
 
 	vp, err := c.Vaults.List(ctx, nil)
 	require.NoError(t, err)

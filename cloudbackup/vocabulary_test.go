@@ -129,6 +129,11 @@ func TestCountAbsentStaysAbsent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, logs.OperationLogs, 1)
 	assert.False(t, logs.Count.Valid, "no count was sent")
+	mt.RegisterResponder(http.MethodGet, mockBase+"/backups", httpmock.NewStringResponder(200, `{"backups":[{"id":"b1"}]}`))
+	backups, err := c.Backups.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Len(t, backups.Backups, 1)
+	assert.False(t, backups.Count.Valid, "no count was sent: not a made-up 0")
 
 	mt.RegisterResponder(http.MethodGet, mockBase+"/vaults", httpmock.NewStringResponder(200, `{"vaults":[{"id":"v1"}],"count":7}`))
 	vaults, err = c.Vaults.List(context.Background(), nil)

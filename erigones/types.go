@@ -24,6 +24,10 @@ const (
 	BackupStatusLost BackupStatus = 4
 )
 
+// Valid reports whether the server reported a status (0 is none: the
+// member was null or absent).
+func (s BackupStatus) Valid() bool { return s != 0 }
+
 // Get returns the status and whether the server reported one (a status of
 // 0 is none: the member was null or absent).
 func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != 0 }
@@ -70,6 +74,9 @@ const (
 	// BackupTypeFile stores the backup as a (possibly compressed) file.
 	BackupTypeFile BackupType = 2
 )
+
+// Valid reports whether the server reported a type (0 is none).
+func (t BackupType) Valid() bool { return t != 0 }
 
 // Get returns the type and whether the server reported one (old servers
 // send none: 0).

@@ -182,3 +182,16 @@ func TestAllTaskLog(t *testing.T) {
 	}
 	assert.Equal(t, []string{"1", "2", "1"}, pages)
 }
+
+// The enums that can be absent read like every optional value.
+func TestEnumsValidGetOr(t *testing.T) {
+	t.Parallel()
+	var none erigones.BackupStatus
+	assert.False(t, none.Valid())
+	assert.Equal(t, "(absent)", none.String())
+	assert.True(t, erigones.BackupStatusOK.Valid())
+	assert.Equal(t, erigones.BackupStatusLost, none.Or(erigones.BackupStatusLost))
+	var noType erigones.BackupType
+	assert.False(t, noType.Valid())
+	assert.True(t, erigones.BackupTypeDataset.Valid())
+}

@@ -122,7 +122,7 @@ func TestDemoPageGolden(t *testing.T) {
 	_, c := start(t)
 	page, err := c.Backups.List(context.Background(), &cloudbackup.ListBackupsOptions{Limit: 3, ShowReplication: new(true)})
 	require.NoError(t, err)
-	assert.Equal(t, 13, page.Count)
+	assert.Equal(t, int64(13), page.Count.Int64)
 	golden.AssertJSON(t, "demo-page", page)
 }
 
@@ -180,7 +180,7 @@ func TestListFilters(t *testing.T) {
 		assert.ElementsMatch(t, tc.want, got, name)
 		page, err := c.Backups.List(context.Background(), tc.opts)
 		require.NoError(t, err, name)
-		assert.Equal(t, len(tc.want), page.Count, "%s: count is the total", name)
+		assert.Equal(t, int64(len(tc.want)), page.Count.Int64, "%s: count is the total", name)
 	}
 
 	shared := collect(t, c, &cloudbackup.ListBackupsOptions{OwnType: cloudbackup.OwnTypeShared})
@@ -257,14 +257,14 @@ func TestListSortAndPaging(t *testing.T) {
 	page, err := c.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Offset: 4, Limit: 3})
 	require.NoError(t, err)
 	assert.Equal(t, ids(own[4:7]), ids(page.Backups))
-	assert.Equal(t, len(own), page.Count)
+	assert.Equal(t, int64(len(own)), page.Count.Int64)
 	page, err = c.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Marker: own[4].ID, Limit: 2})
 	require.NoError(t, err)
 	assert.Equal(t, ids(own[5:7]), ids(page.Backups))
 	page, err = c.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Offset: 500})
 	require.NoError(t, err)
 	assert.Empty(t, page.Backups)
-	assert.Equal(t, len(own), page.Count)
+	assert.Equal(t, int64(len(own)), page.Count.Int64)
 	page, err = c.Backups.List(ctx, &cloudbackup.ListBackupsOptions{Marker: own[2].ID, Status: []cloudbackup.BackupStatus{"available"}, Limit: 2})
 	require.NoError(t, err)
 	for _, b := range page.Backups {
@@ -822,7 +822,7 @@ func TestTLSAndOptions(t *testing.T) {
 	require.NoError(t, err)
 	page, err := c.Backups.List(context.Background(), nil)
 	require.NoError(t, err)
-	assert.Equal(t, 13, page.Count)
+	assert.Equal(t, int64(13), page.Count.Int64)
 	for _, b := range page.Backups {
 		assert.Equal(t, "proj-x", b.ProjectID)
 	}
