@@ -513,8 +513,14 @@ type readCloser struct {
 
 func (c *Client) authError(err error) error {
 	var apiErr *APIError
-	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.As(err, &apiErr) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The call's context ended while it waited for (or made) a
+		// login: say so, with the provider, rather than a bare
+		// "context deadline exceeded". errors.Is still sees it.
+		return fmt.Errorf("%s: waiting for login: %w", c.provider, err)
 	}
 	return fmt.Errorf("%s: credentials: %w", c.provider, err)
 }

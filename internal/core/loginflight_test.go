@@ -128,3 +128,19 @@ func TestWaitersReturnAtTheirOwnDeadline(t *testing.T) {
 		t.Fatal("a waiting caller did not return when its context ended")
 	}
 }
+
+// A call whose deadline ends while it waits for a login says so, with the
+// provider, instead of a bare "context deadline exceeded".
+func TestLoginWaitErrorNamesTheProvider(t *testing.T) {
+	t.Parallel()
+	auth, _, _ := stuckFirstLogin(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+	c, err := core.New(core.Config{Provider: "test", BaseURL: srv.URL, Auth: auth})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.Do(ctx, &core.Request{Kind: core.Read, Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "test: waiting for login")
+}
