@@ -228,12 +228,7 @@ func WithSignatureCheck() Option {
 // t.Cleanup; a server that cannot start fails t.
 func NewTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := NewServer(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return fakeserver.ForTest(t, func() (*Server, error) { return NewServer(opts...) })
 }
 
 // NewServer starts a fake on loopback. Close it when done.

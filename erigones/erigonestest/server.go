@@ -193,12 +193,7 @@ type Server struct {
 // when the test ends; an option that fails ends the test (t.Fatal).
 func NewTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := NewServer(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return fakeserver.ForTest(t, func() (*Server, error) { return NewServer(opts...) })
 }
 
 // NewServer starts a fake on loopback. Close it when done (NewTestServer

@@ -319,12 +319,7 @@ const builtSizeKB = 2048
 // once if it cannot start; the server is closed when the test ends.
 func NewTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := NewServer(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return fakeserver.ForTest(t, func() (*Server, error) { return NewServer(opts...) })
 }
 
 // NewServer starts a fake OnApp server on loopback. Close it when done.

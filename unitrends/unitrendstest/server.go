@@ -332,13 +332,7 @@ func NewServer(opts ...Option) (*Server, error) {
 // cannot start, and closes it when the test ends (t.Cleanup).
 func NewTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := NewServer(opts...)
-	if err != nil {
-		t.Fatalf("unitrendstest: %v", err)
-		return nil // for a testing.TB whose Fatalf returns
-	}
-	t.Cleanup(s.Close)
-	return s
+	return fakeserver.ForTest(t, func() (*Server, error) { return NewServer(opts...) })
 }
 
 // URL returns the appliance root to give unitrends.NewClient, such as

@@ -577,7 +577,8 @@ func TestNewTestServer(t *testing.T) {
 	assert.Contains(t, tb.fatal, "WithPassword")
 }
 
-// fatalRecorder is a testing.TB whose Fatalf records instead of stopping.
+// fatalRecorder is a testing.TB whose Fatal and Fatalf record instead of
+// stopping.
 type fatalRecorder struct {
 	testing.TB
 	fatal string
@@ -586,3 +587,5 @@ type fatalRecorder struct {
 func (r *fatalRecorder) Helper() {}
 
 func (r *fatalRecorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
+
+func (r *fatalRecorder) Fatal(args ...any) { r.fatal = fmt.Sprint(args...) }
