@@ -113,7 +113,7 @@ func (s *session) unitrendsClient(ctx context.Context, a *account) (*unitrends.C
 		return nil, err
 	}
 	opts := []unitrends.Option{
-		unitrends.WithUserAgent("backupctl"),
+		unitrends.WithUserAgent(userAgent()),
 		unitrends.WithHTTPClient(hc),
 		unitrends.WithPassword(a.User, a.Password.reveal()),
 	}
