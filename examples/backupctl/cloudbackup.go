@@ -480,7 +480,7 @@ func (s *session) waitRestore(res *cloudbackup.RestoreResult, id string) (*cloud
 	defer cancel()
 	l, err := res.Wait(ctx, opts...)
 	ended()
-	return l, s.waitError(err, providerCloudBackup, "the restore of backup "+id+" (task "+res.JobID+")",
+	return l, s.waitError(ctx, err, providerCloudBackup, "the restore of backup "+id+" (task "+res.JobID+")",
 		"backupctl cloudbackup backups -status restoring")
 }
 

@@ -559,7 +559,7 @@ func (s *session) waitTask(task *erigones.Task) (*erigones.TaskResult, error) {
 	defer cancel()
 	res, err := task.Wait(ctx, opts...)
 	ended()
-	return res, s.waitError(err, providerErigones, "task "+task.ID(), "backupctl erigones backups -vm HOST (the task's id is "+task.ID()+")")
+	return res, s.waitError(ctx, err, providerErigones, "task "+task.ID(), "backupctl erigones backups -vm HOST (the task's id is "+task.ID()+")")
 }
 
 // endProgress ends the progress line, if one was drawn.

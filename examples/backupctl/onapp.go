@@ -470,7 +470,7 @@ func (s *session) onappWaitBuilt(res *onapp.CreateResult, follow string) (*onapp
 	defer cancel()
 	b, err := res.Wait(ctx, opts...)
 	ended()
-	return b, s.waitError(err, providerOnApp, fmt.Sprintf("backup %d to be built", id), follow)
+	return b, s.waitError(ctx, err, providerOnApp, fmt.Sprintf("backup %d to be built", id), follow)
 }
 
 // onappRestoreSetup defines the flags of "onapp backup restore" and returns

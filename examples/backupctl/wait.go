@@ -50,12 +50,16 @@ func (s *session) afterWait() (context.Context, context.CancelFunc) {
 // package) becomes a waitStoppedError that names what goes on and how to
 // follow it; any other error is returned as it is (a failed task, a
 // backup gone).
-func (s *session) waitError(err error, provider, what, follow string) error {
-	if !errors.Is(err, onapp.ErrWaitStopped) {
+//
+// ctx is the wait's context: a poll already in flight when it ends fails
+// with the context's error rather than ErrWaitStopped, and is a stopped
+// wait all the same.
+func (s *session) waitError(ctx context.Context, err error, provider, what, follow string) error {
+	if err == nil || (!errors.Is(err, onapp.ErrWaitStopped) && ctx.Err() == nil) {
 		return err
 	}
 	why := "interrupted"
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		why = "the -wait-timeout of " + s.waitTimeout.String() + " ran out"
 	}
 	return waitStoppedError{fmt.Sprintf("%s: stopped waiting for %s (%s); the work goes on on the server: follow it with %s",
