@@ -233,7 +233,8 @@ Environment: CBR_ENDPOINT (such as https://cbr.ap-southeast-1.myhuaweicloud.com)
 CBR_PROJECT_ID, and one kind of credentials: CBR_TOKEN (a ready IAM token);
 CBR_AK and CBR_SK (an access key pair); or CBR_IAM_ENDPOINT, CBR_USER,
 CBR_PASSWORD and CBR_DOMAIN (an IAM user, whose token backupctl fetches).
-Without CBR_ENDPOINT the built-in CBR fake with demo data answers.`
+The built-in CBR fake with demo data answers only when no provider is
+configured, or with -demo.`
 
 // cloudbackupCommand is "backupctl cloudbackup".
 func cloudbackupCommand() *command {
@@ -276,7 +277,10 @@ once; -wait-timeout bounds the wait). -yes confirms.`,
 						args:    "-id ID -yes",
 						summary: "delete a backup",
 						about: `delete deletes backup -id. The deletion runs in the background: the backup
-shows status deleting until it is gone. -yes confirms.`,
+shows status deleting until it is gone. The API answers it without a task
+to follow, so backupctl cannot wait for it (-no-wait changes nothing here);
+watch it with 'backupctl cloudbackup backups -status deleting'. -yes
+confirms.`,
 						setup: cloudbackupDeleteSetup,
 					},
 				},

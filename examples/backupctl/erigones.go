@@ -186,8 +186,9 @@ definitions (schedules of VM disks) and the backups made from them.
 
 Environment: ERIGONES_URL (the server root, such as https://my.erigones.com),
 ERIGONES_API_KEY or ERIGONES_USER and ERIGONES_PASSWORD, and optionally
-ERIGONES_DC (the virtual datacenter; default the user's current one). Without
-ERIGONES_URL the built-in Erigones fake with demo data answers.
+ERIGONES_DC (the virtual datacenter; default the user's current one). The
+built-in Erigones fake with demo data answers only when no provider is
+configured, or with -demo.
 
 Creating, restoring and deleting backups run as tasks on the server;
 backupctl waits for them (-no-wait returns at once) and shows a progress line
@@ -417,7 +418,7 @@ func erigonesCreateSetup(fs *flag.FlagSet) action {
 				created, createdErr = c.Backups.Created(ctx, task)
 			}
 		}
-		return s.finishTask(ctx, task, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			if find(); createdErr != nil {
 				return fmt.Sprintf("created a backup of %s disk %d, but cannot tell which: %v", *vm, *tf.disk, createdErr)
 			}
@@ -479,7 +480,7 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.finishTask(ctx, task, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("restored backup %s onto %s disk %d", *name, *target, *targetDisk)
 		}, nil)
 	}
@@ -510,22 +511,23 @@ func erigonesDeleteSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.finishTask(ctx, task, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("deleted backup %s of %s disk %d", *name, *vm, *tf.disk)
 		}, nil)
 	}
 }
 
-// finishTask waits for an Erigones task unless noWait, then reports it: with
+// finishTask waits for an Erigones task of VM vm unless -no-wait, then
+// reports it: with
 // -o json an array of one task result (the API's {"task_id", "status",
 // "result"}) or of what out makes of it, else done's sentence and the task
 // id. A failed or revoked task is an error.
-func (s *session) finishTask(ctx context.Context, task *erigones.Task, done func(*erigones.TaskResult) string,
+func (s *session) finishTask(ctx context.Context, task *erigones.Task, vm string, done func(*erigones.TaskResult) string,
 	out func(*erigones.TaskResult) any) error {
 	res := task.Initial()
 	if !s.noWait {
 		var err error
-		if res, err = s.waitTask(task); err != nil {
+		if res, err = s.waitTask(task, vm); err != nil {
 			return err
 		}
 	}
@@ -551,7 +553,7 @@ func (s *session) finishTask(ctx context.Context, task *erigones.Task, done func
 // keeps one progress line there, rewritten after each poll and ended when
 // the wait ends. It returns the final result, and the task's error when it
 // failed or was revoked.
-func (s *session) waitTask(task *erigones.Task) (*erigones.TaskResult, error) {
+func (s *session) waitTask(task *erigones.Task, vm string) (*erigones.TaskResult, error) {
 	opts, ended := s.waitOptions(string(task.Initial().Status), func(p erigones.Progress) string {
 		return fmt.Sprintf("erigones: task %s %s", task.ID(), p.State)
 	})
@@ -559,7 +561,7 @@ func (s *session) waitTask(task *erigones.Task) (*erigones.TaskResult, error) {
 	defer cancel()
 	res, err := task.Wait(ctx, opts...)
 	ended()
-	return res, s.waitError(ctx, err, providerErigones, "task "+task.ID(), "backupctl erigones backups -vm HOST (the task's id is "+task.ID()+")")
+	return res, s.waitError(ctx, err, providerErigones, "task "+task.ID(), "backupctl erigones backups -vm "+vm)
 }
 
 // endProgress ends the progress line, if one was drawn.

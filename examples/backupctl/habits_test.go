@@ -300,6 +300,18 @@ func TestWaitTimeout(t *testing.T) {
 		"the work goes on on the server: follow it with backupctl onapp backups -vm 101 -kind incremental\n", r.stderr)
 	_, ok := srv.Backup(13)
 	assert.True(t, ok)
+
+	// The same rule for the other providers' waits.
+	f := startFakes(t)
+	r = f.run(t, "erigones", "backup", "create", "-vm", erigonestest.FreshVM, "-define", "daily", "-wait-timeout", "1ns")
+	assert.Equal(t, exitWaitStopped, r.code, r.stderr)
+	assert.Regexp(t, `^backupctl: erigones: stopped waiting for task \S+ \(the -wait-timeout of 1ns ran out\); `+
+		`the work goes on on the server: follow it with backupctl erigones backups -vm `+erigonestest.FreshVM+"\n$", r.stderr)
+	demo := f.cbr.Demo()
+	r = f.run(t, "cloudbackup", "backup", "restore", "-id", demo.VolumeBackupID, "-disk", demo.Volume.ID, "-yes", "-wait-timeout", "1ns")
+	assert.Equal(t, exitWaitStopped, r.code, r.stderr)
+	assert.Regexp(t, `^backupctl: cloudbackup: stopped waiting for the restore of backup \S+ \(task \S+\) \(the -wait-timeout of 1ns ran out\); `+
+		`the work goes on on the server: follow it with backupctl cloudbackup backups -status restoring\n$`, r.stderr)
 }
 
 // -timeout bounds requests and listings, not waits: the context a wait

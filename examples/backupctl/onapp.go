@@ -258,8 +258,8 @@ const onappAbout = `Commands for the backups of an OnApp cloud: normal backups (
 incremental backups (of a whole virtual server).
 
 Environment: ONAPP_URL (the control panel, such as https://cp.example.com),
-ONAPP_USER, and ONAPP_PASSWORD or ONAPP_API_KEY. Without ONAPP_URL the
-built-in OnApp fake with demo data answers.`
+ONAPP_USER, and ONAPP_PASSWORD or ONAPP_API_KEY. The built-in OnApp fake
+with demo data answers only when no provider is configured, or with -demo.`
 
 // onappCommand is "backupctl onapp".
 func onappCommand() *command {
