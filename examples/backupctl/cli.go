@@ -118,11 +118,12 @@ const globalFlagsHelp = `Global flags (before or after the command):
 
 const providerFlagsHelp = `Provider flags (the same name for the same thing everywhere):
   flag      onapp               erigones             unitrends   cloudbackup
-  -vm       virtual server id   VM host name/uuid    -           -
+  -vm       virtual server id   VM host name/uuid    -           server id (restore to)
   -id       backup id           backup name          backup ids  backup id
-  -disk     disk id             disk number (1..)    -           disk (volume) id
+  -disk     disk id             disk number (1..)    -           volume id (restore to)
   -define   -                   backup definition    -           -
-  -yes      confirms a restore or a delete, everywhere`
+  -yes      confirms a restore or a delete, everywhere
+  (older names still work: erigones -name for -id; cloudbackup -server, -volume)`
 
 const environmentHelp = `Environment:
   OnApp        ONAPP_URL, ONAPP_USER, ONAPP_PASSWORD (or ONAPP_API_KEY)

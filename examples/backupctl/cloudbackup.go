@@ -385,9 +385,9 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 	// and -server, CBR's own words, stay for the scripts that use them.
 	volume, server := new(""), new("")
 	fs.StringVar(volume, "disk", "", "restore a disk backup to this disk (volume) `ID` (default: the disk it was taken of)")
-	fs.StringVar(volume, "volume", "", "the same as -disk")
+	fs.StringVar(volume, "volume", "", "the same as -disk, the disk (volume) `ID` (kept for scripts)")
 	fs.StringVar(server, "vm", "", "restore a server backup to this server `ID` (default: the server it was taken of)")
-	fs.StringVar(server, "server", "", "the same as -vm")
+	fs.StringVar(server, "server", "", "the same as -vm, the server `ID` (kept for scripts)")
 	var mappings mappingsFlag
 	fs.Var(&mappings, "map", "with -server: restore disk backup `DISKBACKUP=VOLUME` to that disk (repeat for each disk)")
 	powerOn := fs.Bool("power-on", true, "start the server after restoring a server backup")

@@ -357,7 +357,7 @@ func erigonesBackupsSetup(fs *flag.FlagSet) action {
 func erigonesBackupIDFlag(fs *flag.FlagSet, usage string) *string {
 	v := new("")
 	fs.StringVar(v, "id", "", usage)
-	fs.StringVar(v, "name", "", "the same as -id")
+	fs.StringVar(v, "name", "", "the same as -id, the backup `NAME` (kept for scripts)")
 	return v
 }
 
