@@ -568,6 +568,7 @@ func (s *session) waitTask(task *erigones.Task, vm string) (*erigones.TaskResult
 func (s *session) endProgress(drawn bool) {
 	if drawn {
 		s.mu.Lock()
+		s.progressLine = ""
 		fmt.Fprint(s.stderr, "\r\x1b[K")
 		s.mu.Unlock()
 	}

@@ -85,9 +85,12 @@ func (s *session) waitOptions(first string, draw func(onapp.Progress) string) (o
 	return opts, func() { s.endProgress(progress) }
 }
 
-// drawWait rewrites the progress line of a wait.
+// drawWait rewrites the progress line of a wait; a warning written
+// meanwhile (warnf) draws it again below itself.
 func (s *session) drawWait(what string, elapsed time.Duration) {
+	line := fmt.Sprintf("backupctl: %s, %s", what, elapsed.Round(time.Second))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fmt.Fprintf(s.stderr, "\rbackupctl: %s, %s\x1b[K", what, elapsed.Round(time.Second))
+	s.progressLine = line
+	fmt.Fprintf(s.stderr, "\r%s\x1b[K", line)
 }
