@@ -75,6 +75,10 @@ type account struct {
 	IAMEndpoint string
 	Domain      string
 
+	// Demo marks the account of a built-in fake: what it answers is demo
+	// data, and every row read from it says so.
+	Demo bool
+
 	// configPath is the -config file the account comes from; "" for the
 	// environment's.
 	configPath string
@@ -178,7 +182,7 @@ func accountFromEnv(provider string, getenv func(string) string) (*account, erro
 		a.AccessKey, a.SecretKey = get("CBR_AK"), secret(getenv("CBR_SK"))
 		a.IAMEndpoint, a.User, a.Password, a.Domain = get("CBR_IAM_ENDPOINT"), get("CBR_USER"), secret(getenv("CBR_PASSWORD")), get("CBR_DOMAIN")
 		if a.ProjectID == "" {
-			return nil, fmt.Errorf("%s: CBR_ENDPOINT is set but CBR_PROJECT_ID is not: set it (or unset CBR_ENDPOINT to use the built-in fake)", provider)
+			return nil, fmt.Errorf("%s: CBR_ENDPOINT is set but CBR_PROJECT_ID is not: set it (or unset CBR_ENDPOINT)", provider)
 		}
 		kinds := 0
 		if a.Token != "" {
@@ -212,6 +216,6 @@ func accountFromEnv(provider string, getenv func(string) string) (*account, erro
 // missing is the error of an account whose URL is set but whose
 // credentials are not. It names the variables, never their values.
 func missing(a *account, vars string) error {
-	return fmt.Errorf("%s: %s is set but the credentials are not: set %s (or unset %s to use the built-in fake)",
+	return fmt.Errorf("%s: %s is set but the credentials are not: set %s (or unset %s)",
 		a.label(), urlVar(a.Provider), vars, urlVar(a.Provider))
 }

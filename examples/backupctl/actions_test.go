@@ -21,7 +21,7 @@ func TestOnAppActions(t *testing.T) {
 	f := startFakes(t)
 	before := len(f.onapp.Backups())
 
-	r := f.run(t, "onapp", "backup", "create", "-vm", "101", "-note", "before the upgrade")
+	r := f.run(t, "onapp", "backup", "create", "-vm", "101", "-note", "before the upgrade", "-no-wait")
 	requireOK(t, r)
 	assertGolden(t, "onapp-create-vm.txt", r.stdout)
 	backups := f.onapp.Backups()
@@ -32,7 +32,7 @@ func TestOnAppActions(t *testing.T) {
 	assert.Equal(t, "before the upgrade", created.Note)
 	assert.False(t, created.Built)
 
-	r = f.run(t, "-o", "json", "onapp", "backup", "create", "-disk", "1002")
+	r = f.run(t, "-o", "json", "onapp", "backup", "create", "-disk", "1002", "-no-wait")
 	requireOK(t, r)
 	assertGolden(t, "onapp-create-disk.json", r.stdout)
 	var got []onapp.Backup
@@ -148,15 +148,15 @@ func TestCloudBackupActions(t *testing.T) {
 
 	// In place: the server backup goes back to its server, each disk
 	// backup to its disk.
-	r := f.run(t, "cloudbackup", "backup", "restore", "-id", demo.FreshBackupID, "-yes")
+	r := f.run(t, "cloudbackup", "backup", "restore", "-id", demo.FreshBackupID, "-yes", "-no-wait")
 	requireOK(t, r)
-	assert.Regexp(t, `^restore of backup `+demo.FreshBackupID+` started \(task \S+; -wait waits for it\)\n$`, r.stdout)
+	assert.Regexp(t, `^restore of backup `+demo.FreshBackupID+` started \(task \S+\)\n$`, r.stdout)
 	b, ok := f.cbr.Backup(demo.FreshBackupID)
 	require.True(t, ok)
 	assert.Equal(t, cloudbackup.BackupStatusRestoring, b.Status)
 
 	// To a given disk, waiting for the task, in JSON.
-	r = f.run(t, "-o", "json", "cloudbackup", "backup", "restore", "-id", demo.VolumeBackupID, "-volume", demo.Volume.ID, "-wait", "-yes")
+	r = f.run(t, "-o", "json", "cloudbackup", "backup", "restore", "-id", demo.VolumeBackupID, "-volume", demo.Volume.ID, "-yes")
 	requireOK(t, r)
 	var res []cloudbackup.RestoreResult
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
@@ -221,8 +221,8 @@ func TestOnAppCreateWithoutAnswerBody(t *testing.T) {
 
 	r := runEnv(t, testEnv(vars), "onapp", "backup", "create", "-vm", "101")
 	requireOK(t, r)
-	assert.Equal(t, "scheduled an incremental backup of virtual server 101: the control panel did not tell its id yet; "+
-		"find it with onapp backups -vm 101 -kind incremental (the newest, not built yet); do not create it again\n", r.stdout)
+	assert.Equal(t, "scheduled an incremental backup of virtual server 101: the control panel did not tell its id yet, "+
+		"so backupctl cannot wait for it; find it with backupctl onapp backups -vm 101 -kind incremental (the newest, not built yet); do not create it again\n", r.stdout)
 	require.Len(t, srv.Backups(), before+1)
 
 	r = runEnv(t, testEnv(vars), "-o", "json", "onapp", "backup", "create", "-disk", "1002")

@@ -64,7 +64,7 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		assert.Equal(t, exitOK, r3.code)
 		assert.Equal(t, r.stdout, r3.stdout, name)
 	})
-	assert.Equal(t, 26, n, "commands in the tree")
+	assert.Equal(t, 27, n, "commands in the tree")
 
 	r := runEnv(t, testEnv(nil), "-h")
 	assertGolden(t, "help.txt", r.stdout)
@@ -78,14 +78,16 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // the first line on stderr, after "backupctl: "
 	}{
-		{nil, "missing command"},
 		{[]string{"bogus"}, `unknown command "bogus"`},
 		{[]string{"-o", "yaml", "inventory"}, `-o "yaml": want text or json`},
 		{[]string{"-timeout", "soon", "inventory"}, `invalid value "soon" for flag -timeout: parse error`},
 		{[]string{"-timeout", "-1s", "inventory"}, "-timeout must not be negative"},
 		{[]string{"-x", "inventory"}, "flag provided but not defined: -x"},
 		{[]string{"inventory", "extra"}, `unexpected argument "extra" (flags go before arguments; this command takes none)`},
-		{[]string{"inventory", "-o", "json"}, "flag provided but not defined: -o (global flags such as -o and -timeout go before the command: backupctl -o json inventory)"},
+		{[]string{"inventory", "-o", "yaml"}, `-o "yaml": want text or json`},
+		{[]string{"-wait-timeout", "-1s", "inventory"}, "-wait-timeout must not be negative"},
+		{[]string{"inventory", "-demo", "-config", "accounts.json"}, "-demo and -config do not go together: -demo uses the built-in fakes only"},
+		{[]string{"-version", "-o", "yaml"}, `-o "yaml": want text or json`},
 		{[]string{"onapp"}, "missing command"},
 		{[]string{"onapp", "images"}, `unknown command "images"`},
 		{[]string{"onapp", "backups", "-kind", "full"}, `-kind "full": want normal, incremental or all`},
@@ -99,6 +101,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"erigones", "backup", "create", "-vm", "a"}, "give -vm HOST and -define NAME"},
 		{[]string{"erigones", "backup", "create", "-vm", "a", "-define", "d", "-disk", "0"}, "-disk 0: disks are numbered from 1"},
 		{[]string{"erigones", "backup", "restore", "-vm", "a", "-name", "b"}, "restoring b overwrites disk 1 of a: add -yes to confirm"},
+		{[]string{"erigones", "backup", "restore", "-vm", "a", "-id", "b"}, "restoring b overwrites disk 1 of a: add -yes to confirm"},
+		{[]string{"erigones", "backup", "restore", "-vm", "a"}, "give -vm HOST and -id BACKUP (the backup's name)"},
 		{[]string{"erigones", "backup", "delete", "-vm", "a", "-name", "b"}, "deleting backup b of a cannot be undone: add -yes to confirm"},
 		{[]string{"unitrends", "backups", "-since", "yesterday"}, `invalid value "yesterday" for flag -since: parse error`},
 		{[]string{"unitrends", "backups", "-since", "-1h"}, "-since -1h0m0s: want a positive duration"},
@@ -110,9 +114,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cloudbackup", "backups", "-resource-type", "turbo"}, `-resource-type "turbo": want server or volume (OS::Nova::Server or OS::Cinder::Volume)`},
 		{[]string{"cloudbackup", "backups", "-limit", "-1"}, "-limit -1: want a positive number"},
 		{[]string{"cloudbackup", "backup", "restore", "-id", "x"}, "restoring backup x overwrites the target server or disk: add -yes to confirm"},
-		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-volume", "v", "-server", "s", "-yes"}, "give -volume or -server, not both"},
-		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-server", "s", "-yes"}, "-server needs a -map DISKBACKUP=VOLUME for each disk backup of the server backup"},
-		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-map", "a=b", "-yes"}, "-map goes with -server"},
+		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-volume", "v", "-server", "s", "-yes"}, "give -disk or -vm, not both"},
+		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-disk", "v", "-vm", "s", "-yes"}, "give -disk or -vm, not both"},
+		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-server", "s", "-yes"}, "-vm needs a -map DISKBACKUP=VOLUME for each disk backup of the server backup"},
+		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-map", "a=b", "-yes"}, "-map goes with -vm"},
 		{[]string{"cloudbackup", "backup", "restore", "-id", "x", "-server", "s", "-map", "ab"}, `invalid value "ab" for flag -map: want DISKBACKUP=VOLUME, not "ab"`},
 		{[]string{"cloudbackup", "backup", "delete", "-id", "x"}, "deleting backup x cannot be undone: add -yes to confirm"},
 		{[]string{"fakes", "-addr", "localhost"}, `-addr "localhost": want host:port, such as 127.0.0.1:0 or 127.0.0.1:8000`},
@@ -128,7 +133,7 @@ func TestUsageErrors(t *testing.T) {
 		assert.Equal(t, "backupctl: "+tc.want, got[0], "%v", tc.args)
 		assert.True(t, strings.HasPrefix(got[1], "usage: backupctl [-o text|json] [-timeout 60s]"), got[1])
 		assert.Regexp(t, `^Run 'backupctl.* -h' for help\.$`, got[2])
-		assert.NotContains(t, r.stderr, "not set; using the built-in", "%v: no fake is started for a usage error", tc.args)
+		assert.NotContains(t, r.stderr, "demo data from the built-in", "%v: no fake is started for a usage error", tc.args)
 	}
 }
 
@@ -141,21 +146,21 @@ func TestMissingCredentials(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"ONAPP_URL": url}, []string{"onapp", "backups"},
-			"backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL to use the built-in fake)"},
+			"backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL)"},
 		{map[string]string{"ONAPP_URL": url, "ONAPP_USER": "admin"}, []string{"onapp", "backup", "delete", "-id", "1", "-yes"},
-			"backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL to use the built-in fake)"},
+			"backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL)"},
 		{map[string]string{"ERIGONES_URL": url, "ERIGONES_USER": "admin"}, []string{"erigones", "definitions"},
-			"backupctl: erigones: ERIGONES_URL is set but the credentials are not: set ERIGONES_API_KEY (or ERIGONES_USER and ERIGONES_PASSWORD) (or unset ERIGONES_URL to use the built-in fake)"},
+			"backupctl: erigones: ERIGONES_URL is set but the credentials are not: set ERIGONES_API_KEY (or ERIGONES_USER and ERIGONES_PASSWORD) (or unset ERIGONES_URL)"},
 		{map[string]string{"ERIGONES_URL": url, "ERIGONES_API_KEY": "k", "ERIGONES_USER": "u"}, []string{"erigones", "backups"},
 			"backupctl: erigones: set either ERIGONES_API_KEY or ERIGONES_USER and ERIGONES_PASSWORD, not both"},
 		{map[string]string{"UNITRENDS_URL": url, "UNITRENDS_USER": "root"}, []string{"unitrends", "backups"},
-			"backupctl: unitrends: UNITRENDS_URL is set but the credentials are not: set UNITRENDS_USER and UNITRENDS_PASSWORD (or unset UNITRENDS_URL to use the built-in fake)"},
+			"backupctl: unitrends: UNITRENDS_URL is set but the credentials are not: set UNITRENDS_USER and UNITRENDS_PASSWORD (or unset UNITRENDS_URL)"},
 		{map[string]string{"UNITRENDS_URL": url, "UNITRENDS_USER": "root", "UNITRENDS_PASSWORD": "unitrends-pw", "UNITRENDS_INSECURE": "yes"}, []string{"unitrends", "backups"},
 			`backupctl: unitrends: UNITRENDS_INSECURE must be 1 or unset, not "yes"`},
 		{map[string]string{"CBR_ENDPOINT": url}, []string{"cloudbackup", "backups"},
-			"backupctl: cloudbackup: CBR_ENDPOINT is set but CBR_PROJECT_ID is not: set it (or unset CBR_ENDPOINT to use the built-in fake)"},
+			"backupctl: cloudbackup: CBR_ENDPOINT is set but CBR_PROJECT_ID is not: set it (or unset CBR_ENDPOINT)"},
 		{map[string]string{"CBR_ENDPOINT": url, "CBR_PROJECT_ID": "p"}, []string{"cloudbackup", "backups"},
-			"backupctl: cloudbackup: CBR_ENDPOINT is set but the credentials are not: set one of CBR_TOKEN, CBR_AK and CBR_SK, or CBR_IAM_ENDPOINT, CBR_USER, CBR_PASSWORD and CBR_DOMAIN (or unset CBR_ENDPOINT to use the built-in fake)"},
+			"backupctl: cloudbackup: CBR_ENDPOINT is set but the credentials are not: set one of CBR_TOKEN, CBR_AK and CBR_SK, or CBR_IAM_ENDPOINT, CBR_USER, CBR_PASSWORD and CBR_DOMAIN (or unset CBR_ENDPOINT)"},
 		{map[string]string{"CBR_ENDPOINT": url, "CBR_PROJECT_ID": "p", "CBR_AK": "a"}, []string{"cloudbackup", "backups"},
 			"backupctl: cloudbackup: CBR_AK and CBR_SK go together: set both"},
 		{map[string]string{"CBR_ENDPOINT": url, "CBR_PROJECT_ID": "p", "CBR_USER": "u", "CBR_PASSWORD": "s3cret-pw"}, []string{"cloudbackup", "backups"},
@@ -176,13 +181,14 @@ func TestMissingCredentials(t *testing.T) {
 	}
 
 	// In the inventory the provider with the problem is one line; the
-	// others are served by their built-in fakes.
+	// others, unset, are left out (one note), never faked.
 	r := runEnv(t, testEnv(map[string]string{"ONAPP_URL": url}), "inventory")
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, lines(r.stderr), "backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL to use the built-in fake)")
-	assert.Len(t, lines(r.stderr), 4, "the error and three fake notices:\n%s", r.stderr)
-	assert.NotContains(t, r.stdout, "\nonapp ")
-	assert.Contains(t, r.stdout, "\nunitrends ")
+	assert.Equal(t, []string{
+		"backupctl: not configured, left out: erigones (ERIGONES_URL), unitrends (UNITRENDS_URL), cloudbackup (CBR_ENDPOINT) (the built-in fakes answer only when no provider is configured, or with -demo)",
+		"backupctl: onapp: ONAPP_URL is set but the credentials are not: set ONAPP_USER and ONAPP_PASSWORD (or ONAPP_API_KEY) (or unset ONAPP_URL)",
+	}, lines(r.stderr))
+	assert.Equal(t, "PROVIDER  OWNER  ID  NAME  CREATED  STATUS  SIZE\n", r.stdout, "no rows at all")
 }
 
 func TestCredentialKinds(t *testing.T) {

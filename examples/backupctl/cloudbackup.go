@@ -42,7 +42,7 @@ func (s *session) cloudbackupClient(ctx context.Context, a *account) (*cloudback
 	if err != nil {
 		return nil, err
 	}
-	opts := []cloudbackup.Option{cloudbackup.WithUserAgent("backupctl"), cloudbackup.WithHTTPClient(hc)}
+	opts := []cloudbackup.Option{cloudbackup.WithUserAgent(userAgent()), cloudbackup.WithHTTPClient(hc)}
 	switch {
 	case a.Token != "":
 		opts = append(opts, cloudbackup.WithToken(a.Token.reveal()))
@@ -233,7 +233,8 @@ Environment: CBR_ENDPOINT (such as https://cbr.ap-southeast-1.myhuaweicloud.com)
 CBR_PROJECT_ID, and one kind of credentials: CBR_TOKEN (a ready IAM token);
 CBR_AK and CBR_SK (an access key pair); or CBR_IAM_ENDPOINT, CBR_USER,
 CBR_PASSWORD and CBR_DOMAIN (an IAM user, whose token backupctl fetches).
-Without CBR_ENDPOINT the built-in CBR fake with demo data answers.`
+The built-in CBR fake with demo data answers only when no provider is
+configured, or with -demo.`
 
 // cloudbackupCommand is "backupctl cloudbackup".
 func cloudbackupCommand() *command {
@@ -259,14 +260,16 @@ each element is the API's backup object.`,
 				subs: []*command{
 					{
 						name:    "restore",
-						args:    "-id ID [-volume ID | -server ID [-map BACKUP=VOLUME ...]] [-power-on=false] [-wait] -yes",
+						args:    "-id ID [-disk ID | -vm ID [-map BACKUP=VOLUME ...]] [-power-on=false] [-no-wait] -yes",
 						summary: "restore a backup to its server or disk, or another one",
-						about: `restore restores backup -id. A disk backup goes to the disk -volume, a server
-backup to the server -server with each of its disk backups mapped to a disk
-of that server (-map DISKBACKUP=VOLUME, repeated). Without a target the
-backup goes back to the server or disk it was taken of, each disk backup to
-its own disk. The restore runs in the background; -wait waits for it when
-the API names its task. -yes confirms.`,
+						about: `restore restores backup -id. A disk backup goes to the disk (volume) -disk,
+a server backup to the server -vm with each of its disk backups mapped to a
+disk of that server (-map DISKBACKUP=VOLUME, repeated); -volume and -server
+are the older names of -disk and -vm. Without a target the backup goes
+back to the server or disk it was taken of, each disk backup to its own
+disk. The restore runs in the background: backupctl waits for its task when
+the API names one, with a progress line on a terminal (-no-wait returns at
+once; -wait-timeout bounds the wait). -yes confirms.`,
 						setup: cloudbackupRestoreSetup,
 					},
 					{
@@ -274,7 +277,10 @@ the API names its task. -yes confirms.`,
 						args:    "-id ID -yes",
 						summary: "delete a backup",
 						about: `delete deletes backup -id. The deletion runs in the background: the backup
-shows status deleting until it is gone. -yes confirms.`,
+shows status deleting until it is gone. The API answers it without a task
+to follow, so backupctl cannot wait for it (-no-wait changes nothing here);
+watch it with 'backupctl cloudbackup backups -status deleting'. -yes
+confirms.`,
 						setup: cloudbackupDeleteSetup,
 					},
 				},
@@ -375,23 +381,27 @@ func (m *mappingsFlag) Set(v string) error {
 // and returns what restores the backup.
 func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 	id := fs.String("id", "", "the backup `ID` to restore")
-	volume := fs.String("volume", "", "restore a disk backup to this disk `ID` (default: the disk it was taken of)")
-	server := fs.String("server", "", "restore a server backup to this server `ID` (default: the server it was taken of)")
+	// -disk and -vm are the names every provider's commands use; -volume
+	// and -server, CBR's own words, stay for the scripts that use them.
+	volume, server := new(""), new("")
+	fs.StringVar(volume, "disk", "", "restore a disk backup to this disk (volume) `ID` (default: the disk it was taken of)")
+	fs.StringVar(volume, "volume", "", "the same as -disk, the disk (volume) `ID` (kept for scripts)")
+	fs.StringVar(server, "vm", "", "restore a server backup to this server `ID` (default: the server it was taken of)")
+	fs.StringVar(server, "server", "", "the same as -vm, the server `ID` (kept for scripts)")
 	var mappings mappingsFlag
 	fs.Var(&mappings, "map", "with -server: restore disk backup `DISKBACKUP=VOLUME` to that disk (repeat for each disk)")
 	powerOn := fs.Bool("power-on", true, "start the server after restoring a server backup")
-	wait := fs.Bool("wait", false, "wait for the restore to finish, when the API names its task")
 	yes := fs.Bool("yes", false, "confirm: the target server or disk is overwritten")
 	return func(ctx context.Context, s *session) error {
 		switch {
 		case *id == "":
 			return usagef("-id: give the backup to restore")
 		case *volume != "" && *server != "":
-			return usagef("give -volume or -server, not both")
+			return usagef("give -disk or -vm, not both")
 		case len(mappings) > 0 && *server == "":
-			return usagef("-map goes with -server")
+			return usagef("-map goes with -vm")
 		case *server != "" && len(mappings) == 0:
-			return usagef("-server needs a -map DISKBACKUP=VOLUME for each disk backup of the server backup")
+			return usagef("-vm needs a -map DISKBACKUP=VOLUME for each disk backup of the server backup")
 		case !*yes:
 			return usagef("restoring backup %s overwrites the target server or disk: add -yes to confirm", *id)
 		}
@@ -420,8 +430,9 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if *wait && res.JobID != "" {
-			if _, err := s.waitRestore(ctx, res); err != nil {
+		wait := !s.noWait && res.JobID != ""
+		if wait {
+			if _, err := s.waitRestore(res, *id); err != nil {
 				return err
 			}
 		}
@@ -430,10 +441,12 @@ func cloudbackupRestoreSetup(fs *flag.FlagSet) action {
 		}
 		line := "restore of backup " + *id + " started"
 		switch {
-		case *wait && res.JobID != "":
+		case wait:
 			line = "restored backup " + *id + " (task " + res.JobID + ")"
 		case res.JobID != "":
-			line += " (task " + res.JobID + "; -wait waits for it)"
+			line += " (task " + res.JobID + ")"
+		default:
+			line += "; the API named no task, so backupctl cannot wait for it"
 		}
 		_, err = fmt.Fprintln(s.stdout, line)
 		return err
@@ -448,7 +461,7 @@ func restoreInPlace(b *cloudbackup.Backup, powerOn bool) (*cloudbackup.RestoreBa
 		return cloudbackup.VolumeRestore(b.ResourceID), nil
 	case cloudbackup.ResourceTypeServer:
 		if len(b.Children) == 0 {
-			return nil, fmt.Errorf("cloudbackup: backup %s of server %s lists no disk backups: give -server ID and -map DISKBACKUP=VOLUME", b.ID, cbrOwner(b))
+			return nil, fmt.Errorf("cloudbackup: backup %s of server %s lists no disk backups: give -vm ID and -map DISKBACKUP=VOLUME", b.ID, cbrOwner(b))
 		}
 		var m []cloudbackup.RestoreMapping
 		for _, ch := range b.Children {
@@ -456,26 +469,23 @@ func restoreInPlace(b *cloudbackup.Backup, powerOn bool) (*cloudbackup.RestoreBa
 		}
 		return cloudbackup.ServerRestore(b.ResourceID, powerOn, m...), nil
 	}
-	return nil, fmt.Errorf("cloudbackup: backup %s is of a %s, which backupctl cannot restore in place: give -server or -volume", b.ID, b.ResourceType)
+	return nil, fmt.Errorf("cloudbackup: backup %s is of a %s, which backupctl cannot restore in place: give -vm or -disk", b.ID, b.ResourceType)
 }
 
-// waitRestore waits for a CBR restore task (the client's backoff: the
-// env's poll schedule, else the SDK's default), with a progress line on
-// stderr when it is a terminal.
-func (s *session) waitRestore(ctx context.Context, res *cloudbackup.RestoreResult) (*cloudbackup.OperationLog, error) {
-	progress := s.env.isTerminal(s.stderr)
-	var opts []cloudbackup.WaitOption
-	if progress {
-		opts = append(opts, cloudbackup.WaitProgress(func(p cloudbackup.Progress) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			fmt.Fprintf(s.stderr, "\rbackupctl: cloudbackup: task %s %s %s%%, %s\x1b[K", res.JobID, p.State,
-				intText(p.Percent.Get()), p.Elapsed.Round(time.Second))
-		}))
-	}
+// waitRestore waits for a CBR restore task with RestoreResult.Wait (the
+// client's backoff: the env's poll schedule, else the SDK's default),
+// bounded by -wait-timeout alone, with a progress line on stderr when it
+// is a terminal.
+func (s *session) waitRestore(res *cloudbackup.RestoreResult, id string) (*cloudbackup.OperationLog, error) {
+	opts, ended := s.waitOptions("", func(p cloudbackup.Progress) string {
+		return fmt.Sprintf("cloudbackup: task %s %s %s%%", res.JobID, p.State, intText(p.Percent.Get()))
+	})
+	ctx, cancel := s.waitContext()
+	defer cancel()
 	l, err := res.Wait(ctx, opts...)
-	s.endProgress(progress)
-	return l, err
+	ended()
+	return l, s.waitError(ctx, err, providerCloudBackup, "the restore of backup "+id+" (task "+res.JobID+")",
+		"backupctl cloudbackup backups -status restoring")
 }
 
 // cloudbackupDeleteSetup defines the flags of "cloudbackup backup delete"

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestCloudBackupProgressOnTerminal: "restore -wait" draws the SDK's
+// TestCloudBackupProgressOnTerminal: "restore" waits by default and draws the SDK's
 // WaitProgress (state and percent of the restore task) on a terminal and
 // clears it at the end; elsewhere it draws nothing.
 func TestCloudBackupProgressOnTerminal(t *testing.T) {
@@ -18,7 +18,7 @@ func TestCloudBackupProgressOnTerminal(t *testing.T) {
 	demo := f.cbr.Demo()
 	e := testEnv(f.vars)
 	e.isTerminal = func(io.Writer) bool { return true }
-	r := runEnv(t, e, "cloudbackup", "backup", "restore", "-id", demo.VolumeBackupID, "-volume", demo.Volume.ID, "-wait", "-yes")
+	r := runEnv(t, e, "cloudbackup", "backup", "restore", "-id", demo.VolumeBackupID, "-disk", demo.Volume.ID, "-yes")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.True(t, strings.HasPrefix(r.stderr, "\rbackupctl: cloudbackup: task "), "%q", r.stderr)
 	assert.Contains(t, r.stderr, " success 100%, ", "the last poll's state and percent")

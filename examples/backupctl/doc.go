@@ -5,42 +5,55 @@
 // It uses nothing but their public API, so it doubles as an example of
 // using them together.
 //
-// Try it with no settings and no network: every provider whose URL variable
-// is unset is served by its built-in fake (onapptest, erigonestest,
-// unitrendstest, cloudbackuptest) with demo data, and backupctl says so on
-// stderr.
+// Try it with no settings and no network: when no provider's URL variable
+// is set, the four built-in fakes (onapptest, erigonestest, unitrendstest,
+// cloudbackuptest) answer with demo data, backupctl says so on stderr, and
+// every JSON row of inventory and freshness carries "demo": true. Once one
+// provider is configured the others are left out (one stderr note), never
+// faked; -demo asks for the fakes whatever the environment says.
 //
 //	go run ./examples/backupctl inventory
 //	go run ./examples/backupctl freshness
 //
 // # Usage
 //
-//	backupctl [-o text|json] [-timeout 60s] [-config FILE [-account NAME[,NAME...]]] [-parallel N] <command> [flags]
+//	backupctl [-o text|json] [-timeout 60s] [-no-wait] [-wait-timeout D] [-config FILE [-account NAME[,NAME...]]] [-parallel N] [-demo] <command> [flags]
 //
 //	inventory                                   every backup of the four providers (or of every account)
 //	freshness [-max-age 24h]                    the newest good backup of every protected machine, judged
 //	onapp backups [-vm ID] [-kind normal|incremental|all] [-xml]
-//	onapp backup create -vm ID | -disk ID [-note TEXT] [-wait]
+//	onapp backup create -vm ID | -disk ID [-note TEXT]
 //	onapp backup restore -id ID -yes
 //	onapp backup delete -id ID -yes
 //	erigones definitions [-vm HOST] [-dc DC]
 //	erigones backups [-vm HOST | -node HOST] [-dc DC]
-//	erigones backup create -vm HOST -define NAME [-disk N] [-note TEXT] [-no-wait]
-//	erigones backup restore -vm HOST -name BACKUP [-target HOST] [-target-disk N] [-force] -yes
-//	erigones backup delete -vm HOST -name BACKUP [-disk N] -yes
+//	erigones backup create -vm HOST -define NAME [-disk N] [-note TEXT]
+//	erigones backup restore -vm HOST -id BACKUP [-target HOST] [-target-disk N] [-force] -yes
+//	erigones backup delete -vm HOST -id BACKUP [-disk N] -yes
 //	unitrends backups [-system-id N] [-client-id N] [-since DURATION]
 //	unitrends backup delete -id ID[,ID...] [-system-id N] -yes
 //	cloudbackup backups [-status S[,S...]] [-resource-type T] [-vault ID] [-limit N]
-//	cloudbackup backup restore -id ID [-volume ID | -server ID -map B=V ...] [-wait] -yes
+//	cloudbackup backup restore -id ID [-disk ID | -vm ID -map B=V ...] -yes
 //	cloudbackup backup delete -id ID -yes
 //	fakes [-addr 127.0.0.1:0]                   serve the four fakes for other tools
+//	version                                     the module version, Go version and User-Agent
 //
 // -h at every level explains the command, its flags and (at the top and
 // for each provider) the environment; "backupctl help <command>" says the
-// same. Global flags (-o, -timeout, -config, -account, -parallel) go before
-// the command. Restores and deletes ask for
-// -yes. Erigones actions wait for the server's task, with a progress line on
-// stderr when stderr is a terminal.
+// same; bare "backupctl" prints the short help and exits 2. Global flags
+// (-o, -timeout, -no-wait, -wait-timeout, -config, -account, -parallel,
+// -demo, -version) go before the command or after it. The provider flags
+// are named alike: -vm (the machine), -id (the backup), -disk, -define.
+// Restores and deletes ask for -yes.
+//
+// Every action that starts work on the server waits for it by default (an
+// OnApp backup until it is built, an Erigones task, a CBR restore task),
+// with a progress line on stderr when it is a terminal; -no-wait returns
+// at once. -timeout bounds each request and listing, not the wait: waits
+// have no limit unless -wait-timeout gives one, and Ctrl-C stops waiting.
+// A stopped wait says the work goes on on the server, how to follow it,
+// and exits 4. A refused connection is one line with the server and the
+// number of attempts.
 //
 // # Output
 //
@@ -48,8 +61,8 @@
 // and times in RFC 3339 (UTC). -o json prints a JSON array on stdout: for a
 // provider command, the SDK's values as they marshal themselves (the API's
 // member names, null for what the API left out); for inventory, objects
-// {"provider", "owner", "id", "name", "created", "status", "size_bytes",
-// "raw"}, where status is ok, running, warning, failed or unknown (each
+// {"account", "provider", "owner", "id", "name", "created", "status",
+// "size_bytes", "raw"} (and "demo": true for demo data), where status is ok, running, warning, failed or unknown (each
 // provider's file documents how its API's states map to these), size_bytes
 // is null where the API reports no backup size, and raw is the provider's
 // own object.
@@ -108,8 +121,8 @@
 // stderr; the others still report. When stderr is a terminal, a progress
 // line there counts the accounts done and failed, and is cleared at the
 // end. Provider commands work on the account -account names, or on the
-// file's only account of that provider. -timeout bounds the whole run:
-// raise it for large fleets.
+// file's only account of that provider. -timeout bounds the listings of
+// the walk: raise it for large fleets.
 //
 // # Freshness
 //

@@ -19,6 +19,10 @@ const (
 	// machine is stale, failing or has no backup, and every account
 	// answered.
 	exitAttention = 3
+
+	// exitWaitStopped is an action whose wait was stopped (-wait-timeout or
+	// Ctrl-C) before the work ended: the work goes on on the server.
+	exitWaitStopped = 4
 )
 
 // env is everything run depends on besides its arguments: the process

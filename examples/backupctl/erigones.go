@@ -40,7 +40,7 @@ func (s *session) erigonesClient(ctx context.Context, a *account) (*erigones.Cli
 	if err != nil {
 		return nil, err
 	}
-	opts := []erigones.Option{erigones.WithUserAgent("backupctl"), erigones.WithHTTPClient(hc)}
+	opts := []erigones.Option{erigones.WithUserAgent(userAgent()), erigones.WithHTTPClient(hc)}
 	if a.APIKey != "" {
 		opts = append(opts, erigones.WithAPIKey(a.APIKey.reveal()))
 	} else {
@@ -186,8 +186,9 @@ definitions (schedules of VM disks) and the backups made from them.
 
 Environment: ERIGONES_URL (the server root, such as https://my.erigones.com),
 ERIGONES_API_KEY or ERIGONES_USER and ERIGONES_PASSWORD, and optionally
-ERIGONES_DC (the virtual datacenter; default the user's current one). Without
-ERIGONES_URL the built-in Erigones fake with demo data answers.
+ERIGONES_DC (the virtual datacenter; default the user's current one). The
+built-in Erigones fake with demo data answers only when no provider is
+configured, or with -demo.
 
 Creating, restoring and deleting backups run as tasks on the server;
 backupctl waits for them (-no-wait returns at once) and shows a progress line
@@ -240,10 +241,10 @@ describes; the backup is named <definition>-YYYYmmdd_HHMMSS (UTC).`,
 					},
 					{
 						name:    "restore",
-						args:    "-vm HOST -name BACKUP [-disk N] [-target HOST] [-target-disk N] [-force] [-dc DC] [-no-wait] -yes",
+						args:    "-vm HOST -id BACKUP [-disk N] [-target HOST] [-target-disk N] [-force] [-dc DC] [-no-wait] -yes",
 						summary: "overwrite a VM disk with a backup",
 						about: `restore overwrites disk -target-disk of VM -target (default: the disk and VM
-the backup was taken of) with backup -name of VM -vm. The target VM must be
+the backup was taken of) with backup -id (its name) of VM -vm. The target VM must be
 stopped. Everything written to the disk after the backup is lost. With
 -force the target disk's snapshots and backups are deleted first; without it
 a disk that has snapshots is refused. -yes confirms.`,
@@ -251,9 +252,9 @@ a disk that has snapshots is refused. -yes confirms.`,
 					},
 					{
 						name:    "delete",
-						args:    "-vm HOST -name BACKUP [-disk N] [-dc DC] [-no-wait] -yes",
+						args:    "-vm HOST -id BACKUP [-disk N] [-dc DC] [-no-wait] -yes",
 						summary: "delete a backup",
-						about:   "delete deletes backup -name of disk -disk of VM -vm. -yes confirms.",
+						about:   "delete deletes backup -id (its name) of disk -disk of VM -vm. -yes confirms.",
 						setup:   erigonesDeleteSetup,
 					},
 				},
@@ -350,19 +351,28 @@ func erigonesBackupsSetup(fs *flag.FlagSet) action {
 	}
 }
 
-// taskFlags are the flags every Erigones action shares.
-type taskFlags struct {
-	disk   *int
-	dc     *string
-	noWait *bool
+// erigonesBackupIDFlag defines -id, the backup: Erigones names a backup
+// by its name within its VM, and -id is what every provider's commands
+// call the backup. -name, its older name, stays for scripts.
+func erigonesBackupIDFlag(fs *flag.FlagSet, usage string) *string {
+	v := new("")
+	fs.StringVar(v, "id", "", usage)
+	fs.StringVar(v, "name", "", "the same as -id, the backup `NAME` (kept for scripts)")
+	return v
 }
 
-// addTaskFlags defines -disk, -dc and -no-wait on fs.
+// taskFlags are the flags every Erigones action shares (-no-wait is a
+// global flag: every provider's actions wait alike).
+type taskFlags struct {
+	disk *int
+	dc   *string
+}
+
+// addTaskFlags defines -disk and -dc on fs.
 func addTaskFlags(fs *flag.FlagSet) taskFlags {
 	return taskFlags{
-		disk:   fs.Int("disk", 1, "the VM's disk `N`, counted from 1"),
-		dc:     fs.String("dc", "", "the virtual datacenter (default ERIGONES_DC, else the user's current one)"),
-		noWait: fs.Bool("no-wait", false, "return once the server has accepted the task, without waiting for it"),
+		disk: fs.Int("disk", 1, "the VM's disk `N`, counted from 1"),
+		dc:   fs.String("dc", "", "the virtual datacenter (default ERIGONES_DC, else the user's current one)"),
 	}
 }
 
@@ -403,10 +413,12 @@ func erigonesCreateSetup(fs *flag.FlagSet) action {
 		var createdErr error
 		find := func() {
 			if created == nil && createdErr == nil {
+				ctx, cancel := s.afterWait()
+				defer cancel()
 				created, createdErr = c.Backups.Created(ctx, task)
 			}
 		}
-		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			if find(); createdErr != nil {
 				return fmt.Sprintf("created a backup of %s disk %d, but cannot tell which: %v", *vm, *tf.disk, createdErr)
 			}
@@ -432,7 +444,7 @@ type createdOutput struct {
 // returns what starts the restore and waits for it.
 func erigonesRestoreSetup(fs *flag.FlagSet) action {
 	vm := fs.String("vm", "", "the `HOST` name or uuid of the VM the backup was taken of")
-	name := fs.String("name", "", "the backup `NAME`, such as daily-20240301_100000")
+	name := erigonesBackupIDFlag(fs, "the backup `NAME` to restore, such as daily-20240301_100000")
 	target := fs.String("target", "", "restore into the VM with this `HOST` name or uuid (default -vm); it must be stopped")
 	targetDisk := fs.Int("target-disk", 0, "overwrite disk `N` of the target VM (default -disk)")
 	force := fs.Bool("force", false, "delete the target disk's snapshots and backups first (else a disk with snapshots is refused)")
@@ -440,7 +452,7 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 	tf := addTaskFlags(fs)
 	return func(ctx context.Context, s *session) error {
 		if *vm == "" || *name == "" {
-			return usagef("give -vm HOST and -name BACKUP")
+			return usagef("give -vm HOST and -id BACKUP (the backup's name)")
 		}
 		if err := tf.check(); err != nil {
 			return err
@@ -468,7 +480,7 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("restored backup %s onto %s disk %d", *name, *target, *targetDisk)
 		}, nil)
 	}
@@ -478,12 +490,12 @@ func erigonesRestoreSetup(fs *flag.FlagSet) action {
 // returns what starts the deletion and waits for it.
 func erigonesDeleteSetup(fs *flag.FlagSet) action {
 	vm := fs.String("vm", "", "the `HOST` name or uuid of the VM the backup was taken of")
-	name := fs.String("name", "", "the backup `NAME` to delete")
+	name := erigonesBackupIDFlag(fs, "the backup `NAME` to delete, such as daily-20240301_100000")
 	yes := fs.Bool("yes", false, "confirm the deletion")
 	tf := addTaskFlags(fs)
 	return func(ctx context.Context, s *session) error {
 		if *vm == "" || *name == "" {
-			return usagef("give -vm HOST and -name BACKUP")
+			return usagef("give -vm HOST and -id BACKUP (the backup's name)")
 		}
 		if err := tf.check(); err != nil {
 			return err
@@ -499,22 +511,23 @@ func erigonesDeleteSetup(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return s.finishTask(ctx, task, *tf.noWait, func(*erigones.TaskResult) string {
+		return s.finishTask(ctx, task, *vm, func(*erigones.TaskResult) string {
 			return fmt.Sprintf("deleted backup %s of %s disk %d", *name, *vm, *tf.disk)
 		}, nil)
 	}
 }
 
-// finishTask waits for an Erigones task unless noWait, then reports it: with
+// finishTask waits for an Erigones task of VM vm unless -no-wait, then
+// reports it: with
 // -o json an array of one task result (the API's {"task_id", "status",
 // "result"}) or of what out makes of it, else done's sentence and the task
 // id. A failed or revoked task is an error.
-func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bool, done func(*erigones.TaskResult) string,
+func (s *session) finishTask(ctx context.Context, task *erigones.Task, vm string, done func(*erigones.TaskResult) string,
 	out func(*erigones.TaskResult) any) error {
 	res := task.Initial()
-	if !noWait {
+	if !s.noWait {
 		var err error
-		if res, err = s.waitTask(ctx, task); err != nil {
+		if res, err = s.waitTask(task, vm); err != nil {
 			return err
 		}
 	}
@@ -534,36 +547,28 @@ func (s *session) finishTask(ctx context.Context, task *erigones.Task, noWait bo
 	return err
 }
 
-// waitTask waits for an Erigones task with Task.Wait, on the env's poll
-// schedule when a test set one (else the SDK's default). When stderr is a
-// terminal it keeps one progress line there, drawn with the task's first
-// state, rewritten after each poll from the wait's Progress and ended when
+// waitTask waits for an Erigones task with Task.Wait, bounded by
+// -wait-timeout alone (not -timeout), on the env's poll schedule when a
+// test set one (else the SDK's default). When stderr is a terminal it
+// keeps one progress line there, rewritten after each poll and ended when
 // the wait ends. It returns the final result, and the task's error when it
 // failed or was revoked.
-func (s *session) waitTask(ctx context.Context, task *erigones.Task) (*erigones.TaskResult, error) {
-	var opts []erigones.WaitOption
-	if sched := s.env.pollSchedule; len(sched) > 0 {
-		opts = append(opts, erigones.WaitBackoff(erigones.ScheduleBackoff(sched...)))
-	}
-	progress := s.env.isTerminal(s.stderr)
-	if progress {
-		draw := func(state string, elapsed time.Duration) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			fmt.Fprintf(s.stderr, "\rbackupctl: erigones: task %s %s, %s\x1b[K", task.ID(), state, elapsed.Round(time.Second))
-		}
-		draw(string(task.Initial().Status), 0)
-		opts = append(opts, erigones.WaitProgress(func(p erigones.Progress) { draw(p.State, p.Elapsed) }))
-	}
+func (s *session) waitTask(task *erigones.Task, vm string) (*erigones.TaskResult, error) {
+	opts, ended := s.waitOptions(string(task.Initial().Status), func(p erigones.Progress) string {
+		return fmt.Sprintf("erigones: task %s %s", task.ID(), p.State)
+	})
+	ctx, cancel := s.waitContext()
+	defer cancel()
 	res, err := task.Wait(ctx, opts...)
-	s.endProgress(progress)
-	return res, err
+	ended()
+	return res, s.waitError(ctx, err, providerErigones, "task "+task.ID(), "backupctl erigones backups -vm "+vm)
 }
 
 // endProgress ends the progress line, if one was drawn.
 func (s *session) endProgress(drawn bool) {
 	if drawn {
 		s.mu.Lock()
+		s.progressLine = ""
 		fmt.Fprint(s.stderr, "\r\x1b[K")
 		s.mu.Unlock()
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/backupsdk/backupsdk/cloudbackup"
 	"github.com/backupsdk/backupsdk/erigones"
@@ -44,10 +46,20 @@ func describe(provider string, err error, timeout string) string {
 		taskFailed  *erigones.TaskFailedError
 		taskRevoked *erigones.TaskRevokedError
 		opErr       *cloudbackup.OperationError
-		apiErr      *onapp.APIError // the one APIError type all four packages share
+		apiErr      *onapp.APIError       // the one APIError type all four packages share
+		transport   *onapp.TransportError // and the one TransportError
+		invalid     *erigones.ValidationError
 	)
 	var msg string
 	switch {
+	case errors.As(err, &transport) && errors.Is(err, syscall.ECONNREFUSED):
+		// Said once, with where and how often: the SDK's own text holds
+		// the URL twice (its request and net/http's).
+		msg = fmt.Sprintf("connection refused by %s (%s): is the URL right and the server up?",
+			origin(transport.URL), attempts(transport.Attempts))
+	case errors.As(err, &invalid):
+		// Name the flag the value came from, not the API's field.
+		msg = fmt.Sprintf("invalid %s %q: %s", flagOfField(invalid.Field), invalid.Value, invalid.Reason)
 	case errors.As(err, &taskFailed), errors.As(err, &taskRevoked), errors.As(err, &opErr):
 		msg = err.Error()
 	case errors.As(err, &apiErr):
@@ -67,6 +79,43 @@ func describe(provider string, err error, timeout string) string {
 		msg = provider + ": " + msg
 	}
 	return msg
+}
+
+// origin is the scheme and host of a URL, the server a request went to,
+// without its path and query (which may carry ids, never credentials).
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "the server"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// attempts says how many attempts were made: "1 attempt", "5 attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(max(n, 1)) + " attempts"
+}
+
+// fieldFlags maps the API parameters the SDK checks before sending to the
+// backupctl flags they come from, so that an error names what the user
+// typed (-define), not the API's field (bkpdef).
+var fieldFlags = map[string]string{
+	"bkpdef":  "-define",
+	"bkpname": "-id",
+	"note":    "-note",
+	"disk_id": "-disk",
+}
+
+// flagOfField is the flag an API field comes from, or the field itself
+// when no flag sets it.
+func flagOfField(field string) string {
+	if f, ok := fieldFlags[field]; ok {
+		return f
+	}
+	return field
 }
 
 // apiErrorText is an API error as "401 Unauthorized [code]: message".

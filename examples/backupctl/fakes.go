@@ -45,7 +45,7 @@ func startFake(provider, addr string, now func() time.Time) (*fake, error) {
 		}
 		return &fake{
 			title: "OnApp", url: srv.URL(), close: srv.Close,
-			acct: account{Provider: provider, URL: srv.URL(), User: srv.User(), Password: secret(srv.Password())},
+			acct: account{Provider: provider, Demo: true, URL: srv.URL(), User: srv.User(), Password: secret(srv.Password())},
 			exports: [][2]string{
 				{"ONAPP_URL", srv.URL()}, {"ONAPP_USER", srv.User()}, {"ONAPP_PASSWORD", srv.Password()},
 			},
@@ -57,7 +57,7 @@ func startFake(provider, addr string, now func() time.Time) (*fake, error) {
 		}
 		return &fake{
 			title: "Erigones (Danube Cloud)", url: srv.URL(), close: srv.Close,
-			acct: account{Provider: provider, URL: srv.URL(), APIKey: secret(srv.APIKey())},
+			acct: account{Provider: provider, Demo: true, URL: srv.URL(), APIKey: secret(srv.APIKey())},
 			exports: [][2]string{
 				{"ERIGONES_URL", srv.URL()}, {"ERIGONES_API_KEY", srv.APIKey()}, {"ERIGONES_DC", erigonestest.DemoDC},
 			},
@@ -69,7 +69,7 @@ func startFake(provider, addr string, now func() time.Time) (*fake, error) {
 		}
 		return &fake{
 			title: "Unitrends", url: srv.URL(), close: srv.Close,
-			acct: account{Provider: provider, URL: srv.URL(), User: srv.User(), Password: secret(srv.Password())},
+			acct: account{Provider: provider, Demo: true, URL: srv.URL(), User: srv.User(), Password: secret(srv.Password())},
 			exports: [][2]string{
 				{"UNITRENDS_URL", srv.URL()}, {"UNITRENDS_USER", srv.User()}, {"UNITRENDS_PASSWORD", srv.Password()},
 			},
@@ -81,7 +81,7 @@ func startFake(provider, addr string, now func() time.Time) (*fake, error) {
 		}
 		return &fake{
 			title: "Huawei Cloud CBR", url: srv.URL(), close: srv.Close,
-			acct: account{Provider: provider, URL: srv.URL(), ProjectID: srv.ProjectID(), Token: secret(srv.Token())},
+			acct: account{Provider: provider, Demo: true, URL: srv.URL(), ProjectID: srv.ProjectID(), Token: secret(srv.Token())},
 			exports: [][2]string{
 				{"CBR_ENDPOINT", srv.URL()}, {"CBR_PROJECT_ID", srv.ProjectID()}, {"CBR_TOKEN", srv.Token()},
 			},

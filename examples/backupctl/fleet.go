@@ -126,9 +126,20 @@ func (s *session) walkAccounts() ([]accountRef, error) {
 		}
 		return refs, nil
 	}
-	refs := make([]accountRef, len(providers))
-	for i, p := range providers {
-		refs[i] = accountRef{label: p, provider: p, open: func() (*account, error) { return s.account(p) }}
+	// Once one provider is configured the others are left out, not faked:
+	// a report never mixes demo data with real data.
+	real := !s.demo && len(s.configured()) > 0
+	var refs []accountRef
+	var skipped []string
+	for _, p := range providers {
+		if real && strings.TrimSpace(s.env.getenv(urlVar(p))) == "" {
+			skipped = append(skipped, p+" ("+urlVar(p)+")")
+			continue
+		}
+		refs = append(refs, accountRef{label: p, provider: p, open: func() (*account, error) { return s.account(p) }})
+	}
+	if len(skipped) > 0 {
+		s.warnf("not configured, left out: %s (the built-in fakes answer only when no provider is configured, or with -demo)", strings.Join(skipped, ", "))
 	}
 	return refs, nil
 }

@@ -286,7 +286,8 @@ func TestConfigProviderCommands(t *testing.T) {
 		{[]string{"-config", cfg, "-account", "eu,nope", "freshness"}, `-account "nope": ` + cfg + " lists no such account (it has eu, us, ueb)"},
 		{[]string{"-account", "eu", "freshness"}, "-account goes with -config FILE (the environment has one account per provider)"},
 		{[]string{"-parallel", "0", "freshness"}, "-parallel 0: want 1 or more accounts at once"},
-		{[]string{"freshness", "-parallel", "2"}, "flag provided but not defined: -parallel (it is a global flag and goes before the command: backupctl -config FILE -parallel 8 freshness)"},
+		{[]string{"freshness", "-parallel", "0"}, "-parallel 0: want 1 or more accounts at once"},
+		{[]string{"freshness", "-account", "eu"}, "-account goes with -config FILE (the environment has one account per provider)"},
 		{[]string{"freshness", "-max-age", "soon"}, `invalid value "soon" for flag -max-age: want a duration such as 24h, 36h or 7d`},
 		{[]string{"freshness", "-max-age", "-1h"}, `invalid value "-1h" for flag -max-age: want a positive duration such as 24h, 36h or 7d`},
 	}

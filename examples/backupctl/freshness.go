@@ -140,6 +140,9 @@ type freshRow struct {
 	// then holds that wall clock labelled UTC, and the age may be off by
 	// the appliance's UTC offset), or one in a DST gap or overlap.
 	TimeNote string `json:"time_note,omitzero"`
+	// Demo is true when the row is demo data from a built-in fake (left
+	// out otherwise).
+	Demo bool `json:"demo,omitzero"`
 }
 
 // freshnessAbout is the -h text of freshness.
@@ -173,13 +176,14 @@ What is protected, per provider:
   cloudbackup  every resource bound to a vault, and every resource with
                backups; last_error comes from the failed backup task.
 
-It walks the four providers of the environment (their built-in fakes when
-unset), or with -config FILE every account of the file (or those -account
+It walks the providers of the environment whose URL variable is set (the
+built-in fakes, marked "demo": true, only when none is set or with -demo), or with -config FILE every account of the file (or those -account
 names), at most -parallel accounts at once (default 4), with an ACCOUNT
 column. Text output is a table sorted worst first (none and failing, then
 stale, then ok; oldest first within each) and a summary line. With -o json each row
 is {"account", "provider", "owner", "newest_ok" (RFC 3339 or null),
-"age_seconds" (or null), "verdict", "last_error"}: last_error is, for a
+"age_seconds" (or null), "verdict", "last_error"} (and "demo": true for
+demo data): last_error is, for a
 failing row, the API's error for the newest failed attempt (or what the API
 shows of it), for an OnApp none row the disk without a backup, else null.
 
@@ -350,7 +354,7 @@ func runFreshness(ctx context.Context, s *session, maxAge time.Duration) error {
 
 // freshnessRow judges one protected machine of account a.
 func freshnessRow(a *account, p protected, now time.Time, maxAge time.Duration) freshRow {
-	r := freshRow{Account: a.displayName(), Provider: a.Provider, Owner: p.owner, Verdict: verdictOf(p.tally, now, maxAge)}
+	r := freshRow{Account: a.displayName(), Provider: a.Provider, Owner: p.owner, Verdict: verdictOf(p.tally, now, maxAge), Demo: a.Demo}
 	if !p.newestOK.IsZero() {
 		t := p.newestOK.UTC()
 		age := int64(max(now.Sub(t), 0) / time.Second)

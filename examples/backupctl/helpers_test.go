@@ -66,7 +66,7 @@ func startFakes(t *testing.T) *fakes {
 	t.Helper()
 	f := &fakes{}
 	var err error
-	f.onapp, err = onapptest.NewServer(onapptest.WithNow(fixedNow))
+	f.onapp, err = onapptest.NewServer(onapptest.WithNow(fixedNow), onapptest.WithBuildAfterReads(2))
 	require.NoError(t, err)
 	t.Cleanup(f.onapp.Close)
 	f.erigones, err = erigonestest.NewServer(erigonestest.WithNow(fixedNow), erigonestest.WithTaskPolls(2))

@@ -31,9 +31,15 @@ const (
 )
 
 // item is one backup in the inventory, whatever its provider. With -o json
-// it is written as {"provider","owner","id","name","created","status",
-// "size_bytes","raw"}.
+// it is written as {"account","demo","provider","owner","id","name",
+// "created","status","size_bytes","raw"} ("demo" only when true).
 type item struct {
+	// Account is the account the backup was read from: the -config
+	// account's name, or for the environment's accounts the provider.
+	Account string `json:"account"`
+	// Demo is true when the backup is demo data from a built-in fake (left
+	// out otherwise), so that no monitor takes it for a real server's.
+	Demo bool `json:"demo,omitzero"`
 	// Provider is onapp, erigones, unitrends or cloudbackup.
 	Provider string `json:"provider"`
 	// Owner is what the backup protects: the VM, client or resource name.
@@ -56,9 +62,6 @@ type item struct {
 	SizeBytes *int64 `json:"size_bytes"`
 	// Raw is the provider's own value for the backup, as the SDK types it.
 	Raw any `json:"raw"`
-	// Account is the -config account the backup was read from; left out
-	// for the environment's accounts.
-	Account string `json:"account,omitzero"`
 }
 
 // timePtr returns t in UTC, or nil when absent.
@@ -175,14 +178,17 @@ row per backup sorted by provider, owner, creation time and id:
 
 STATUS is one of ok, running, warning, failed and unknown, mapped from each
 API's own states; SIZE is empty where the API reports no backup size (CBR).
-With -o json each row is {"provider", "owner", "id", "name", "created",
-"status", "size_bytes", "raw"}, where raw is the provider's own object.
+With -o json each row is {"account", "provider", "owner", "id", "name",
+"created", "status", "size_bytes", "raw"}, where raw is the provider's own
+object, and "demo": true when the row is demo data from a built-in fake.
 
 With -config FILE it walks every account of the file (or those -account
 names), at most -parallel at once, with an ACCOUNT column first (JSON:
 "account"). A provider or account that fails is one line on stderr; the
-others still print, and the exit status is 1. Providers whose URL variable
-is unset are served by their built-in fakes (see 'backupctl -h').`,
+others still print, and the exit status is 1. Without -config it walks the
+providers whose URL variable is set (one stderr note names those left
+out); only when none is set, or with -demo, do the built-in fakes answer
+with demo data (see 'backupctl -h').`,
 		setup: func(fs *flag.FlagSet) action {
 			return func(ctx context.Context, s *session) error { return runInventory(ctx, s) }
 		},
@@ -201,7 +207,7 @@ func runInventory(ctx context.Context, s *session) error {
 	results := walk(ctx, s, "inventory", refs, func(ctx context.Context, a *account, src source) ([]item, error) {
 		items, err := src.inventory(ctx, now)
 		for i := range items {
-			items[i].Account = a.Name
+			items[i].Account, items[i].Demo = a.displayName(), a.Demo
 		}
 		return items, err
 	})

@@ -134,15 +134,27 @@ func TestInventoryBuiltInFakes(t *testing.T) {
 	assertGolden(t, "inventory.txt", r.stdout)
 	notices := lines(r.stderr)
 	require.Len(t, notices, 4, "one notice per provider")
-	for _, v := range []string{"ONAPP_URL", "ERIGONES_URL", "UNITRENDS_URL", "CBR_ENDPOINT"} {
+	for _, p := range providers {
 		n := 0
 		for _, l := range notices {
-			if strings.HasPrefix(l, "backupctl: "+v+" not set; using the built-in ") {
+			if strings.HasPrefix(l, "backupctl: "+p+": demo data from the built-in ") {
 				n++
 				assert.Contains(t, l, "fake at http://127.0.0.1:")
+				assert.Contains(t, l, "(no provider is configured; ")
 			}
 		}
-		assert.Equal(t, 1, n, v)
+		assert.Equal(t, 1, n, p)
+	}
+
+	// In JSON every row says it is demo data, and from which account.
+	r = runEnv(t, testEnv(nil), "-o", "json", "inventory")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
+	require.NotEmpty(t, rows)
+	for _, row := range rows {
+		assert.Equal(t, true, row["demo"], "%v", row["id"])
+		assert.Equal(t, row["provider"], row["account"], "%v", row["id"])
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *session) onappClient(ctx context.Context, a *account, extra ...onapp.Op
 	if err != nil {
 		return nil, err
 	}
-	opts := []onapp.Option{onapp.WithUserAgent("backupctl"), onapp.WithHTTPClient(hc)}
+	opts := []onapp.Option{onapp.WithUserAgent(userAgent()), onapp.WithHTTPClient(hc)}
 	// OnApp takes an API key in place of the password.
 	secret := a.Password
 	if a.APIKey != "" {
@@ -258,8 +258,8 @@ const onappAbout = `Commands for the backups of an OnApp cloud: normal backups (
 incremental backups (of a whole virtual server).
 
 Environment: ONAPP_URL (the control panel, such as https://cp.example.com),
-ONAPP_USER, and ONAPP_PASSWORD or ONAPP_API_KEY. Without ONAPP_URL the
-built-in OnApp fake with demo data answers.`
+ONAPP_USER, and ONAPP_PASSWORD or ONAPP_API_KEY. The built-in OnApp fake
+with demo data answers only when no provider is configured, or with -demo.`
 
 // onappCommand is "backupctl onapp".
 func onappCommand() *command {
@@ -287,14 +287,16 @@ NOTE. With -o json each element is the API's backup object.`,
 				subs: []*command{
 					{
 						name:    "create",
-						args:    "-vm ID | -disk ID [-note TEXT] [-wait]",
+						args:    "-vm ID | -disk ID [-note TEXT] [-no-wait]",
 						summary: "schedule an incremental (-vm) or normal (-disk) backup",
 						about: `create schedules a backup: an incremental backup of the virtual server -vm,
 or a normal backup of the disk -disk. The control panel answers at once with
 the new backup, not built yet; it is built when its transaction has run
-(watch it with 'backupctl onapp backups -vm ID'). -wait polls the backup
-until it is built, with a progress line on stderr when it is a terminal;
-OnApp has no failed state, so bound it with -timeout.`,
+(watch it with 'backupctl onapp backups -vm ID'). backupctl waits until it
+is built, polling it, with a progress line on stderr when that is a
+terminal; -no-wait returns at once. OnApp has no failed state, so a backup
+whose transaction failed is never built: bound the wait with -wait-timeout
+(or stop it with Ctrl-C); the backup stays scheduled either way.`,
 						setup: onappCreateSetup,
 					},
 					{
@@ -303,7 +305,8 @@ OnApp has no failed state, so bound it with -timeout.`,
 						summary: "restore a backup onto the disk or server it was taken of",
 						about: `restore schedules the restore of backup -id onto the disk or virtual server
 it was taken of, overwriting what is there. It is queued, not done, when
-backupctl returns. -yes confirms.`,
+backupctl returns: OnApp shows no end of a restore that backupctl could
+wait for (so -no-wait changes nothing here). -yes confirms.`,
 						setup: onappRestoreSetup,
 					},
 					{
@@ -395,12 +398,11 @@ func onappBackupsSetup(fs *flag.FlagSet) action {
 }
 
 // onappCreateSetup defines the flags of "onapp backup create" and returns
-// what schedules the backup.
+// what schedules the backup and waits until it is built (unless -no-wait).
 func onappCreateSetup(fs *flag.FlagSet) action {
 	vmID := fs.Int64("vm", 0, "take an incremental backup of this virtual server `ID`")
 	diskID := fs.Int64("disk", 0, "take a normal backup of this disk `ID`")
 	note := fs.String("note", "", "a note to store with the backup")
-	wait := fs.Bool("wait", false, "wait until the backup is built")
 	return func(ctx context.Context, s *session) error {
 		if (*vmID == 0) == (*diskID == 0) || *vmID < 0 || *diskID < 0 {
 			return usagef("give one of -vm ID (incremental backup) and -disk ID (normal backup)")
@@ -418,11 +420,11 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 		if *vmID != 0 {
 			res, err = c.Backups.CreateIncremental(ctx, *vmID, opts)
 			what = fmt.Sprintf("an incremental backup of virtual server %d", *vmID)
-			find = fmt.Sprintf("onapp backups -vm %d -kind incremental", *vmID)
+			find = fmt.Sprintf("backupctl onapp backups -vm %d -kind incremental", *vmID)
 		} else {
 			res, err = c.Backups.CreateNormal(ctx, *diskID, opts)
 			what = fmt.Sprintf("a normal backup of disk %d", *diskID)
-			find = fmt.Sprintf("onapp backups -kind normal, disk %d", *diskID)
+			find = fmt.Sprintf("backupctl onapp backups -kind normal (disk %d)", *diskID)
 		}
 		if err != nil {
 			return err
@@ -433,47 +435,42 @@ func onappCreateSetup(fs *flag.FlagSet) action {
 			if s.format == formatJSON {
 				return writeJSON(s.stdout, res)
 			}
-			_, err = fmt.Fprintf(s.stdout, "scheduled %s: the control panel did not tell its id yet; find it with %s (the newest, not built yet); do not create it again\n", what, find)
+			_, err = fmt.Fprintf(s.stdout, "scheduled %s: the control panel did not tell its id yet, so backupctl cannot wait for it; find it with %s (the newest, not built yet); do not create it again\n", what, find)
 			return err
 		}
 		b := res.Backup
-		if *wait {
-			if b, err = s.onappWaitBuilt(ctx, res); err != nil {
+		if !s.noWait {
+			if b, err = s.onappWaitBuilt(res, find); err != nil {
 				return err
 			}
 		}
 		if s.format == formatJSON {
 			return writeJSON(s.stdout, []onapp.Backup{*b})
 		}
-		if *wait {
+		if b.IsBuilt() {
 			_, err = fmt.Fprintf(s.stdout, "built %s: backup %d, %s\n", what, b.ID.Int64, humanSize(sizeOf(b.BackupSize.Int64, b.BackupSize.Valid, 1024)))
 			return err
 		}
-		_, err = fmt.Fprintf(s.stdout, "scheduled %s: backup %d, built when the control panel has run its transaction\n", what, b.ID.Int64)
+		_, err = fmt.Fprintf(s.stdout, "scheduled %s: backup %d, built when the control panel has run its transaction (follow it with %s)\n", what, b.ID.Int64, find)
 		return err
 	}
 }
 
-// onappWaitBuilt waits for a new backup to be built, polling on the env's
-// poll schedule (the SDK's default unless a test set one), with a progress
-// line on stderr when it is a terminal: the SDK's one Progress shape.
-func (s *session) onappWaitBuilt(ctx context.Context, res *onapp.CreateResult) (*onapp.Backup, error) {
-	progress := s.env.isTerminal(s.stderr)
-	var opts []onapp.WaitOption
-	if sched := s.env.pollSchedule; len(sched) > 0 {
-		opts = append(opts, onapp.WaitBackoff(onapp.ScheduleBackoff(sched...)))
-	}
-	if progress {
-		id, _ := res.ID()
-		opts = append(opts, onapp.WaitProgress(func(p onapp.Progress) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			fmt.Fprintf(s.stderr, "\rbackupctl: onapp: backup %d %s, %s\x1b[K", id, p.State, p.Elapsed.Round(time.Second))
-		}))
-	}
+// onappWaitBuilt waits for a new backup to be built with CreateResult.Wait
+// (polling Backups.Get), bounded by -wait-timeout alone, with a progress
+// line on stderr when it is a terminal. OnApp has no failed state: a
+// backup whose transaction failed stays unbuilt, so Ctrl-C or
+// -wait-timeout end such a wait.
+func (s *session) onappWaitBuilt(res *onapp.CreateResult, follow string) (*onapp.Backup, error) {
+	id, _ := res.ID()
+	opts, ended := s.waitOptions("", func(p onapp.Progress) string {
+		return fmt.Sprintf("onapp: backup %d %s", id, p.State)
+	})
+	ctx, cancel := s.waitContext()
+	defer cancel()
 	b, err := res.Wait(ctx, opts...)
-	s.endProgress(progress)
-	return b, err
+	ended()
+	return b, s.waitError(ctx, err, providerOnApp, fmt.Sprintf("backup %d to be built", id), follow)
 }
 
 // onappRestoreSetup defines the flags of "onapp backup restore" and returns

@@ -14,15 +14,15 @@ import (
 	"github.com/backupsdk/backupsdk/onapp/onapptest"
 )
 
-// create -wait polls the new backup until it is built (the fake builds
-// it on its third read) and reports it built.
+// create waits by default: it polls the new backup until it is built (the
+// fake builds it on its third read) and reports it built.
 func TestOnAppCreateWait(t *testing.T) {
 	t.Parallel()
 	f := startFakes(t)
 	srv := onapptest.NewTestServer(t, onapptest.WithNow(fixedNow), onapptest.WithBuildAfterReads(3))
 	vars := f.with("ONAPP_URL", srv.URL())
 
-	r := runEnv(t, testEnv(vars), "onapp", "backup", "create", "-vm", "101", "-note", "waited", "-wait")
+	r := runEnv(t, testEnv(vars), "onapp", "backup", "create", "-vm", "101", "-note", "waited")
 	requireOK(t, r)
 	assert.Equal(t, "built an incremental backup of virtual server 101: backup 13, 2.0 MiB\n", r.stdout)
 	gets := 0
@@ -36,7 +36,7 @@ func TestOnAppCreateWait(t *testing.T) {
 	require.True(t, ok)
 	assert.True(t, b.Built)
 
-	r = runEnv(t, testEnv(vars), "-o", "json", "onapp", "backup", "create", "-disk", "1002", "-wait")
+	r = runEnv(t, testEnv(vars), "-o", "json", "onapp", "backup", "create", "-disk", "1002")
 	requireOK(t, r)
 	var got []onapp.Backup
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
@@ -44,7 +44,7 @@ func TestOnAppCreateWait(t *testing.T) {
 	assert.True(t, got[0].IsBuilt())
 }
 
-// On a terminal, -wait draws one progress line per poll on stderr, in the
+// On a terminal, the wait draws one progress line per poll on stderr, in the
 // SDK's Progress terms, and ends it.
 func TestOnAppCreateWaitProgressLine(t *testing.T) {
 	t.Parallel()
@@ -52,7 +52,7 @@ func TestOnAppCreateWaitProgressLine(t *testing.T) {
 	srv := onapptest.NewTestServer(t, onapptest.WithNow(fixedNow), onapptest.WithBuildAfterReads(2))
 	e := testEnv(f.with("ONAPP_URL", srv.URL()))
 	e.isTerminal = func(io.Writer) bool { return true }
-	r := runEnv(t, e, "onapp", "backup", "create", "-vm", "101", "-wait")
+	r := runEnv(t, e, "onapp", "backup", "create", "-vm", "101")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, "built an incremental backup of virtual server 101: backup 13, 2.0 MiB\n", r.stdout)
 	assert.Equal(t, 2, strings.Count(r.stderr, "backupctl: onapp: backup 13 built: "), r.stderr)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -29,6 +30,20 @@ type session struct {
 	configPath string
 	// accountName is the -account flag: the account(s) of the file to use.
 	accountName string
+	// noWait is the -no-wait flag: actions that start work return once the
+	// server has accepted it, instead of waiting for it to end.
+	noWait bool
+	// waitTimeout is the -wait-timeout flag, the deadline of a wait (0:
+	// none; Ctrl-C stops waiting).
+	waitTimeout time.Duration
+	// waitBase is the command's context before -timeout applies: waits
+	// derive from it (see waitContext).
+	waitBase context.Context
+	// version is the -version flag.
+	version bool
+	// demo is the -demo flag: every provider is its built-in fake, whatever
+	// the environment says.
+	demo bool
 
 	fleetOnce sync.Once // reads the -config file once
 	fleetVal  *fleet
@@ -107,11 +122,13 @@ func (s *session) close() {
 
 // account returns the account a provider command works on. With -config,
 // it is the file's account that -account names, or the file's only account
-// of provider. Else it is provider's account from the environment: when
-// its URL is unset, account starts the provider's built-in fake with demo
-// data, says so once on stderr and points the account at it; the fake
-// stops when the session closes. Later calls for the same provider return
-// the same account (and fake).
+// of provider. Else it is provider's account from the environment. The
+// built-in fake with demo data answers only with -demo, or when no
+// provider at all is configured: account then starts it, says so once on
+// stderr and points the account (marked Demo) at it; the fake stops when
+// the session closes. A provider left unset while another is configured is
+// an error, never a fake, so that demo data cannot pass for real data.
+// Later calls for the same provider return the same account (and fake).
 func (s *session) account(provider string) (*account, error) {
 	if s.configPath != "" {
 		f, err := s.fleet()
@@ -125,17 +142,30 @@ func (s *session) account(provider string) (*account, error) {
 	if a, ok := s.accounts[provider]; ok {
 		return a, nil
 	}
-	a, err := accountFromEnv(provider, s.env.getenv)
-	if err != nil {
-		return nil, err
+	var a *account
+	if s.demo {
+		a = &account{Provider: provider}
+	} else {
+		var err error
+		if a, err = accountFromEnv(provider, s.env.getenv); err != nil {
+			return nil, err
+		}
 	}
 	if a.URL == "" {
+		if !s.demo && len(s.configured()) > 0 {
+			return nil, configError{fmt.Sprintf("%s: %s is not set; the built-in fake answers only when no provider is configured (here %s), or with -demo",
+				provider, urlVar(provider), strings.Join(s.configured(), ", "))}
+		}
 		f, err := startFake(provider, "127.0.0.1:0", s.env.now)
 		if err != nil {
 			return nil, fmt.Errorf("%s: starting the built-in fake: %w", provider, err)
 		}
 		s.onClose(f.close)
-		s.warnf("%s not set; using the built-in %s fake at %s (demo data, gone when backupctl exits)", urlVar(provider), f.title, f.url)
+		why := "no provider is configured"
+		if s.demo {
+			why = "-demo"
+		}
+		s.warnf("%s: demo data from the built-in %s fake at %s (%s; gone when backupctl exits)", provider, f.title, f.url, why)
 		f.acct.DC = a.DC // ERIGONES_DC still applies to the fake
 		a = &f.acct
 	}
@@ -144,6 +174,19 @@ func (s *session) account(provider string) (*account, error) {
 	}
 	s.accounts[provider] = a
 	return a, nil
+}
+
+// configured lists the URL variables of the environment that are set, in
+// provider order: the providers backupctl talks to for real. Empty means
+// none is, the case where the built-in fakes answer.
+func (s *session) configured() []string {
+	var set []string
+	for _, p := range providers {
+		if strings.TrimSpace(s.env.getenv(urlVar(p))) != "" {
+			set = append(set, urlVar(p))
+		}
+	}
+	return set
 }
 
 // logoutTimeout bounds the logouts run when the session closes.

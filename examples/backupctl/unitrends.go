@@ -113,7 +113,7 @@ func (s *session) unitrendsClient(ctx context.Context, a *account) (*unitrends.C
 		return nil, err
 	}
 	opts := []unitrends.Option{
-		unitrends.WithUserAgent("backupctl"),
+		unitrends.WithUserAgent(userAgent()),
 		unitrends.WithHTTPClient(hc),
 		unitrends.WithPassword(a.User, a.Password.reveal()),
 	}
@@ -229,8 +229,9 @@ appliance's (self-signed) certificate; UNITRENDS_INSECURE=1 to skip the
 certificate check (throwaway lab appliances only); UNITRENDS_TZ, the
 appliance's time zone (such as Europe/Berlin), in which it prints times;
 the API does not tell it, so without it times the appliance prints without
-a zone are shown as "appliance time", not as UTC. Without UNITRENDS_URL the
-built-in Unitrends fake with demo data answers.`
+a zone are shown as "appliance time", not as UTC. The built-in Unitrends
+fake with demo data answers only when no provider is configured, or with
+-demo.`
 
 // unitrendsCommand is "backupctl unitrends".
 func unitrendsCommand() *command {
