@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -103,6 +104,7 @@ type Decoder struct {
 	dec     *jsontext.Decoder
 	strs    map[string]string
 	listMax int // of the top-level list; 0 for none
+	size    int // of the document, to size its list from the first item
 }
 
 // internMax bounds the strings one document interns, and internLen their
@@ -191,10 +193,77 @@ func DecodeList[T any](data []byte, s *Schema[T], l Limits) ([]T, error) {
 
 // DecodeListFrom decodes the next value of d, a JSON array of objects or
 // null, into *list with s, as DecodeList does: for a list inside a
-// provider's own envelope.
+// provider's own envelope. When the value cannot be read into the list
+// (not an array, a bad member), d is left after the value, so that the
+// caller may go on with the document; a syntax error ends it.
 func DecodeListFrom[T any](d *Decoder, s *Schema[T], list *[]T) error {
-	return decodeList(d, s, list, d.listMax, 0)
+	depth := d.dec.StackDepth()
+	err := decodeList(d, s, list, d.listMax, d.size)
+	if err == nil || fatal(err) {
+		return err
+	}
+	for d.dec.StackDepth() > depth {
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+	}
+	return err
 }
+
+// Fatal reports an error of DecodeListFrom after which the document
+// cannot be read on (a syntax error, the end of the input, a bound passed),
+// as opposed to a value that could not be read into its type.
+func Fatal(err error) bool { return fatal(err) }
+
+func fatal(err error) bool {
+	var se *jsontext.SyntacticError
+	var le *LimitError
+	return errors.As(err, &se) || errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// DecodeMembers reads data, one JSON object, in one pass, after checking
+// its shape against l: member gets each member's name (unquoted, valid only
+// during the call) and must read its value (DecodeListFrom, ReadValue or
+// SkipValue). It is for the envelopes a provider picks its list from.
+// null is an object without members.
+func DecodeMembers(data []byte, l Limits, member func(d *Decoder, name []byte) error) error {
+	d, err := newDecoder(data, l)
+	if err != nil {
+		return err
+	}
+	d.size = len(data)
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return d.finish()
+	case '{':
+	default:
+		return kindError[map[string]RawJSON](d, tok.Kind())
+	}
+	for d.dec.PeekKind() != '}' {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		name, plain := literal(raw)
+		if !plain {
+			name = unquoteBytes(raw)
+		}
+		if err := member(d, name); err != nil {
+			return err
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return err
+	}
+	return d.finish()
+}
+
+// SkipValue skips the next value.
+func (d *Decoder) SkipValue() error { return d.dec.SkipValue() }
 
 // maxPresize bounds the items a list is sized for from its first item.
 const maxPresize = 1024
@@ -210,7 +279,7 @@ func decodeList[T any](d *Decoder, s *Schema[T], list *[]T, max, size int) error
 		return nil
 	case '[':
 	default:
-		return &SemanticError{Want: "an array", Got: kindName(tok.Kind()), Offset: d.dec.InputOffset()}
+		return kindError[[]T](d, tok.Kind())
 	}
 	l := (*list)[:0]
 	start := d.dec.InputOffset()
@@ -243,14 +312,25 @@ func decodeList[T any](d *Decoder, s *Schema[T], list *[]T, max, size int) error
 	return nil
 }
 
-// SemanticError reports a JSON value of the wrong kind for where it stands.
+// SemanticError reports a JSON value of a kind a Go type cannot hold, in
+// json/v2's words.
 type SemanticError struct {
-	Want, Got string
-	Offset    int64 // after the value, in bytes from the start
+	JSONKind string // "object", "array", "string", "number", "boolean"
+	GoType   string // the type it was read into ("[]unitrends.Backup")
+	Offset   int64  // after the value, in bytes from the start
+	Detail   string // what else went wrong, if anything
 }
 
 func (e *SemanticError) Error() string {
-	return fmt.Sprintf("cannot read %s as %s (before offset %d)", e.Got, e.Want, e.Offset)
+	msg := fmt.Sprintf("json: cannot unmarshal JSON %s into Go %s (before offset %d)", e.JSONKind, e.GoType, e.Offset)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+func kindError[G any](d *Decoder, k jsontext.Kind) error {
+	return &SemanticError{JSONKind: kindName(k), GoType: reflect.TypeFor[G]().String(), Offset: d.dec.InputOffset()}
 }
 
 func kindName(k jsontext.Kind) string {
@@ -258,17 +338,17 @@ func kindName(k jsontext.Kind) string {
 	case 'n':
 		return "null"
 	case 't', 'f':
-		return "a boolean"
+		return "boolean"
 	case '"':
-		return "a string"
+		return "string"
 	case '0':
-		return "a number"
+		return "number"
 	case '{':
-		return "an object"
+		return "object"
 	case '[':
-		return "an array"
+		return "array"
 	}
-	return "a value"
+	return "value"
 }
 
 // decode reads one object (or null, which zeroes v) into v.
@@ -284,7 +364,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		return nil
 	case '{':
 	default:
-		return &SemanticError{Want: "an object", Got: kindName(tok.Kind()), Offset: d.dec.InputOffset()}
+		return kindError[T](d, tok.Kind())
 	}
 	var fold [64]byte
 	for d.dec.PeekKind() != '}' {
@@ -301,7 +381,9 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		if !ok {
 			i, ok = s.folded[string(foldName(fold[:0], name))]
 			if ok && i == ambiguous {
-				return &SemanticError{Want: "one member", Got: fmt.Sprintf("a name (%q) that matches two", name), Offset: d.dec.InputOffset()}
+				e := kindError[T](d, '{').(*SemanticError)
+				e.Detail = fmt.Sprintf("member name %q matches two fields", name)
+				return e
 			}
 		}
 		if ok {
@@ -452,7 +534,7 @@ func GoStringMember[T any](name string, f func(*T) *string) Member[T] {
 			*dst = t
 			return err
 		}
-		return &SemanticError{Want: "a string", Got: kindName(jsontext.Value(raw).Kind()), Offset: d.dec.InputOffset()}
+		return kindError[string](d, jsontext.Value(raw).Kind())
 	})
 }
 
