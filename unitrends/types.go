@@ -238,28 +238,63 @@ func (b *Backup) afterDecode() {
 // VMwareTemplate when that is absent, or when both say the same; a
 // different value stays in Extra, so that neither is lost.
 func (b *Backup) mergeTemplateSpellings() {
-	if len(b.Extra) == 0 {
+	switch len(b.Extra) {
+	case 0:
 		return
-	}
-	for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
-		raw := b.Extra[name]
-		if foldName(name) != "vmwaretemplate" {
-			continue
+	case 1: // the usual case (the sample's vm_ware_template): no sorting
+		for name, raw := range b.Extra {
+			b.mergeTemplateSpelling(name, raw)
 		}
-		var v Bool
-		if codec.UnmarshalJSON(raw, &v) != nil {
-			continue // not a flag: kept as sent
+	default:
+		for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
+			b.mergeTemplateSpelling(name, b.Extra[name])
 		}
-		if !b.VMwareTemplate.Valid {
-			b.VMwareTemplate = v
-		} else if v != b.VMwareTemplate {
-			continue
-		}
-		delete(b.Extra, name)
 	}
 	if len(b.Extra) == 0 {
 		b.Extra = nil
 	}
+}
+
+// mergeTemplateSpelling merges the member name of Extra into
+// VMwareTemplate when it spells the template flag (see
+// mergeTemplateSpellings).
+func (b *Backup) mergeTemplateSpelling(name string, raw RawJSON) {
+	if !isTemplateSpelling(name) {
+		return
+	}
+	var v Bool
+	if v.UnmarshalJSON(raw) != nil {
+		return // not a flag: kept as sent
+	}
+	if !b.VMwareTemplate.Valid {
+		b.VMwareTemplate = v
+	} else if v != b.VMwareTemplate {
+		return
+	}
+	delete(b.Extra, name)
+}
+
+// isTemplateSpelling reports foldName(name) == "vmwaretemplate", without
+// allocating for an ASCII name.
+func isTemplateSpelling(name string) bool {
+	const want = "vmwaretemplate"
+	j := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return foldName(name) == want
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if j == len(want) || want[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
 }
 
 func (b *Backup) dropPlaceholders() {
@@ -548,7 +583,10 @@ func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
 // textHasZone reports whether text names its instant: read in another
 // zone, it gives the same instant as wall (read in UTC).
 func textHasZone(text string, wall time.Time) bool {
-	other, err := parseLocal(text, time.FixedZone("", 5*3600+1800))
+	if _, ok := parseApplianceTime(text, time.UTC); ok {
+		return false // the appliance's own shapes name no zone
+	}
+	other, err := parseLocal(text, recordZones[(14*60+5*60+30)/15]) // +05:30
 	return err == nil && other.Equal(wall)
 }
 
@@ -593,10 +631,20 @@ func (t LocalTime) fromRecord(epoch time.Time) LocalTime {
 	if off < -14*time.Hour || off > 14*time.Hour || (diff-off).Abs() > time.Minute {
 		return t
 	}
-	t.Time = epoch.In(time.FixedZone("", int(off/time.Second)))
+	t.Time = epoch.In(recordZones[(off+14*time.Hour)/quarter])
 	t.Zone = ZoneFromRecord
 	return t
 }
+
+// recordZones are the fixed zones fromRecord places times in, one per
+// quarter hour from -14:00 to +14:00, made once rather than per backup.
+// They are never changed.
+var recordZones = func() (z [113]*time.Location) {
+	for i := range z {
+		z[i] = time.FixedZone("", (i-56)*15*60)
+	}
+	return z
+}()
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.

@@ -398,7 +398,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 			}
 			continue
 		}
-		key := string(name)
+		key := d.Intern(name) // the same unknown names come in every item
 		val, err := d.dec.ReadValue()
 		if err != nil {
 			return err
