@@ -105,6 +105,9 @@ type Decoder struct {
 	strs    map[string]string
 	listMax int // of the top-level list; 0 for none
 	size    int // of the document, to size its list from the first item
+	// validUTF8 says the whole document is valid UTF-8 (one vector scan
+	// up front), so that its strings need no check one by one.
+	validUTF8 bool
 }
 
 // internMax bounds the strings one document interns, and internLen their
@@ -145,8 +148,9 @@ func newDecoder(data []byte, l Limits) (*Decoder, error) {
 		return nil, err
 	}
 	return &Decoder{
-		dec:     jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
-		listMax: l.ListMax,
+		dec:       jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
+		listMax:   l.ListMax,
+		validUTF8: utf8.Valid(data),
 	}, nil
 }
 
@@ -248,7 +252,7 @@ func DecodeMembers(data []byte, l Limits, member func(d *Decoder, name []byte) e
 		if err != nil {
 			return err
 		}
-		name, plain := literal(raw)
+		name, plain := d.literal(raw)
 		if !plain {
 			name = unquoteBytes(raw)
 		}
@@ -367,15 +371,20 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		return kindError[T](d, tok.Kind())
 	}
 	var fold [64]byte
+	next := 0
 	for d.dec.PeekKind() != '}' {
 		raw, err := d.dec.ReadValue() // the name, quoted
 		if err != nil {
 			return err
 		}
-		name, plain := literal(raw)
-		i, ok := s.exact[string(name)]
+		name, plain := d.literal(raw)
 		if !plain {
 			name = unquoteBytes(raw)
+		}
+		// Items of a list send their members in one order: the member
+		// after the last one matched is tried before the table.
+		i, ok := next, next < len(s.members) && s.members[next].name == string(name)
+		if !ok {
 			i, ok = s.exact[string(name)]
 		}
 		if !ok {
@@ -387,6 +396,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 			}
 		}
 		if ok {
+			next = i + 1
 			if err := s.members[i].decode(d, v); err != nil {
 				return err
 			}
@@ -416,6 +426,19 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		s.after(v)
 	}
 	return nil
+}
+
+// literal is literal(raw), sparing the UTF-8 check of a document known
+// to be valid UTF-8 as a whole.
+func (d *Decoder) literal(raw []byte) (text []byte, plain bool) {
+	if !d.validUTF8 {
+		return literal(raw)
+	}
+	if len(raw) < 2 {
+		return nil, false
+	}
+	text = raw[1 : len(raw)-1]
+	return text, bytes.IndexByte(text, '\\') < 0
 }
 
 // literal returns the text of a JSON string literal that needs no
@@ -566,7 +589,7 @@ func ValueMember[T any](name string, read func(d *Decoder, v *T, raw []byte) err
 // text returns the text of a string literal the decoder checked, interned,
 // as the tolerant types unquote it.
 func (d *Decoder) text(raw []byte) (string, error) {
-	if t, ok := literal(raw); ok {
+	if t, ok := d.literal(raw); ok {
 		return d.Intern(t), nil
 	}
 	return unquote(raw)
