@@ -108,6 +108,7 @@ type Decoder struct {
 	// validUTF8 says the whole document is valid UTF-8 (one vector scan
 	// up front), so that its strings need no check one by one.
 	validUTF8 bool
+	single    bool // one object: nothing repeats enough to intern
 }
 
 // internMax bounds the strings one document interns, and internLen their
@@ -120,7 +121,7 @@ const (
 // Intern returns b as a string, shared with the earlier equal strings of
 // the document.
 func (d *Decoder) Intern(b []byte) string {
-	if len(b) > internLen {
+	if len(b) > internLen || d.single {
 		return string(b)
 	}
 	if s, ok := d.strs[string(b)]; ok {
@@ -174,6 +175,7 @@ func DecodeObject[T any](data []byte, s *Schema[T], l Limits) (T, error) {
 	if err != nil {
 		return v, err
 	}
+	d.single = true
 	if err := s.decode(d, &v); err != nil {
 		return v, err
 	}
