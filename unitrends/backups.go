@@ -178,31 +178,30 @@ func (s *BackupsService) List(ctx context.Context, q *ListBackupsOptions) ([]Bac
 		body = q.body()
 	}
 	c := s.client
-	// The usual answer is read in the same pass that rules out an error
-	// inside it (see fastDecodeBackups); any other goes the general way.
-	var fast []Backup
+	// The answer is read in the same pass that rules out an error inside
+	// it; only one with members that may report an error is looked at
+	// again (bodyError).
+	var list []Backup
+	var decErr error
 	resp, err := c.doClean(ctx, &core.Request{
 		Kind:   core.Read,
 		Method: http.MethodPost,
 		Path:   pathBackupsQuery,
 		Body:   body,
-	}, func(body []byte) (ok bool) {
-		fast, ok = fastDecodeBackups(body)
-		return ok
+	}, func(body []byte) (clean bool) {
+		list, clean, decErr = readBackupsAnswer(body)
+		return clean
 	})
 	if err != nil {
 		return nil, err
 	}
-	var bs []Backup
-	if fast != nil {
-		bs, err = backupsInZone(fast, c.loc)
-	} else {
-		bs, err = DecodeBackups(resp.Body, c.loc)
+	if decErr == nil {
+		list, decErr = backupsInZone(list, c.loc)
 	}
-	if err != nil {
-		return nil, c.core.DecodeError(resp, err)
+	if decErr != nil {
+		return nil, c.core.DecodeError(resp, decErr)
 	}
-	return bs, nil
+	return list, nil
 }
 
 // GetBackupOptions select the system a backup lives on, for Backups.Get.

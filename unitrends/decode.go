@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -28,47 +30,139 @@ var (
 // null or {} is an empty list; an object with neither member, or malformed
 // JSON, is an error that says where the body went wrong.
 func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
-	if list, ok := fastDecodeBackups(data); ok {
-		return backupsInZone(list, loc)
-	}
-	raw, err := listValue(data, backupListKeys)
+	list, _, err := readBackupsAnswer(data)
 	if err != nil {
 		return nil, err
 	}
-	return decodeBackupList(raw, loc)
+	return backupsInZone(list, loc)
 }
 
-// generalDecodeBackups is DecodeBackups without its fast paths: what they
-// must agree with.
-func generalDecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
-	raw, err := listValue(data, backupListKeys)
+// readBackupsAnswer reads a backups answer in one pass. clean reports that
+// the body holds no member errorInBody reads (nor a non-ASCII name, whose
+// matching is left to the codec), so that Query need not look for an
+// error in it again.
+func readBackupsAnswer(data []byte) (list []Backup, clean bool, err error) {
+	data = validUTF8(bytes.TrimSpace(data))
+	if len(data) == 0 || string(data) == "null" {
+		return []Backup{}, true, nil
+	}
+	switch data[0] {
+	case '[':
+		list, err := decodeBackupArray(data)
+		return list, true, err
+	case '{':
+	default:
+		return nil, true, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
+	}
+	// The list members are decoded where they stand; which one answers is
+	// settled at the end, as listValue settles it.
+	type candidate struct {
+		list []Backup // nil for null
+		err  error
+	}
+	lists := map[string]candidate{}
+	var names []string
+	clean = true
+	err = codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, name []byte) error {
+		n := string(name)
+		names = append(names, n)
+		if mayReportError(n) {
+			clean = false
+		}
+		if !isListKey(n) {
+			return d.SkipValue()
+		}
+		var c candidate
+		if c.err = codec.DecodeListFrom(d, backupSchema, &c.list); c.err != nil && codec.Fatal(c.err) {
+			return c.err
+		}
+		lists[n] = c
+		return nil
+	})
+	if err != nil {
+		return nil, clean, err
+	}
+	if len(names) == 0 {
+		return []Backup{}, clean, nil
+	}
+	for _, k := range backupListKeys {
+		if n, ok := pickName(lists, k); ok {
+			c := lists[n]
+			if c.err != nil {
+				return nil, clean, c.err
+			}
+			if c.list == nil {
+				c.list = []Backup{}
+			}
+			return c.list, clean, nil
+		}
+	}
+	return nil, clean, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(backupListKeys), memberNames(names))
+}
+
+// pickName finds key among the names of m as lookupName does.
+func pickName[V any](m map[string]V, key string) (string, bool) {
+	if _, ok := m[key]; ok {
+		return key, true
+	}
+	want := foldName(key)
+	for _, n := range slices.Sorted(maps.Keys(m)) {
+		if foldName(n) == want {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// isListKey reports whether name matches a list member of the backups
+// query as lookupName matches them.
+func isListKey(name string) bool {
+	for _, k := range backupListKeys {
+		if foldName(name) == foldName(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayReportError reports whether a member name is one errorInBody reads
+// (errorBody's fields, matched as the codec matches names: ignoring case,
+// '_' and '-'), or a non-ASCII name, whose matching is left to the codec.
+func mayReportError(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	switch foldName(name) {
+	case "result", "status", "error", "message":
+		return true
+	}
+	return false
+}
+
+// decodeBackupArray reads a JSON array of backups (null is none) with the
+// engine.
+func decodeBackupArray(data []byte) ([]Backup, error) {
+	list, err := codec.DecodeList(validUTF8(data), backupSchema, codec.Limits{})
 	if err != nil {
 		return nil, err
 	}
-	return generalBackupList(raw, loc)
+	if list == nil {
+		list = []Backup{}
+	}
+	return list, nil
 }
 
 func decodeBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) {
-	if raw != nil {
-		if list, ok := fastBackupList(raw); ok {
-			return backupsInZone(list, loc)
-		}
-	}
-	return generalBackupList(raw, loc)
-}
-
-func generalBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) {
-	out := []Backup{}
 	if raw == nil {
-		return out, nil
+		return []Backup{}, nil
 	}
-	if err := codec.UnmarshalJSON(raw, &out); err != nil {
+	list, err := decodeBackupArray(raw)
+	if err != nil {
 		return nil, err
 	}
-	if out == nil { // null
-		out = []Backup{}
-	}
-	return backupsInZone(out, loc)
+	return backupsInZone(list, loc)
 }
 
 // backupsInZone re-reads the appliance-local times of out in loc.
@@ -111,7 +205,7 @@ func listValue(data []byte, keys []string) (jsontext.Value, error) {
 			return v, nil
 		}
 	}
-	return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(m))
+	return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(slices.Collect(maps.Keys(m))))
 }
 
 // lookupName finds key in m the way the codec matches names: exactly, else
@@ -151,12 +245,8 @@ func quoteList(keys []string) string {
 	return strings.Join(q, " or ")
 }
 
-func memberNames(m map[string]jsontext.Value) string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
+func memberNames(names []string) string {
+	names = slices.Compact(slices.Sorted(slices.Values(names)))
 	if len(names) > 8 {
 		names = append(names[:8], "…")
 	}

@@ -141,6 +141,69 @@ type Backup struct {
 // plainBackup is Backup without its methods, for the codec.
 type plainBackup Backup
 
+// backupSchema is how the engine reads a Backup: the members of the
+// struct's tags, each read as its type's UnmarshalJSON reads it, unknown
+// members kept in Extra, then afterDecode.
+var backupSchema = codec.NewSchema(
+	codec.IntMember("id", func(b *Backup) *Int { return &b.ID }),
+	codec.IntMember("client_id", func(b *Backup) *Int { return &b.ClientID }),
+	codec.GoStringMember("client_name", func(b *Backup) *string { return &b.ClientName }),
+	codec.GoStringMember("type", func(b *Backup) *string { return &b.Type }),
+	custom("start_date_time", func(b *Backup) *LocalTime { return &b.StartDateTime }),
+	custom("duration", func(b *Backup) *Duration { return &b.Duration }),
+	codec.BoolMember("complete", func(b *Backup) *Bool { return &b.Complete }),
+	custom("status", func(b *Backup) *BackupStatus { return &b.Status }),
+	codec.IntMember("size", func(b *Backup) *Int { return &b.SizeMB }),
+	codec.IntMember("sync_size", func(b *Backup) *Int { return &b.SyncSizeMB }),
+	codec.IntMember("files", func(b *Backup) *Int { return &b.Files }),
+	codec.BoolMember("encrypted", func(b *Backup) *Bool { return &b.Encrypted }),
+	codec.BoolMember("is_cluster", func(b *Backup) *Bool { return &b.IsCluster }),
+	codec.StringMember("guid", func(b *Backup) *String { return &b.GUID }),
+	codec.StringMember("vm_name", func(b *Backup) *String { return &b.VMName }),
+	custom("replication_status", func(b *Backup) *ReplicationStatus { return &b.ReplicationStatus }),
+	codec.BoolMember("verified", func(b *Backup) *Bool { return &b.Verified }),
+	custom("verify_status", func(b *Backup) *VerifyStatus { return &b.VerifyStatus }),
+	codec.IntMember("presync_seconds", func(b *Backup) *Int { return &b.PresyncSeconds }),
+	codec.IntMember("sync_seconds", func(b *Backup) *Int { return &b.SyncSeconds }),
+	codec.IntMember("postsync_seconds", func(b *Backup) *Int { return &b.PostsyncSeconds }),
+	codec.StringMember("sync_message", func(b *Backup) *String { return &b.SyncMessage }),
+	codec.StringMember("server_instance_name", func(b *Backup) *String { return &b.ServerInstanceName }),
+	codec.StringMember("database_name", func(b *Backup) *String { return &b.DatabaseName }),
+	codec.StringMember("server_name", func(b *Backup) *String { return &b.ServerName }),
+	codec.IntMember("instance_id", func(b *Backup) *Int { return &b.InstanceID }),
+	codec.StringMember("instance_name", func(b *Backup) *String { return &b.InstanceName }),
+	codec.IntMember("app_id", func(b *Backup) *Int { return &b.AppID }),
+	codec.StringMember("app_name", func(b *Backup) *String { return &b.AppName }),
+	codec.BoolMember("synthesized", func(b *Backup) *Bool { return &b.Synthesized }),
+	codec.BoolMember("synth_capable", func(b *Backup) *Bool { return &b.SynthCapable }),
+	codec.BoolMember("disk_metadata", func(b *Backup) *Bool { return &b.DiskMetadata }),
+	codec.BoolMember("client_config", func(b *Backup) *Bool { return &b.ClientConfig }),
+	codec.StringMember("restored_bkup_type", func(b *Backup) *String { return &b.RestoredBackupType }),
+	codec.BoolMember("replicated", func(b *Backup) *Bool { return &b.Replicated }),
+	codec.StringMember("destination", func(b *Backup) *String { return &b.Destination }),
+	codec.BoolMember("vmware_template", func(b *Backup) *Bool { return &b.VMwareTemplate }).Strict(),
+	codec.BoolMember("certified", func(b *Backup) *Bool { return &b.Certified }),
+	codec.StringMember("storage", func(b *Backup) *String { return &b.Storage }),
+	codec.StringMember("output", func(b *Backup) *String { return &b.Output }),
+	codec.BoolMember("purgeable", func(b *Backup) *Bool { return &b.Purgeable }),
+	codec.BoolMember("last", func(b *Backup) *Bool { return &b.Last }),
+	codec.BoolMember("legalhold", func(b *Backup) *Bool { return &b.LegalHold }),
+	codec.StringMember("gfs_rp_type", func(b *Backup) *String { return &b.GFSRecoveryPointType }),
+	codec.TimeMember("start_time", func(b *Backup) *Time { return &b.StartTime }),
+	codec.TimeMember("complete_time", func(b *Backup) *Time { return &b.CompleteTime }),
+).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).After((*Backup).afterDecode)
+
+// custom reads a member of one of this package's own types as its
+// UnmarshalJSON reads it (what json/v2 does through UnmarshalJSONFrom).
+func custom[V any, P interface {
+	*V
+	UnmarshalJSON([]byte) error
+}](name string, f func(*Backup) *V) codec.Member[Backup] {
+	return codec.ValueMember(name, func(_ *codec.Decoder, b *Backup, raw []byte) error {
+		return P(f(b)).UnmarshalJSON(raw)
+	})
+}
+
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.
 func (b *Backup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -155,18 +218,16 @@ func (b Backup) MarshalJSON() ([]byte, error) { return codec.MarshalJSON(plainBa
 // UnmarshalJSON reads one backup with the SDK's tolerant codec and drops
 // "n/a" placeholders from text fields.
 func (b *Backup) UnmarshalJSON(data []byte) error {
-	data = validUTF8(data)
-	var p plainBackup
-	if err := codec.UnmarshalJSON(data, &p); err != nil {
+	v, err := codec.DecodeObject(validUTF8(data), backupSchema, codec.Limits{})
+	if err != nil {
 		return err
 	}
-	*b = Backup(p)
-	b.afterDecode()
+	*b = v
 	return nil
 }
 
-// afterDecode applies what the codec cannot express: placeholders dropped,
-// the template flag's spellings merged. Both decoding paths call it.
+// afterDecode applies what the schema cannot express: placeholders dropped,
+// the template flag's spellings merged.
 func (b *Backup) afterDecode() {
 	b.dropPlaceholders()
 	b.mergeTemplateSpellings()
@@ -177,28 +238,63 @@ func (b *Backup) afterDecode() {
 // VMwareTemplate when that is absent, or when both say the same; a
 // different value stays in Extra, so that neither is lost.
 func (b *Backup) mergeTemplateSpellings() {
-	if len(b.Extra) == 0 {
+	switch len(b.Extra) {
+	case 0:
 		return
-	}
-	for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
-		raw := b.Extra[name]
-		if foldName(name) != "vmwaretemplate" {
-			continue
+	case 1: // the usual case (the sample's vm_ware_template): no sorting
+		for name, raw := range b.Extra {
+			b.mergeTemplateSpelling(name, raw)
 		}
-		var v Bool
-		if codec.UnmarshalJSON(raw, &v) != nil {
-			continue // not a flag: kept as sent
+	default:
+		for _, name := range slices.Sorted(maps.Keys(b.Extra)) { // sorted: the same result every time
+			b.mergeTemplateSpelling(name, b.Extra[name])
 		}
-		if !b.VMwareTemplate.Valid {
-			b.VMwareTemplate = v
-		} else if v != b.VMwareTemplate {
-			continue
-		}
-		delete(b.Extra, name)
 	}
 	if len(b.Extra) == 0 {
 		b.Extra = nil
 	}
+}
+
+// mergeTemplateSpelling merges the member name of Extra into
+// VMwareTemplate when it spells the template flag (see
+// mergeTemplateSpellings).
+func (b *Backup) mergeTemplateSpelling(name string, raw RawJSON) {
+	if !isTemplateSpelling(name) {
+		return
+	}
+	var v Bool
+	if v.UnmarshalJSON(raw) != nil {
+		return // not a flag: kept as sent
+	}
+	if !b.VMwareTemplate.Valid {
+		b.VMwareTemplate = v
+	} else if v != b.VMwareTemplate {
+		return
+	}
+	delete(b.Extra, name)
+}
+
+// isTemplateSpelling reports foldName(name) == "vmwaretemplate", without
+// allocating for an ASCII name.
+func isTemplateSpelling(name string) bool {
+	const want = "vmwaretemplate"
+	j := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return foldName(name) == want
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if j == len(want) || want[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
 }
 
 func (b *Backup) dropPlaceholders() {
@@ -487,7 +583,10 @@ func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
 // textHasZone reports whether text names its instant: read in another
 // zone, it gives the same instant as wall (read in UTC).
 func textHasZone(text string, wall time.Time) bool {
-	other, err := parseLocal(text, time.FixedZone("", 5*3600+1800))
+	if _, ok := parseApplianceTime(text, time.UTC); ok {
+		return false // the appliance's own shapes name no zone
+	}
+	other, err := parseLocal(text, recordZones[(14*60+5*60+30)/15]) // +05:30
 	return err == nil && other.Equal(wall)
 }
 
@@ -532,10 +631,20 @@ func (t LocalTime) fromRecord(epoch time.Time) LocalTime {
 	if off < -14*time.Hour || off > 14*time.Hour || (diff-off).Abs() > time.Minute {
 		return t
 	}
-	t.Time = epoch.In(time.FixedZone("", int(off/time.Second)))
+	t.Time = epoch.In(recordZones[(off+14*time.Hour)/quarter])
 	t.Zone = ZoneFromRecord
 	return t
 }
+
+// recordZones are the fixed zones fromRecord places times in, one per
+// quarter hour from -14:00 to +14:00, made once rather than per backup.
+// They are never changed.
+var recordZones = func() (z [113]*time.Location) {
+	for i := range z {
+		z[i] = time.FixedZone("", (i-56)*15*60)
+	}
+	return z
+}()
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.
@@ -1093,4 +1202,190 @@ func statusText(data []byte, what string) (string, error) {
 		return strconv.FormatInt(n.Int64, 10), nil
 	}
 	return "", fmt.Errorf("cannot read %s as a %s", clip(string(data)), what)
+}
+
+// The appliance's own text shapes, read without the general code's
+// allocations (FuzzFastScalars checks each against it).
+
+// jsonText returns the text of the JSON string literal data (as a
+// decoder checked it): without an unquoting decoder when the literal holds
+// no escape and only valid UTF-8, else through the codec.
+func jsonText(data []byte) (string, error) {
+	if inner, ok := plainLiteral(data); ok {
+		return string(inner), nil
+	}
+	var s string
+	err := codec.UnmarshalJSON(data, &s)
+	return s, err
+}
+
+// plainLiteral returns the text between the quotes of a JSON string
+// literal (white space around it allowed) that needs no unquoting: no
+// escape, no control character, valid UTF-8. ok is false for anything
+// else.
+func plainLiteral(data []byte) (inner []byte, ok bool) {
+	data = bytes.TrimSpace(data)
+	n := len(data)
+	if n < 2 || data[0] != '"' || data[n-1] != '"' {
+		return nil, false
+	}
+	inner = data[1 : n-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return inner, utf8.Valid(inner)
+}
+
+// clockDuration reads the usual h:mm:ss and m:ss of whole seconds (each
+// part 1 to 6 digits, later parts below 60) exactly as parseDuration's
+// general code reads them, without its float arithmetic. ok is false for
+// anything else.
+func clockDuration(s string) (d time.Duration, ok bool) {
+	var total int64
+	for i := 0; ; i++ {
+		if i == 3 {
+			return 0, false
+		}
+		n := 0
+		var v int64
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			v = v*10 + int64(s[n]-'0')
+			n++
+		}
+		if n == 0 || n > 6 || (i > 0 && v >= 60) {
+			return 0, false
+		}
+		total = total*60 + v
+		s = s[n:]
+		if s == "" {
+			return time.Duration(total) * time.Second, i > 0
+		}
+		if s[0] != ':' {
+			return 0, false
+		}
+		s = s[1:]
+	}
+}
+
+// parseLocal reads a time the appliance printed, in loc when the text
+// names no zone: the appliance's own m/d/Y layouts directly, anything else
+// through codec.ParseTime.
+func parseLocal(s string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t, ok := parseApplianceTime(s, loc); ok {
+		return t, nil
+	}
+	return codec.ParseTime(s, loc)
+}
+
+// parseApplianceTime reads exactly the shapes appliances print,
+//
+//	M/D/YYYY h:mm[:ss] am|pm (any case)   M/D/YYYY H:mm[:ss]
+//
+// (month, day and hour of one or two digits, single spaces), in loc, as
+// time.ParseInLocation reads them with codec.ParseTime's layouts. ok is
+// false for anything else, including an impossible date.
+func parseApplianceTime(s string, loc *time.Location) (t time.Time, ok bool) {
+	month, s, ok1 := num12(s)
+	s, ok2 := cut(s, '/')
+	day, s, ok3 := num12(s)
+	s, ok4 := cut(s, '/')
+	if !(ok1 && ok2 && ok3 && ok4) || len(s) < 4 {
+		return time.Time{}, false
+	}
+	year, okY := fixed(s[:4])
+	s, ok5 := cut(s[4:], ' ')
+	hour, s, ok6 := num12(s)
+	s, ok7 := cut(s, ':')
+	if !(okY && ok5 && ok6 && ok7) || len(s) < 2 {
+		return time.Time{}, false
+	}
+	minute, okM := fixed(s[:2])
+	s = s[2:]
+	sec := 0
+	if len(s) > 0 && s[0] == ':' {
+		if len(s) < 3 {
+			return time.Time{}, false
+		}
+		var okS bool
+		if sec, okS = fixed(s[1:3]); !okS {
+			return time.Time{}, false
+		}
+		s = s[3:]
+	}
+	switch {
+	case s == "":
+		if hour > 23 {
+			return time.Time{}, false
+		}
+	case len(s) == 3 && s[0] == ' ' && (s[2] == 'm' || s[2] == 'M'):
+		if hour > 12 {
+			return time.Time{}, false
+		}
+		switch s[1] {
+		case 'a', 'A':
+			if hour == 12 {
+				hour = 0
+			}
+		case 'p', 'P':
+			if hour < 12 {
+				hour += 12
+			}
+		default:
+			return time.Time{}, false
+		}
+	default:
+		return time.Time{}, false
+	}
+	if !okM || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
+}
+
+// num12 reads one or two digits, as time.Parse reads "1", "2" and "3".
+func num12(s string) (int, string, bool) {
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' {
+		return 0, s, false
+	}
+	if len(s) == 1 || s[1] < '0' || s[1] > '9' {
+		return int(s[0] - '0'), s[1:], true
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0'), s[2:], true
+}
+
+// fixed reads a string of digits only.
+func fixed(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+func cut(s string, sep byte) (string, bool) {
+	if len(s) == 0 || s[0] != sep {
+		return s, false
+	}
+	return s[1:], true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }

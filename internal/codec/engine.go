@@ -1,0 +1,673 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// The engine decodes a JSON object into a Go struct from a table of its
+// members built once per type (a Schema), in one pass over the tokens of a
+// jsontext.Decoder, which validates the syntax as it reads: no reflection
+// per value, no second pass over a value, no copy of a member's text before
+// it is decoded. It gives what json/v2 with the codec's options gives for
+// the same struct (the differential fuzz tests hold it to that):
+//
+//   - member names match exactly first, else ignoring case, '_' and '-'
+//     (a Strict member only exactly), without allocating; a folded name
+//     that matches two members is an error, as json/v2 makes it;
+//   - a member sent twice is decoded twice, the second onto the first;
+//   - the tolerant scalars (Int, Float, Bool, String, Time, Text) read the
+//     shapes their UnmarshalJSON reads, plain numbers, literals and
+//     ISO times without allocating;
+//   - repeated short strings of one document share one allocation;
+//   - the document is held to the Limits (the list bound in the pass).
+
+// Schema describes how the engine decodes a JSON object into a T: its
+// members, what becomes of the others, and what is done once an object is
+// read. Build it once per type (a package variable) with NewSchema; it is
+// read-only after that and safe for concurrent use.
+type Schema[T any] struct {
+	members []Member[T]
+	exact   map[string]int // name → index in members
+	folded  map[string]int // folded name → index, or ambiguous
+	unknown func(*T) *map[string]RawJSON
+	after   func(*T)
+}
+
+// ambiguous marks a folded name two members share.
+const ambiguous = -1
+
+// Member is one member of a Schema: its name and how its value is read.
+// The constructors below (IntMember, ObjectMember, …) make them.
+type Member[T any] struct {
+	name   string
+	strict bool
+	decode func(d *Decoder, v *T) error
+}
+
+// Strict returns m matched by its exact name only (json/v2's case:strict).
+func (m Member[T]) Strict() Member[T] { m.strict = true; return m }
+
+// NewSchema builds the table of the members of T. Two members of one name
+// are a programming error: it panics, at init, where the schema is built.
+func NewSchema[T any](members ...Member[T]) *Schema[T] {
+	s := &Schema[T]{
+		members: members,
+		exact:   make(map[string]int, len(members)),
+		folded:  make(map[string]int, len(members)),
+	}
+	for i, m := range members {
+		if _, dup := s.exact[m.name]; dup {
+			panic("codec: schema: two members named " + m.name)
+		}
+		s.exact[m.name] = i
+		if m.strict {
+			continue
+		}
+		f := string(foldName(nil, []byte(m.name)))
+		if _, seen := s.folded[f]; seen {
+			s.folded[f] = ambiguous
+		} else {
+			s.folded[f] = i
+		}
+	}
+	return s
+}
+
+// KeepUnknown keeps the members the schema does not name in the map f
+// returns, as sent (json/v2's `json:",embed"` map); without it they are
+// skipped. It returns s, for use where s is built.
+func (s *Schema[T]) KeepUnknown(f func(*T) *map[string]RawJSON) *Schema[T] {
+	s.unknown = f
+	return s
+}
+
+// After sets what is done to each object once it is read (what a type's
+// table cannot say: placeholders dropped, spellings merged). It returns s.
+func (s *Schema[T]) After(f func(*T)) *Schema[T] {
+	s.after = f
+	return s
+}
+
+// Decoder is the engine's state while it reads one document: the token
+// reader and the document's interned strings. Custom members (ValueMember)
+// get it to intern their text.
+type Decoder struct {
+	dec     *jsontext.Decoder
+	strs    map[string]string
+	listMax int // of the top-level list; 0 for none
+	size    int // of the document, to size its list from the first item
+	// validUTF8 says the whole document is valid UTF-8 (one vector scan
+	// up front), so that its strings need no check one by one.
+	validUTF8 bool
+	single    bool // one object: nothing repeats enough to intern
+}
+
+// internMax bounds the strings one document interns, and internLen their
+// length: names, types and states repeat, free text does not.
+const (
+	internMax = 4096
+	internLen = 64
+)
+
+// Intern returns b as a string, shared with the earlier equal strings of
+// the document.
+func (d *Decoder) Intern(b []byte) string {
+	if len(b) > internLen || d.single {
+		return string(b)
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if d.strs == nil {
+		d.strs = make(map[string]string, 64)
+	}
+	if len(d.strs) < internMax {
+		d.strs[s] = s
+	}
+	return s
+}
+
+// ReadValue returns the next value's raw text, valid until the next read.
+func (d *Decoder) ReadValue() ([]byte, error) { return d.dec.ReadValue() }
+
+// newDecoder reads data (which it must not outlive) with the codec's
+// options, after checking its shape against l.
+func newDecoder(data []byte, l Limits) (*Decoder, error) {
+	// The list bound is kept in the pass (DecodeList); without it the
+	// check is a byte count on most documents, not a second scan.
+	if err := CheckJSON(data, Limits{}); err != nil {
+		return nil, err
+	}
+	return &Decoder{
+		dec:       jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
+		listMax:   l.ListMax,
+		validUTF8: utf8.Valid(data),
+	}, nil
+}
+
+// finish checks that nothing but white space follows the value.
+func (d *Decoder) finish() error {
+	switch _, err := d.dec.ReadToken(); err {
+	case io.EOF:
+		return nil
+	case nil:
+		return errors.New("codec: data after the top-level value")
+	default:
+		return err
+	}
+}
+
+// DecodeObject decodes data, one JSON object (or null), with s, after
+// checking its shape against l.
+func DecodeObject[T any](data []byte, s *Schema[T], l Limits) (T, error) {
+	var v T
+	d, err := newDecoder(data, l)
+	if err != nil {
+		return v, err
+	}
+	d.single = true
+	if err := s.decode(d, &v); err != nil {
+		return v, err
+	}
+	return v, d.finish()
+}
+
+// DecodeList decodes data, a JSON array of objects (null gives nil), with
+// s, in one pass, after checking its shape against l; the list holds at
+// most l.ListMax items (the page the call asked for) when that is set.
+func DecodeList[T any](data []byte, s *Schema[T], l Limits) ([]T, error) {
+	d, err := newDecoder(data, l)
+	if err != nil {
+		return nil, err
+	}
+	var list []T
+	if err := decodeList(d, s, &list, d.listMax, len(data)); err != nil {
+		return nil, err
+	}
+	return list, d.finish()
+}
+
+// DecodeListFrom decodes the next value of d, a JSON array of objects or
+// null, into *list with s, as DecodeList does: for a list inside a
+// provider's own envelope. When the value cannot be read into the list
+// (not an array, a bad member), d is left after the value, so that the
+// caller may go on with the document; a syntax error ends it.
+func DecodeListFrom[T any](d *Decoder, s *Schema[T], list *[]T) error {
+	depth := d.dec.StackDepth()
+	err := decodeList(d, s, list, d.listMax, d.size)
+	if err == nil || fatal(err) {
+		return err
+	}
+	for d.dec.StackDepth() > depth {
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// Fatal reports an error of DecodeListFrom after which the document
+// cannot be read on (a syntax error, the end of the input, a bound passed),
+// as opposed to a value that could not be read into its type.
+func Fatal(err error) bool { return fatal(err) }
+
+func fatal(err error) bool {
+	var se *jsontext.SyntacticError
+	var le *LimitError
+	return errors.As(err, &se) || errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// DecodeMembers reads data, one JSON object, in one pass, after checking
+// its shape against l: member gets each member's name (unquoted, valid only
+// during the call) and must read its value (DecodeListFrom, ReadValue or
+// SkipValue). It is for the envelopes a provider picks its list from.
+// null is an object without members.
+func DecodeMembers(data []byte, l Limits, member func(d *Decoder, name []byte) error) error {
+	d, err := newDecoder(data, l)
+	if err != nil {
+		return err
+	}
+	d.size = len(data)
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return d.finish()
+	case '{':
+	default:
+		return kindError[map[string]RawJSON](d, tok.Kind())
+	}
+	for d.dec.PeekKind() != '}' {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		name, plain := d.literal(raw)
+		if !plain {
+			name = unquoteBytes(raw)
+		}
+		if err := member(d, name); err != nil {
+			return err
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return err
+	}
+	return d.finish()
+}
+
+// SkipValue skips the next value.
+func (d *Decoder) SkipValue() error { return d.dec.SkipValue() }
+
+// maxPresize bounds the items a list is sized for from its first item.
+const maxPresize = 1024
+
+func decodeList[T any](d *Decoder, s *Schema[T], list *[]T, max, size int) error {
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*list = nil
+		return nil
+	case '[':
+	default:
+		return kindError[[]T](d, tok.Kind())
+	}
+	l := (*list)[:0]
+	start := d.dec.InputOffset()
+	for d.dec.PeekKind() != ']' {
+		if max > 0 && len(l) >= max {
+			return &LimitError{Bound: "list", Max: max}
+		}
+		var zero T
+		l = append(l, zero)
+		if err := s.decode(d, &l[len(l)-1]); err != nil {
+			return err
+		}
+		if len(l) == 1 && size > 0 {
+			if first := d.dec.InputOffset() - start; first > 0 {
+				n := min(int64(size)/first+1, maxPresize)
+				if max > 0 {
+					n = min(n, int64(max))
+				}
+				l = append(make([]T, 0, n), l[0])
+			}
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return err
+	}
+	if l == nil {
+		l = []T{}
+	}
+	*list = l
+	return nil
+}
+
+// SemanticError reports a JSON value of a kind a Go type cannot hold, in
+// json/v2's words.
+type SemanticError struct {
+	JSONKind string // "object", "array", "string", "number", "boolean"
+	GoType   string // the type it was read into ("[]unitrends.Backup")
+	Offset   int64  // after the value, in bytes from the start
+	Detail   string // what else went wrong, if anything
+}
+
+func (e *SemanticError) Error() string {
+	msg := fmt.Sprintf("json: cannot unmarshal JSON %s into Go %s (before offset %d)", e.JSONKind, e.GoType, e.Offset)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+func kindError[G any](d *Decoder, k jsontext.Kind) error {
+	return &SemanticError{JSONKind: kindName(k), GoType: reflect.TypeFor[G]().String(), Offset: d.dec.InputOffset()}
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "value"
+}
+
+// decode reads one object (or null, which zeroes v) into v.
+func (s *Schema[T]) decode(d *Decoder, v *T) error {
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		var zero T
+		*v = zero
+		return nil
+	case '{':
+	default:
+		return kindError[T](d, tok.Kind())
+	}
+	var fold [64]byte
+	next := 0
+	for d.dec.PeekKind() != '}' {
+		raw, err := d.dec.ReadValue() // the name, quoted
+		if err != nil {
+			return err
+		}
+		name, plain := d.literal(raw)
+		if !plain {
+			name = unquoteBytes(raw)
+		}
+		// Items of a list send their members in one order: the member
+		// after the last one matched is tried before the table.
+		i, ok := next, next < len(s.members) && s.members[next].name == string(name)
+		if !ok {
+			i, ok = s.exact[string(name)]
+		}
+		if !ok {
+			i, ok = s.folded[string(foldName(fold[:0], name))]
+			if ok && i == ambiguous {
+				e := kindError[T](d, '{').(*SemanticError)
+				e.Detail = fmt.Sprintf("member name %q matches two fields", name)
+				return e
+			}
+		}
+		if ok {
+			next = i + 1
+			if err := s.members[i].decode(d, v); err != nil {
+				return err
+			}
+			continue
+		}
+		if s.unknown == nil {
+			if err := d.dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		key := d.Intern(name) // the same unknown names come in every item
+		val, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		m := s.unknown(v)
+		if *m == nil {
+			*m = make(map[string]RawJSON)
+		}
+		(*m)[key] = append(RawJSON(nil), val...)
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return err
+	}
+	if s.after != nil {
+		s.after(v)
+	}
+	return nil
+}
+
+// literal is literal(raw), sparing the UTF-8 check of a document known
+// to be valid UTF-8 as a whole.
+func (d *Decoder) literal(raw []byte) (text []byte, plain bool) {
+	if !d.validUTF8 {
+		return literal(raw)
+	}
+	if len(raw) < 2 {
+		return nil, false
+	}
+	text = raw[1 : len(raw)-1]
+	return text, bytes.IndexByte(text, '\\') < 0
+}
+
+// literal returns the text of a JSON string literal that needs no
+// unquoting (no escape, valid UTF-8); plain is false otherwise.
+func literal(raw []byte) (text []byte, plain bool) {
+	if len(raw) < 2 {
+		return nil, false
+	}
+	text = raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') >= 0 || !utf8.Valid(text) {
+		return nil, false
+	}
+	return text, true
+}
+
+// unquoteBytes unquotes a literal the decoder checked; invalid UTF-8 becomes
+// U+FFFD, as json/v2 reads it with AllowInvalidUTF8.
+func unquoteBytes(raw []byte) []byte {
+	u, _ := jsontext.AppendUnquote(nil, raw)
+	return u
+}
+
+// foldName appends name without '_' and '-', each letter mapped to one
+// representative of its case class, as json/v2 folds names.
+func foldName(dst, name []byte) []byte {
+	for i := 0; i < len(name); {
+		c := name[i]
+		if c < utf8.RuneSelf {
+			if c != '_' && c != '-' {
+				if 'a' <= c && c <= 'z' {
+					c -= 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(name[i:])
+		dst = utf8.AppendRune(dst, smallestFold(r))
+		i += n
+	}
+	return dst
+}
+
+// smallestFold is the smallest rune of r's case-fold orbit.
+func smallestFold(r rune) rune {
+	min := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < min {
+			min = f
+		}
+	}
+	return min
+}
+
+// scalarMember reads a tolerant scalar with its fast path, else as its
+// UnmarshalJSON does.
+func scalarMember[T, S any](name string, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
+	return Member[T]{name: name, decode: func(d *Decoder, v *T) error {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		return read(d, f(v), raw)
+	}}
+}
+
+// IntMember reads member name into the Int f returns.
+func IntMember[T any](name string, f func(*T) *Int) Member[T] {
+	return scalarMember(name, f, readInt)
+}
+
+// FloatMember reads member name into the Float f returns.
+func FloatMember[T any](name string, f func(*T) *Float) Member[T] {
+	return scalarMember(name, f, func(_ *Decoder, dst *Float, raw []byte) error {
+		return unmarshalScalarJSON(dst, "number", raw)
+	})
+}
+
+// BoolMember reads member name into the Bool f returns.
+func BoolMember[T any](name string, f func(*T) *Bool) Member[T] {
+	return scalarMember(name, f, readBool)
+}
+
+// StringMember reads member name into the String f returns.
+func StringMember[T any](name string, f func(*T) *String) Member[T] {
+	return scalarMember(name, f, readString)
+}
+
+// TimeMember reads member name into the Time f returns.
+func TimeMember[T any](name string, f func(*T) *Time) Member[T] {
+	return scalarMember(name, f, readTime)
+}
+
+// TextMember reads member name into the Text (an enumeration's word as
+// sent) f returns.
+func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
+	return scalarMember(name, f, func(d *Decoder, dst *Text[E], raw []byte) error {
+		var s String
+		err := readString(d, &s, raw)
+		dst.set(s)
+		return err
+	})
+}
+
+// GoStringMember reads member name, a JSON string or null (""), into the
+// Go string f returns, as json/v2 reads a string field.
+func GoStringMember[T any](name string, f func(*T) *string) Member[T] {
+	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
+		switch raw[0] {
+		case 'n':
+			*dst = ""
+			return nil
+		case '"':
+			t, err := d.text(raw)
+			*dst = t
+			return err
+		}
+		return kindError[string](d, jsontext.Value(raw).Kind())
+	})
+}
+
+// ObjectMember reads member name, an object or null, into the U f returns
+// with schema s.
+func ObjectMember[T, U any](name string, s *Schema[U], f func(*T) *U) Member[T] {
+	return Member[T]{name: name, decode: func(d *Decoder, v *T) error { return s.decode(d, f(v)) }}
+}
+
+// ListMember reads member name, an array of objects or null (nil), into
+// the slice f returns with schema s.
+func ListMember[T, U any](name string, s *Schema[U], f func(*T) *[]U) Member[T] {
+	return Member[T]{name: name, decode: func(d *Decoder, v *T) error { return decodeList(d, s, f(v), 0, 0) }}
+}
+
+// ValueMember reads member name with read, which gets the value's raw text
+// (valid only during the call: copy what is kept) — for a provider's own
+// types, which read a raw value as their UnmarshalJSON does.
+func ValueMember[T any](name string, read func(d *Decoder, v *T, raw []byte) error) Member[T] {
+	return Member[T]{name: name, decode: func(d *Decoder, v *T) error {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		return read(d, v, raw)
+	}}
+}
+
+// text returns the text of a string literal the decoder checked, interned,
+// as the tolerant types unquote it.
+func (d *Decoder) text(raw []byte) (string, error) {
+	if t, ok := d.literal(raw); ok {
+		return d.Intern(t), nil
+	}
+	return unquote(raw)
+}
+
+// digits reads an unsigned decimal of 1 to 18 digits.
+func plainDigits(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// plainInt reads what strconv.ParseInt reads for an optional '-' and up to
+// 18 digits.
+func plainInt(b []byte) (int64, bool) {
+	if len(b) > 0 && b[0] == '-' {
+		n, ok := plainDigits(b[1:])
+		return -n, ok
+	}
+	return plainDigits(b)
+}
+
+// quoted returns the inside of a plain string literal, or raw itself.
+func quoted(raw []byte) []byte {
+	if len(raw) >= 2 && raw[0] == '"' {
+		return raw[1 : len(raw)-1]
+	}
+	return raw
+}
+
+func readInt(_ *Decoder, dst *Int, raw []byte) error {
+	if n, ok := plainInt(quoted(raw)); ok {
+		*dst = NewInt(n)
+		return nil
+	}
+	return unmarshalScalarJSON(dst, "integer", raw)
+}
+
+func readBool(_ *Decoder, dst *Bool, raw []byte) error {
+	switch string(raw) {
+	case "true":
+		*dst = NewBool(true)
+		return nil
+	case "false":
+		*dst = NewBool(false)
+		return nil
+	}
+	return unmarshalScalarJSON(dst, "boolean", raw)
+}
+
+func readString(d *Decoder, dst *String, raw []byte) error {
+	if raw[0] == '"' {
+		t, err := d.text(raw)
+		if err != nil {
+			return err
+		}
+		*dst = NewString(t)
+		return nil
+	}
+	return dst.unmarshal(raw)
+}
+
+func readTime(_ *Decoder, dst *Time, raw []byte) error {
+	if raw[0] != '"' {
+		if n, ok := plainInt(raw); ok && n >= -62167219200 && n <= maxEpoch {
+			*dst = NewTime(time.Unix(n, 0).UTC())
+			return nil
+		}
+	}
+	return unmarshalScalarJSON(dst, "time", raw)
+}
