@@ -47,10 +47,7 @@ type backupsXML struct {
 // objects ([{"backup":{…}}]), of bare objects ([{…}]), or either inside
 // {"backups":[…]}. An empty body, null or [] give an empty list.
 func decodeBackupsJSON(data []byte) ([]Backup, error) {
-	if list, ok := fastBackupsJSON(data); ok {
-		return list, nil
-	}
-	return jsonItems(data, "backups", "backup", decodeBackupJSON)
+	return jsonItems(data, "backups", backupItemSchema, (*backupWire).value)
 }
 
 // decodeBackupsXML reads <backups type="array"><backup>…</backup></backups>.
@@ -70,16 +67,7 @@ func decodeBackupsXML(data []byte) ([]Backup, error) {
 
 // decodeBackupJSON reads one backup, root-wrapped ({"backup":{…}}) or bare.
 func decodeBackupJSON(data []byte) (*Backup, error) {
-	raw, err := jsonObject(data, "backup")
-	if err != nil {
-		return nil, err
-	}
-	var w backupWire
-	if err := codec.UnmarshalJSON(raw, &w); err != nil {
-		return nil, err
-	}
-	b := w.value()
-	return &b, nil
+	return jsonOne(data, backupItemSchema, (*backupWire).value)
 }
 
 // decodeBackupXML reads one <backup> document.
@@ -153,7 +141,7 @@ func decodeWritten[T any](c *Client, resp *core.Response, root string, setID fun
 
 // decodeTemplateJSON reads {"image_template":{…}} or a bare template.
 func decodeTemplateJSON(data []byte) (*ImageTemplate, error) {
-	return jsonOne[ImageTemplate](data, "image_template")
+	return jsonOne(data, templateItemSchema, same)
 }
 
 // decodeTemplateXML reads one <image_template> document.
@@ -183,7 +171,7 @@ type disksXML struct {
 // [{"virtual_machine":{…}}], bare [{…}], or either inside
 // {"virtual_machines":[…]}. An empty body, null or [] give an empty list.
 func decodeVirtualMachinesJSON(data []byte) ([]VirtualMachine, error) {
-	return jsonItems(data, "virtual_machines", "virtual_machine", decodeVirtualMachineJSON)
+	return jsonItems(data, "virtual_machines", virtualMachineItemSchema, same)
 }
 
 // decodeVirtualMachinesXML reads
@@ -199,7 +187,7 @@ func decodeVirtualMachinesXML(data []byte) ([]VirtualMachine, error) {
 // decodeVirtualMachineJSON reads one virtual server, root-wrapped
 // ({"virtual_machine":{…}}) or bare.
 func decodeVirtualMachineJSON(data []byte) (*VirtualMachine, error) {
-	return jsonOne[VirtualMachine](data, "virtual_machine")
+	return jsonOne(data, virtualMachineItemSchema, same)
 }
 
 // decodeVirtualMachineXML reads one <virtual_machine> document.
@@ -215,9 +203,7 @@ func decodeVirtualMachineXML(data []byte) (*VirtualMachine, error) {
 // either inside {"disks":[…]}. An empty body, null or [] give an empty
 // list.
 func decodeDisksJSON(data []byte) ([]Disk, error) {
-	return jsonItems(data, "disks", "disk", func(raw []byte) (*Disk, error) {
-		return jsonOne[Disk](raw, "disk")
-	})
+	return jsonItems(data, "disks", diskItemSchema, same)
 }
 
 // decodeDisksXML reads <disks type="array"><disk>…</disk></disks>.
@@ -229,34 +215,172 @@ func decodeDisksXML(data []byte) ([]Disk, error) {
 	return nonNil(doc.Items), nil
 }
 
-// jsonItems decodes each item of a JSON list (see jsonList) with one,
-// naming the failing item by its position.
-func jsonItems[T any](data []byte, plural, singular string, one func([]byte) (*T, error)) ([]T, error) {
-	items, err := jsonList(data, plural)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(items))
-	for i, raw := range items {
-		v, err := one(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s %d: %w", singular, i, err)
-		}
-		out = append(out, *v)
-	}
-	return out, nil
+// railsItem is one JSON record as OnApp sends it, read in one pass: bare
+// ({…}, its members read into bare) or under its root name ({"backup":{…}},
+// into root). Which of the two it is, and whether the part that counts
+// could be read, is known once the whole item is read (value), so the
+// errors of the part that does not count are kept, not returned.
+type railsItem[W any] struct {
+	bare    W
+	bareErr error // the first member of bare that did not fit
+	root    W
+	rooted  bool  // the root name was sent, spelled exactly
+	rootErr error // why the last root object sent could not be read
+	object  bool  // the item was an object (not null)
+	// other holds the members no field took: a root name or an error
+	// member spelled in another case is found there.
+	other map[string]codec.RawJSON
 }
 
-// jsonOne decodes one object, root-wrapped under root or bare.
-func jsonOne[T any](data []byte, root string) (*T, error) {
-	raw, err := jsonObject(data, root)
+// itemSchema is how the engine reads the JSON records of one type: bare,
+// or under root.
+type itemSchema[W any] struct {
+	root   string
+	record *codec.Schema[W]
+	item   *codec.Schema[railsItem[W]]
+}
+
+// newItemSchema describes a railsItem of the records record reads: the
+// record's members, and root (exactly; another case is looked for in the
+// item's other members, as a map of members would find it).
+func newItemSchema[W any](root string, record *codec.Schema[W]) *itemSchema[W] {
+	members := codec.Lift(record, func(it *railsItem[W]) *W { return &it.bare }, func(it *railsItem[W], err error) {
+		if it.bareErr == nil {
+			it.bareErr = err
+		}
+	})
+	members = append(members, codec.ReplaceObjectMember(root, record, func(it *railsItem[W]) *W { return &it.root },
+		func(it *railsItem[W], err error) {
+			it.rooted = true
+			it.rootErr = err
+		}).Strict())
+	s := codec.NewSchema(members...).
+		KeepUnknown(func(it *railsItem[W]) *map[string]codec.RawJSON { return &it.other }).
+		After(func(it *railsItem[W]) { it.object = true })
+	return &itemSchema[W]{root: root, record: record, item: s}
+}
+
+var (
+	backupItemSchema         = newItemSchema("backup", backupSchema)
+	templateItemSchema       = newItemSchema("image_template", templateSchema)
+	virtualMachineItemSchema = newItemSchema("virtual_machine", virtualMachineSchema)
+	diskItemSchema           = newItemSchema("disk", diskSchema)
+)
+
+// value returns the item's record: the one under the root name when that
+// was sent (in any case, as long as only one spelling was), else the bare
+// one; an item holding an error member and no root is errErrorDocument.
+func (it *railsItem[W]) value(is *itemSchema[W]) (W, error) {
+	var zero W
+	switch {
+	case !it.object:
+		return zero, fmt.Errorf("want a JSON object (%s), got null", is.root)
+	case it.rooted && it.rootErr != nil:
+		return zero, fmt.Errorf("%s: %w", is.root, it.rootErr)
+	case it.rooted:
+		return it.root, nil
+	}
+	var raw codec.RawJSON
+	roots, errDoc := 0, false
+	for name, v := range it.other {
+		switch {
+		case strings.EqualFold(name, is.root):
+			roots++
+			raw = v
+		case strings.EqualFold(name, "errors"), strings.EqualFold(name, "error"):
+			errDoc = true
+		}
+	}
+	switch {
+	case roots > 1:
+		return zero, fmt.Errorf("%d members named %s in different cases", roots, is.root)
+	case roots == 1:
+		if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' {
+			return zero, fmt.Errorf("%s: want a JSON object, got %s", is.root, kindOf(raw))
+		}
+		return codec.DecodeObject(raw, is.record, codec.Limits{})
+	case errDoc:
+		return zero, errErrorDocument
+	}
+	return it.bare, it.bareErr
+}
+
+// same is the conversion of a record that is its own wire form.
+func same[T any](v *T) T { return *v }
+
+// jsonItems reads a JSON list of records: a top-level array, null, or an
+// object holding the array under plural (found as member finds it); an
+// empty body is an empty list. Each item is read where it stands and
+// turned into a T by conv; a failing item is named by its position.
+func jsonItems[W, T any](data []byte, plural string, is *itemSchema[W], conv func(*W) T) ([]T, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return []T{}, nil
+	}
+	switch data[0] {
+	case '[', 'n':
+		return eachItem(data, is, conv)
+	case '{':
+		members, err := jsonMembers(data)
+		if err != nil {
+			return nil, err
+		}
+		v, found, err := member(members, plural)
+		switch {
+		case err != nil:
+			return nil, err
+		case found:
+			list, err := eachItem(v, is, conv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", plural, err)
+			}
+			return list, nil
+		case isErrorObject(members):
+			return nil, errErrorDocument
+		}
+		return nil, fmt.Errorf("want a JSON array of %s, got an object", plural)
+	}
+	return nil, fmt.Errorf("want a JSON array of %s, got %s", plural, kindOf(data))
+}
+
+// eachItem reads data, a JSON array of records or null, in one pass.
+func eachItem[W, T any](data []byte, is *itemSchema[W], conv func(*W) T) ([]T, error) {
+	var out []T
+	err := codec.DecodeEach(data, is.item, codec.Limits{}, func(it *railsItem[W], hint int) error {
+		if hint > 0 {
+			out = make([]T, 0, hint)
+		}
+		w, err := it.value(is)
+		if err != nil {
+			return fmt.Errorf("%s %d: %w", is.root, len(out), err)
+		}
+		out = append(out, conv(&w))
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var v T
-	if err := codec.UnmarshalJSON(raw, &v); err != nil {
+	return nonNil(out), nil
+}
+
+// jsonOne reads one record, root-wrapped or bare.
+func jsonOne[W, T any](data []byte, is *itemSchema[W], conv func(*W) T) (*T, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, errEmptyBody
+	}
+	if data[0] != '{' {
+		return nil, fmt.Errorf("want a JSON object (%s), got %s", is.root, kindOf(data))
+	}
+	it, err := codec.DecodeObject(data, is.item, codec.Limits{})
+	if err != nil {
 		return nil, err
 	}
+	w, err := it.value(is)
+	if err != nil {
+		return nil, err
+	}
+	v := conv(&w)
 	return &v, nil
 }
 
@@ -288,40 +412,6 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// jsonList splits a JSON list into its items: a top-level array, null, or
-// an object holding the array under plural.
-func jsonList(data []byte, plural string) ([]jsontext.Value, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
-		return nil, nil
-	}
-	switch data[0] {
-	case '[', 'n':
-		var items []jsontext.Value
-		if err := codec.UnmarshalJSON(data, &items); err != nil {
-			return nil, err
-		}
-		return items, nil
-	case '{':
-		members, err := jsonMembers(data)
-		if err != nil {
-			return nil, err
-		}
-		if v, ok := member(members, plural); ok {
-			var items []jsontext.Value
-			if err := codec.UnmarshalJSON(v, &items); err != nil {
-				return nil, fmt.Errorf("%s: %w", plural, err)
-			}
-			return items, nil
-		}
-		if isErrorObject(members) {
-			return nil, errErrorDocument
-		}
-		return nil, fmt.Errorf("want a JSON array of %s, got an object", plural)
-	}
-	return nil, fmt.Errorf("want a JSON array of %s, got %s", plural, kindOf(data))
-}
-
 // jsonObject returns the object under root when data is root-wrapped, or
 // data itself when it is a bare object.
 func jsonObject(data []byte, root string) (jsontext.Value, error) {
@@ -336,7 +426,9 @@ func jsonObject(data []byte, root string) (jsontext.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := member(members, root); ok {
+	if v, ok, err := member(members, root); err != nil {
+		return nil, err
+	} else if ok {
 		v = bytes.TrimSpace(v)
 		if len(v) > 0 && v[0] == '{' {
 			return v, nil
@@ -357,24 +449,31 @@ func jsonMembers(data []byte) (map[string]jsontext.Value, error) {
 	return m, nil
 }
 
-// member finds name among the object's members, exactly or ignoring case.
-func member(m map[string]jsontext.Value, name string) (jsontext.Value, bool) {
+// member finds name among the object's members, exactly or else ignoring
+// case; the name sent in two other cases is an error (which one was meant
+// cannot be told).
+func member(m map[string]jsontext.Value, name string) (v jsontext.Value, found bool, err error) {
 	if v, ok := m[name]; ok {
-		return v, true
+		return v, true, nil
 	}
-	for k, v := range m {
+	n := 0
+	for k, kv := range m {
 		if strings.EqualFold(k, name) {
-			return v, true
+			n++
+			v = kv
 		}
 	}
-	return nil, false
+	if n > 1 {
+		return nil, true, fmt.Errorf("%d members named %s in different cases", n, name)
+	}
+	return v, n == 1, nil
 }
 
 // isErrorObject reports whether a JSON object is an error body rather than
 // a record: it has an "errors" or "error" member.
 func isErrorObject(m map[string]jsontext.Value) bool {
-	_, errs := member(m, "errors")
-	_, one := member(m, "error")
+	_, errs, _ := member(m, "errors")
+	_, one, _ := member(m, "error")
 	return errs || one
 }
 

@@ -1,5 +1,7 @@
 package onapp
 
+import "github.com/backupsdk/backupsdk/internal/codec"
+
 // BackupType tells a normal backup (of one disk) from an incremental backup
 // (of a whole virtual server).
 type BackupType string
@@ -381,3 +383,108 @@ type Disk struct {
 	CreatedAt Time `json:"created_at" xml:"created_at"`
 	UpdatedAt Time `json:"updated_at" xml:"updated_at"`
 }
+
+// The engine's descriptions of the JSON records (internal/codec's
+// Schema): one member per field, in the order the control panel sends
+// them, names as the json tags above spell them. XML still goes through
+// the tags.
+
+// backupSchema reads a backup as it comes over the wire: the fields of
+// Backup and the prose's spelling allowed_resize_without_reboot (merged
+// by backupWire.value).
+var backupSchema = codec.NewSchema(
+	codec.BoolMember("allow_resize_without_reboot", func(w *backupWire) *Bool { return &w.AllowResizeWithoutReboot }),
+	codec.BoolMember("allowed_hot_migrate", func(w *backupWire) *Bool { return &w.AllowedHotMigrate }),
+	codec.BoolMember("allowed_swap", func(w *backupWire) *Bool { return &w.AllowedSwap }),
+	codec.IntMember("backup_server_id", func(w *backupWire) *Int { return &w.BackupServerID }),
+	codec.IntMember("backup_size", func(w *backupWire) *Int { return &w.BackupSize }),
+	codec.BoolMember("built", func(w *backupWire) *Bool { return &w.Built }),
+	codec.TimeMember("built_at", func(w *backupWire) *Time { return &w.BuiltAt }),
+	codec.TimeMember("created_at", func(w *backupWire) *Time { return &w.CreatedAt }),
+	codec.TextMember("data_store_type", func(w *backupWire) *Text[DataStoreType] { return &w.DataStoreType }),
+	codec.IntMember("id", func(w *backupWire) *Int { return &w.ID }),
+	codec.StringMember("identifier", func(w *backupWire) *String { return &w.Identifier }),
+	codec.TextMember("initiated", func(w *backupWire) *Text[Initiated] { return &w.Initiated }),
+	codec.StringMember("iqn", func(w *backupWire) *String { return &w.IQN }),
+	codec.BoolMember("locked", func(w *backupWire) *Bool { return &w.Locked }),
+	codec.BoolMember("marked_for_delete", func(w *backupWire) *Bool { return &w.MarkedForDelete }),
+	codec.IntMember("min_disk_size", func(w *backupWire) *Int { return &w.MinDiskSize }),
+	codec.IntMember("min_memory_size", func(w *backupWire) *Int { return &w.MinMemorySize }),
+	codec.StringMember("note", func(w *backupWire) *String { return &w.Note }),
+	codec.StringMember("operating_system", func(w *backupWire) *String { return &w.OperatingSystem }),
+	codec.StringMember("operating_system_distro", func(w *backupWire) *String { return &w.OperatingSystemDistro }),
+	codec.IntMember("target_id", func(w *backupWire) *Int { return &w.TargetID }),
+	codec.TextMember("target_type", func(w *backupWire) *Text[TargetType] { return &w.TargetType }),
+	codec.IntMember("template_id", func(w *backupWire) *Int { return &w.TemplateID }),
+	codec.TimeMember("updated_at", func(w *backupWire) *Time { return &w.UpdatedAt }),
+	codec.IntMember("user_id", func(w *backupWire) *Int { return &w.UserID }),
+	codec.IntMember("volume_id", func(w *backupWire) *Int { return &w.VolumeID }),
+	codec.TextMember("backup_type", func(w *backupWire) *Text[BackupType] { return &w.BackupType }),
+	codec.IntMember("disk_id", func(w *backupWire) *Int { return &w.DiskID }),
+	codec.StringMember("image_type", func(w *backupWire) *String { return &w.ImageType }),
+	codec.StringMember("volume_group", func(w *backupWire) *String { return &w.VolumeGroup }),
+	codec.BoolMember("allowed_resize_without_reboot", func(w *backupWire) *Bool { return &w.AllowedResizeWithoutReboot }),
+)
+
+// templateSchema reads an ImageTemplate.
+var templateSchema = codec.NewSchema(
+	codec.IntMember("id", func(t *ImageTemplate) *Int { return &t.ID }),
+	codec.StringMember("label", func(t *ImageTemplate) *String { return &t.Label }),
+	codec.StringMember("file_name", func(t *ImageTemplate) *String { return &t.FileName }),
+	codec.StringMember("state", func(t *ImageTemplate) *String { return &t.State }),
+	codec.StringMember("version", func(t *ImageTemplate) *String { return &t.Version }),
+	codec.StringMember("operating_system", func(t *ImageTemplate) *String { return &t.OperatingSystem }),
+	codec.StringMember("operating_system_distro", func(t *ImageTemplate) *String { return &t.OperatingSystemDistro }),
+	codec.StringMember("operating_system_arch", func(t *ImageTemplate) *String { return &t.OperatingSystemArch }),
+	codec.IntMember("min_disk_size", func(t *ImageTemplate) *Int { return &t.MinDiskSize }),
+	codec.IntMember("min_memory_size", func(t *ImageTemplate) *Int { return &t.MinMemorySize }),
+	codec.IntMember("template_size", func(t *ImageTemplate) *Int { return &t.TemplateSize }),
+	codec.StringMember("checksum", func(t *ImageTemplate) *String { return &t.Checksum }),
+	codec.IntMember("backup_server_id", func(t *ImageTemplate) *Int { return &t.BackupServerID }),
+	codec.IntMember("parent_template_id", func(t *ImageTemplate) *Int { return &t.ParentTemplateID }),
+	codec.IntMember("user_id", func(t *ImageTemplate) *Int { return &t.UserID }),
+	codec.BoolMember("allow_resize_without_reboot", func(t *ImageTemplate) *Bool { return &t.AllowResizeWithoutReboot }),
+	codec.BoolMember("allowed_hot_migrate", func(t *ImageTemplate) *Bool { return &t.AllowedHotMigrate }),
+	codec.BoolMember("allowed_swap", func(t *ImageTemplate) *Bool { return &t.AllowedSwap }),
+	codec.TimeMember("created_at", func(t *ImageTemplate) *Time { return &t.CreatedAt }),
+	codec.TimeMember("updated_at", func(t *ImageTemplate) *Time { return &t.UpdatedAt }),
+)
+
+// virtualMachineSchema reads a VirtualMachine; the many other members
+// OnApp sends are skipped.
+var virtualMachineSchema = codec.NewSchema(
+	codec.IntMember("id", func(vm *VirtualMachine) *Int { return &vm.ID }),
+	codec.StringMember("identifier", func(vm *VirtualMachine) *String { return &vm.Identifier }),
+	codec.StringMember("label", func(vm *VirtualMachine) *String { return &vm.Label }),
+	codec.StringMember("hostname", func(vm *VirtualMachine) *String { return &vm.Hostname }),
+	codec.BoolMember("booted", func(vm *VirtualMachine) *Bool { return &vm.Booted }),
+	codec.BoolMember("built", func(vm *VirtualMachine) *Bool { return &vm.Built }),
+	codec.BoolMember("locked", func(vm *VirtualMachine) *Bool { return &vm.Locked }),
+	codec.BoolMember("suspended", func(vm *VirtualMachine) *Bool { return &vm.Suspended }),
+	codec.StringMember("operating_system", func(vm *VirtualMachine) *String { return &vm.OperatingSystem }),
+	codec.StringMember("operating_system_distro", func(vm *VirtualMachine) *String { return &vm.OperatingSystemDistro }),
+	codec.IntMember("template_id", func(vm *VirtualMachine) *Int { return &vm.TemplateID }),
+	codec.IntMember("user_id", func(vm *VirtualMachine) *Int { return &vm.UserID }),
+	codec.IntMember("memory", func(vm *VirtualMachine) *Int { return &vm.Memory }),
+	codec.IntMember("cpus", func(vm *VirtualMachine) *Int { return &vm.CPUs }),
+	codec.IntMember("total_disk_size", func(vm *VirtualMachine) *Int { return &vm.TotalDiskSize }),
+	codec.TimeMember("created_at", func(vm *VirtualMachine) *Time { return &vm.CreatedAt }),
+	codec.TimeMember("updated_at", func(vm *VirtualMachine) *Time { return &vm.UpdatedAt }),
+)
+
+// diskSchema reads a Disk.
+var diskSchema = codec.NewSchema(
+	codec.IntMember("id", func(k *Disk) *Int { return &k.ID }),
+	codec.StringMember("identifier", func(k *Disk) *String { return &k.Identifier }),
+	codec.StringMember("label", func(k *Disk) *String { return &k.Label }),
+	codec.IntMember("disk_size", func(k *Disk) *Int { return &k.DiskSize }),
+	codec.BoolMember("primary", func(k *Disk) *Bool { return &k.Primary }),
+	codec.BoolMember("is_swap", func(k *Disk) *Bool { return &k.IsSwap }),
+	codec.StringMember("mount_point", func(k *Disk) *String { return &k.MountPoint }),
+	codec.BoolMember("built", func(k *Disk) *Bool { return &k.Built }),
+	codec.BoolMember("locked", func(k *Disk) *Bool { return &k.Locked }),
+	codec.IntMember("data_store_id", func(k *Disk) *Int { return &k.DataStoreID }),
+	codec.IntMember("virtual_machine_id", func(k *Disk) *Int { return &k.VirtualMachineID }),
+	codec.TimeMember("created_at", func(k *Disk) *Time { return &k.CreatedAt }),
+	codec.TimeMember("updated_at", func(k *Disk) *Time { return &k.UpdatedAt }),
+)
