@@ -270,15 +270,16 @@ var (
 // value returns the item's record: the one under the root name when that
 // was sent (in any case, as long as only one spelling was), else the bare
 // one; an item holding an error member and no root is errErrorDocument.
-func (it *railsItem[W]) value(is *itemSchema[W]) (W, error) {
-	var zero W
+// The record is the item's own (valid until the item is reused): the
+// caller converts it where it stands, without a copy on the heap.
+func (it *railsItem[W]) value(is *itemSchema[W]) (*W, error) {
 	switch {
 	case !it.object:
-		return zero, fmt.Errorf("want a JSON object (%s), got null", is.root)
+		return nil, fmt.Errorf("want a JSON object (%s), got null", is.root)
 	case it.rooted && it.rootErr != nil:
-		return zero, fmt.Errorf("%s: %w", is.root, it.rootErr)
+		return nil, fmt.Errorf("%s: %w", is.root, it.rootErr)
 	case it.rooted:
-		return it.root, nil
+		return &it.root, nil
 	}
 	var raw codec.RawJSON
 	roots, errDoc := 0, false
@@ -293,16 +294,23 @@ func (it *railsItem[W]) value(is *itemSchema[W]) (W, error) {
 	}
 	switch {
 	case roots > 1:
-		return zero, fmt.Errorf("%d members named %s in different cases", roots, is.root)
+		return nil, fmt.Errorf("%d members named %s in different cases", roots, is.root)
 	case roots == 1:
 		if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' {
-			return zero, fmt.Errorf("%s: want a JSON object, got %s", is.root, kindOf(raw))
+			return nil, fmt.Errorf("%s: want a JSON object, got %s", is.root, kindOf(raw))
 		}
-		return codec.DecodeObject(raw, is.record, codec.Limits{})
+		w, err := codec.DecodeObject(raw, is.record, codec.Limits{})
+		if err != nil {
+			return nil, err
+		}
+		return &w, nil
 	case errDoc:
-		return zero, errErrorDocument
+		return nil, errErrorDocument
 	}
-	return it.bare, it.bareErr
+	if it.bareErr != nil {
+		return nil, it.bareErr
+	}
+	return &it.bare, nil
 }
 
 // same is the conversion of a record that is its own wire form.
@@ -354,7 +362,7 @@ func eachItem[W, T any](data []byte, is *itemSchema[W], conv func(*W) T) ([]T, e
 		if err != nil {
 			return fmt.Errorf("%s %d: %w", is.root, len(out), err)
 		}
-		out = append(out, conv(&w))
+		out = append(out, conv(w))
 		return nil
 	})
 	if err != nil {
@@ -380,7 +388,7 @@ func jsonOne[W, T any](data []byte, is *itemSchema[W], conv func(*W) T) (*T, err
 	if err != nil {
 		return nil, err
 	}
-	v := conv(&w)
+	v := conv(w)
 	return &v, nil
 }
 
