@@ -36,7 +36,8 @@ func readSeeds(t testing.TB) [][]byte {
 		`{"status":"SUCCESS","result":[{"hostname":null,"name":1}]}`, `{"status":"SUCCESS","result":[{"created":"2013-10-14T13:37:01.123Z","created":true}]}`,
 		`{"Status":"SUCCESS","Task-Id":5,"Result":{"hostname":"h","desc":"\u00e9\ud800"}}`, `{"status":"SUCCESS","status":null,"result":[]}`,
 		`{"status":"SUCCESS","result":[{"note":"a"}],"task_id":{}}`, `{"status":["SUCCESS"],"result":[]}`, `{"status":"SUCCESS","result":[{}],}`,
-		"{\"status\":\"SUCCESS\",\"result\":[{\"name\":\"\xff\",\"\xfe\":1}]}", ` {"status":"SUCCESS","result":"x"} `,
+		"{\"status\":\"SUCCESS\",\"result\":[{\"name\":\"\xff\",\"\xfe\":1}]}",
+		`{"status":"SUCCESS","result":[{"hostname":"h\ud800","name":"a\udfffb"}]}`, `{"status":"SUCCESS","result":{"hostname":"\ud800\u0041","name":"\ud800"}}`, ` {"status":"SUCCESS","result":"x"} `,
 	} {
 		seeds = append(seeds, []byte(s))
 	}

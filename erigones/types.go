@@ -277,10 +277,10 @@ type Backup struct {
 // of the struct's tags, each read as json/v2 reads its field; other members
 // are skipped.
 var definitionSchema = codec.NewSchema(
-	codec.GoStringMember("hostname", func(d *BackupDefinition) *string { return &d.Hostname }),
+	codec.RepeatedGoStringMember("hostname", func(d *BackupDefinition) *string { return &d.Hostname }),
 	codec.StringMember("vm_uuid", func(d *BackupDefinition) *String { return &d.VMUUID }),
 	codec.StringMember("dc", func(d *BackupDefinition) *String { return &d.DC }),
-	codec.GoStringMember("name", func(d *BackupDefinition) *string { return &d.Name }),
+	codec.RepeatedGoStringMember("name", func(d *BackupDefinition) *string { return &d.Name }),
 	codec.IntMember("disk_id", func(d *BackupDefinition) *Int { return &d.DiskID }),
 	enumMember("type", func(d *BackupDefinition) *int { return (*int)(&d.Type) }),
 	codec.StringMember("node", func(d *BackupDefinition) *String { return &d.Node }),
@@ -299,21 +299,21 @@ var definitionSchema = codec.NewSchema(
 // struct's tags, each read as json/v2 reads its field; other members are
 // skipped.
 var backupSchema = codec.NewSchema(
-	codec.GoStringMember("hostname", func(b *Backup) *string { return &b.Hostname }),
+	codec.RepeatedGoStringMember("hostname", func(b *Backup) *string { return &b.Hostname }),
 	codec.StringMember("vm_uuid", func(b *Backup) *String { return &b.VMUUID }),
 	codec.StringMember("vm", func(b *Backup) *String { return &b.VM }),
 	codec.StringMember("dc", func(b *Backup) *String { return &b.DC }),
 	codec.StringMember("define", func(b *Backup) *String { return &b.Define }),
-	codec.GoStringMember("name", func(b *Backup) *string { return &b.Name }),
+	codec.UniqueGoStringMember("name", func(b *Backup) *string { return &b.Name }), // differs in every backup
 	codec.IntMember("disk_id", func(b *Backup) *Int { return &b.DiskID }),
 	enumMember("type", func(b *Backup) *int { return (*int)(&b.Type) }),
 	codec.StringMember("node", func(b *Backup) *String { return &b.Node }),
 	codec.StringMember("zpool", func(b *Backup) *String { return &b.Zpool }),
-	codec.TimeMember("created", func(b *Backup) *Time { return &b.Created }),
+	codec.ISOTimeMember("created", func(b *Backup) *Time { return &b.Created }),
 	enumMember("status", func(b *Backup) *int { return (*int)(&b.Status) }),
 	codec.IntMember("size", func(b *Backup) *Int { return &b.Size }),
 	codec.IntMember("time", func(b *Backup) *Int { return &b.Time }),
-	codec.StringMember("file_path", func(b *Backup) *String { return &b.FilePath }),
+	codec.UniqueStringMember("file_path", func(b *Backup) *String { return &b.FilePath }), // holds the name
 	codec.StringMember("note", func(b *Backup) *String { return &b.Note }),
 )
 

@@ -1,5 +1,13 @@
 package codec
 
+import (
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
 // What the engine needs to read an envelope whose result's type the caller
 // picks per call (Erigones' {"status","result","task_id"}): the result is
 // decoded where it stands, in the same pass as the envelope, instead of
@@ -48,4 +56,106 @@ func DecodeInto[T any](data []byte, s *Schema[T], v *T, l Limits) error {
 		return err
 	}
 	return d.finish()
+}
+
+// What a list of backups costs most after the pass itself: interning the
+// text that differs in every item, and reading its ISO times through the
+// general time reader. These members read what StringMember,
+// GoStringMember and TimeMember read (the tests hold them to it); they may
+// be folded into those when engine.go is next changed.
+
+// UniqueStringMember reads member name into the String f returns, as
+// StringMember does, without interning: for text that differs in every
+// item (a backup's name, its file's path), which would only fill the
+// document's intern table.
+func UniqueStringMember[T any](name string, f func(*T) *String) Member[T] {
+	return scalarMember(name, f, func(d *Decoder, dst *String, raw []byte) error {
+		if raw[0] != '"' {
+			return dst.unmarshal(raw)
+		}
+		t, err := d.uniqueText(raw)
+		if err != nil {
+			return err
+		}
+		*dst = NewString(t)
+		return nil
+	})
+}
+
+// UniqueGoStringMember reads member name into the Go string f returns, as
+// json/v2 reads a string field, without interning (see UniqueStringMember).
+func UniqueGoStringMember[T any](name string, f func(*T) *string) Member[T] {
+	return goStringMember(name, f, false)
+}
+
+// RepeatedGoStringMember reads member name into the Go string f returns,
+// as json/v2 reads a string field, interned: GoStringMember, but reading an
+// escaped lone surrogate ("\ud800") as U+FFFD as json/v2 does (with the
+// codec's AllowInvalidUTF8), where GoStringMember fails. Once engine.go's
+// GoStringMember reads it so, this is GoStringMember.
+func RepeatedGoStringMember[T any](name string, f func(*T) *string) Member[T] {
+	return goStringMember(name, f, true)
+}
+
+func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
+	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
+		switch raw[0] {
+		case 'n':
+			*dst = ""
+			return nil
+		case '"':
+			t, plain := d.literal(raw)
+			switch {
+			case !plain:
+				*dst = string(unquoteBytes(raw)) // as json/v2: invalid UTF-8 and lone surrogates become U+FFFD
+			case intern:
+				*dst = d.Intern(t)
+			default:
+				*dst = string(t)
+			}
+			return nil
+		}
+		return kindError[string](d, jsontext.Value(raw).Kind())
+	})
+}
+
+// uniqueText is text without interning.
+func (d *Decoder) uniqueText(raw []byte) (string, error) {
+	if t, ok := d.literal(raw); ok {
+		return string(t), nil
+	}
+	return unquote(raw)
+}
+
+// ISOTimeMember reads member name into the Time f returns, as TimeMember
+// does, reading a plain ISO 8601 string ("2013-10-14T13:37:01.123Z") in
+// place, without copying it to a string first.
+func ISOTimeMember[T any](name string, f func(*T) *Time) Member[T] {
+	return scalarMember(name, f, func(d *Decoder, dst *Time, raw []byte) error {
+		if t, ok := d.plainISO(raw); ok {
+			*dst = NewTime(t)
+			return nil
+		}
+		return readTime(d, dst, raw)
+	})
+}
+
+// plainISO reads raw as ParseTime reads the text of a string literal when
+// that text needs no unquoting, has no space to trim (it starts with a
+// digit and ends with an ASCII character that is not a space), and is no
+// epoch (its fifth character is '-'): then ParseTime is parseISO in UTC.
+func (d *Decoder) plainISO(raw []byte) (time.Time, bool) {
+	if len(raw) < 12 || raw[0] != '"' {
+		return time.Time{}, false
+	}
+	text, plain := d.literal(raw)
+	if !plain || len(text) < 10 || text[0] < '0' || text[0] > '9' || text[4] != '-' {
+		return time.Time{}, false
+	}
+	switch last := text[len(text)-1]; {
+	case last >= utf8.RuneSelf, last == ' ', last == '\t', last == '\n', last == '\r', last == '\v', last == '\f':
+		return time.Time{}, false
+	}
+	// parseISO keeps nothing of its text: the bytes need not be copied.
+	return parseISO(unsafe.String(unsafe.SliceData(text), len(text)), time.UTC)
 }

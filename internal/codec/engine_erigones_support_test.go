@@ -96,3 +96,92 @@ func TestDecodeIntoBounds(t *testing.T) {
 	var le *LimitError
 	require.ErrorAs(t, DecodeInto(deep, holderSchema, &holder{one: &probe{}}, Limits{}), &le)
 }
+
+// uniqueProbe is read by the members that differ from the engine's own
+// only in how they get there; the oracle is json/v2 into the same struct.
+type uniqueProbe struct {
+	Name  String `json:"name"`
+	Plain string `json:"plain_name"`
+	When  Time   `json:"created_at"`
+}
+
+var uniqueProbeSchema = NewSchema(
+	UniqueStringMember("name", func(p *uniqueProbe) *String { return &p.Name }),
+	UniqueGoStringMember("plain_name", func(p *uniqueProbe) *string { return &p.Plain }),
+	ISOTimeMember("created_at", func(p *uniqueProbe) *Time { return &p.When }),
+)
+
+// repeatedProbeSchema reads uniqueProbe's Go string interned.
+var repeatedProbeSchema = NewSchema(
+	RepeatedGoStringMember("plain_name", func(p *uniqueProbe) *string { return &p.Plain }),
+	TimeMember("created_at", func(p *uniqueProbe) *Time { return &p.When }),
+	StringMember("name", func(p *uniqueProbe) *String { return &p.Name }),
+)
+
+var uniqueSeeds = []string{
+	`{"created_at":"2013-10-14T13:37:01.123Z"}`, `{"created_at":"2013-10-14T13:37:01+02:00"}`, `{"created_at":"2013-10-14 13:37"}`,
+	`{"created_at":"2013-10-14T13:37:01.123Z "}`, `{"created_at":" 2013-10-14T13:37:01Z"}`, "{\"created_at\":\"2013-10-14T13:37:01Z\u00a0\"}",
+	`{"created_at":"2013-02-30T13:37:01Z"}`, `{"created_at":"2013-10-14T25:37:01Z"}`, `{"created_at":"2013-10-14"}`, `{"created_at":"201310141337"}`,
+	`{"created_at":"2013-10-14T13:37:01\u005a"}`, `{"created_at":"2013-10-14T13:37:01.1234567891Z"}`, `{"created_at":"2013-10-14T13:37:01-0700"}`,
+	`{"created_at":"9999-12-31T23:59:59Z"}`, `{"created_at":"0000-01-01T00:00:00Z"}`, `{"created_at":"2013-10-14T13:37:01+24:00"}`,
+	`{"name":"a","plain_name":"b"}`, `{"name":null,"plain_name":null}`, `{"name":"n/a","plain_name":"n/a"}`, `{"name":"\u00e9\"","plain_name":"\ud800"}`, `{"plain_name":"a\ud800\udc00\ud800b\udfff\u0000"}`,
+	`{"name":1,"plain_name":1}`, `{"name":{},"plain_name":[]}`, "{\"name\":\"\xff\",\"plain_name\":\"\xfe\"}", `{"name":"  x  ","NAME":"y"}`,
+}
+
+func checkUniqueAgainstOracle(t *testing.T, data []byte) {
+	t.Helper()
+	for _, schema := range []*Schema[uniqueProbe]{uniqueProbeSchema, repeatedProbeSchema} {
+		var want []uniqueProbe
+		wantErr := UnmarshalJSON(data, &want)
+		got, gotErr := DecodeList(data, schema, Limits{})
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("list %q: oracle error %v, engine error %v", data, wantErr, gotErr)
+		}
+		if wantErr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("list %q:\noracle %#v\nengine %#v", data, want, got)
+		}
+		var one uniqueProbe
+		wantErr = UnmarshalJSON(data, &one)
+		gotOne, gotErr := DecodeObject(data, schema, Limits{})
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("object %q: oracle error %v, engine error %v", data, wantErr, gotErr)
+		}
+		if wantErr == nil && !reflect.DeepEqual(one, gotOne) {
+			t.Fatalf("object %q:\noracle %#v\nengine %#v", data, one, gotOne)
+		}
+	}
+}
+
+// TestUniqueAndISOMembersAgreeWithOracle: UniqueStringMember,
+// UniqueGoStringMember and ISOTimeMember read what json/v2 reads.
+func TestUniqueAndISOMembersAgreeWithOracle(t *testing.T) {
+	t.Parallel()
+	for _, s := range append(append([]string(nil), uniqueSeeds...), engineSeeds...) {
+		checkUniqueAgainstOracle(t, []byte(s))
+		checkUniqueAgainstOracle(t, []byte("["+s+"]"))
+	}
+}
+
+// TestUniqueMembersAreNotInterned: each item's text has its own bytes
+// (nothing is kept in the intern table for it).
+func TestUniqueMembersAreNotInterned(t *testing.T) {
+	t.Parallel()
+	list, err := DecodeList([]byte(`[{"name":"same","plain_name":"plain"},{"name":"same","plain_name":"plain"}]`), uniqueProbeSchema, Limits{})
+	require.NoError(t, err)
+	assert.True(t, unsafeData(list[0].Name.Value) != unsafeData(list[1].Name.Value))
+	assert.True(t, unsafeData(list[0].Plain) != unsafeData(list[1].Plain))
+	rep, err := DecodeList([]byte(`[{"plain_name":"plain"},{"plain_name":"plain"}]`), repeatedProbeSchema, Limits{})
+	require.NoError(t, err)
+	assert.True(t, unsafeData(rep[0].Plain) == unsafeData(rep[1].Plain), "RepeatedGoStringMember interns")
+}
+
+// FuzzUniqueAndISOMembersAgainstOracle: as FuzzEngineAgainstOracle, for
+// the members of engine_erigones_support.go.
+func FuzzUniqueAndISOMembersAgainstOracle(f *testing.F) {
+	for _, s := range uniqueSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkUniqueAgainstOracle(t, data)
+	})
+}
