@@ -191,17 +191,24 @@ func (c *Client) call(ctx context.Context, r *core.Request) (*envelope, *core.Re
 
 // envelopeOf reads the envelope of a 2xx answer, as call does.
 func (c *Client) envelopeOf(resp *core.Response) (*envelope, error) {
-	env, err := decodeEnvelope(resp.Body)
+	env, _, err := c.envelopeInto(resp, nil)
+	return env, err
+}
+
+// envelopeInto is envelopeOf that reads the result into out, as
+// readEnvelope does.
+func (c *Client) envelopeInto(resp *core.Response, out any) (env *envelope, resultErr, err error) {
+	env, resultErr, err = readEnvelope(resp.Body, out)
 	if err != nil {
-		return nil, c.core.DecodeError(resp, err)
+		return nil, nil, c.core.DecodeError(resp, err)
 	}
 	switch env.Status {
 	case TaskFailure:
-		return env, c.core.APIError(resp, http.StatusBadRequest)
+		return env, nil, c.core.APIError(resp, http.StatusBadRequest)
 	case TaskRevoked:
-		return env, c.core.APIError(resp, http.StatusGone)
+		return env, nil, c.core.APIError(resp, http.StatusGone)
 	}
-	return env, nil
+	return env, resultErr, nil
 }
 
 // sync sends a call the server answers at once and decodes its result into
@@ -211,35 +218,33 @@ func (c *Client) sync(ctx context.Context, r *core.Request, out any) error {
 	if err != nil {
 		return err
 	}
-	if out != nil && r.Kind == core.Read && decodeSuccess(resp.Body, out) {
-		return nil
+	var into any
+	if r.Kind == core.Read {
+		into = out // read where it stands, in the envelope's pass
 	}
-	env, err := c.envelopeOf(resp)
+	env, resultErr, err := c.envelopeInto(resp, into)
 	if err != nil {
 		return err
 	}
 	if env.Status != TaskSuccess {
 		return fmt.Errorf("%s: %s %s: server started task %s (%s) instead of answering", provider, r.Method, resp.URL, env.TaskID, env.Status)
 	}
-	if out == nil || len(env.Result) == 0 {
+	if resultErr != nil {
+		return c.core.DecodeError(resp, fmt.Errorf("result: %w", resultErr))
+	}
+	if out == nil || into != nil {
 		return nil
 	}
-	if r.Kind == core.Write {
-		// The change is made: a member that does not fit its field must
-		// not turn that into an error, which would invite sending the
-		// change again. It is left absent and logged.
-		problems, err := codec.UnmarshalJSONLenient(env.Result, out, codec.Limits{})
-		if err != nil {
-			return c.core.DecodeError(resp, fmt.Errorf("result: %w", err))
-		}
-		if problems != nil {
-			c.core.Warn(ctx, "members of a write's answer left absent", slog.String("method", r.Method),
-				slog.String("url", resp.URL), slog.String("error", problems.Error()))
-		}
-		return nil
-	}
-	if err := codec.UnmarshalJSON(env.Result, out); err != nil {
+	// The change is made: a member that does not fit its field must not
+	// turn that into an error, which would invite sending the change
+	// again. It is left absent and logged.
+	problems, err := codec.UnmarshalJSONLenient(env.Result, out, codec.Limits{})
+	if err != nil {
 		return c.core.DecodeError(resp, fmt.Errorf("result: %w", err))
+	}
+	if problems != nil {
+		c.core.Warn(ctx, "members of a write's answer left absent", slog.String("method", r.Method),
+			slog.String("url", resp.URL), slog.String("error", problems.Error()))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -40,7 +41,7 @@ func (s TaskStatus) Final() bool {
 // the task list: {"status": …, "result": …, "task_id": …}.
 type envelope struct {
 	Status TaskStatus
-	Result jsontext.Value // a valid JSON value, "null" when absent
+	Result jsontext.Value // a valid JSON value, "null" when absent or read into the caller's type
 	TaskID string
 }
 
@@ -51,33 +52,100 @@ func nullJSON() jsontext.Value { return jsontext.Value("null") }
 // is not a JSON object with a known status; the result is kept raw for the
 // caller to decode into its own type.
 func decodeEnvelope(body []byte) (*envelope, error) {
+	env, _, err := readEnvelope(body, nil)
+	return env, err
+}
+
+// readEnvelope reads the envelope of an answer in one pass, as
+// decodeEnvelope does; when out is not nil the result is decoded into it
+// where it stands (the last one, when sent twice) rather than kept raw,
+// and a result that does not fit is resultErr, not an error of the
+// envelope. A result read into out that is not a SUCCESS's means nothing:
+// the caller looks at the status first.
+func readEnvelope(body []byte, out any) (env *envelope, resultErr, err error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return nil, errors.New("empty body, want a JSON envelope")
+		return nil, nil, errors.New("empty body, want a JSON envelope")
 	}
 	if body[0] != '{' {
-		return nil, errors.New("not a JSON object, want an envelope")
+		return nil, nil, errors.New("not a JSON object, want an envelope")
 	}
-	var raw struct {
-		Status codec.String   `json:"status"`
-		Result jsontext.Value `json:"result"`
-		TaskID codec.String   `json:"task_id"`
+	raw := rawEnvelope{into: resultInto(out)}
+	if err := codec.DecodeInto(body, envelopeSchema, &raw, codec.Limits{}); err != nil {
+		return nil, nil, err
 	}
-	if err := codec.UnmarshalJSON(body, &raw); err != nil {
-		return nil, err
+	if !raw.status.Valid {
+		return nil, nil, errors.New("no status member, not an envelope")
 	}
-	if !raw.Status.Valid {
-		return nil, errors.New("no status member, not an envelope")
-	}
-	status, ok := taskStatusOf(raw.Status.Value)
+	status, ok := taskStatusOf(raw.status.Value)
 	if !ok {
-		return nil, fmt.Errorf("unknown status %q", raw.Status.Value)
+		return nil, nil, fmt.Errorf("unknown status %q", raw.status.Value)
 	}
-	res := raw.Result
+	res := raw.result
 	if len(res) == 0 {
 		res = nullJSON()
 	}
-	return &envelope{Status: status, Result: res, TaskID: raw.TaskID.Value}, nil
+	return &envelope{Status: status, Result: res, TaskID: raw.taskID.Value}, raw.err, nil
+}
+
+// rawEnvelope is the envelope as envelopeSchema reads it.
+type rawEnvelope struct {
+	status, taskID codec.String
+	result         jsontext.Value               // kept raw when into is nil
+	into           func(d *codec.Decoder) error // reads the result into the caller's type
+	err            error                        // of the last result read by into
+}
+
+// envelopeSchema reads the envelope's members, matched as json/v2 matches
+// them with the codec's options; the others are skipped.
+var envelopeSchema = codec.NewSchema(
+	codec.StringMember("status", func(e *rawEnvelope) *codec.String { return &e.status }),
+	codec.StreamMember("result", func(d *codec.Decoder, e *rawEnvelope) error {
+		if e.into == nil {
+			raw, err := d.ReadValue()
+			if err != nil {
+				return err
+			}
+			e.result = append(jsontext.Value(nil), raw...)
+			return nil
+		}
+		e.err = e.into(d)
+		if codec.Fatal(e.err) {
+			return e.err
+		}
+		return nil
+	}),
+	codec.StringMember("task_id", func(e *rawEnvelope) *codec.String { return &e.taskID }),
+)
+
+// resultInto returns how a result is read into out (nil for none): the
+// lists and objects of this package with their schemas, any other type
+// (a list of names) by json/v2 from the result's text. Each reading starts
+// from a zero value, so that a result sent twice gives the last one.
+func resultInto(out any) func(d *codec.Decoder) error {
+	switch p := out.(type) {
+	case nil:
+		return nil
+	case *[]Backup:
+		return func(d *codec.Decoder) error { return codec.DecodeListFrom(d, backupSchema, p) }
+	case *[]BackupDefinition:
+		return func(d *codec.Decoder) error { return codec.DecodeListFrom(d, definitionSchema, p) }
+	case *Backup:
+		return func(d *codec.Decoder) error { *p = Backup{}; return codec.DecodeObjectFrom(d, backupSchema, p) }
+	case *BackupDefinition:
+		return func(d *codec.Decoder) error {
+			*p = BackupDefinition{}
+			return codec.DecodeObjectFrom(d, definitionSchema, p)
+		}
+	}
+	return func(d *codec.Decoder) error {
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		reflect.ValueOf(out).Elem().SetZero()
+		return codec.UnmarshalJSON(raw, out)
+	}
 }
 
 // taskStatusOf reads the envelope's status as the server spells it (any

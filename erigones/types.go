@@ -148,6 +148,17 @@ func unmarshalEnum(dec *jsontext.Decoder, dst *int) error {
 	if err != nil {
 		return err
 	}
+	return readEnum(raw, dst)
+}
+
+// readEnum reads an enumeration's number from its raw JSON value, as
+// UnmarshalJSONFrom does: the one reader of the engine's members and of
+// json/v2's reflection.
+func readEnum(raw []byte, dst *int) error {
+	if n, ok := plainDigits(raw); ok {
+		*dst = n // the usual plain number, without strconv's string
+		return nil
+	}
 	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil && int64(int(n)) == n {
 		*dst = int(n) // a plain number, read without the codec's allocation
 		return nil
@@ -162,6 +173,27 @@ func unmarshalEnum(dec *jsontext.Decoder, dst *int) error {
 	}
 	*dst = int(n)
 	return nil
+}
+
+// plainDigits reads 1 to 18 decimal digits (what strconv.ParseInt reads
+// the same, without overflow).
+func plainDigits(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// enumMember reads member name, one of the enumerations above, with readEnum.
+func enumMember[T any](name string, f func(*T) *int) codec.Member[T] {
+	return codec.ValueMember(name, func(_ *codec.Decoder, v *T, raw []byte) error { return readEnum(raw, f(v)) })
 }
 
 // BackupDefinition is a VM disk's backup definition and schedule. Lists with
@@ -240,6 +272,50 @@ type Backup struct {
 	// Note is the user's comment (up to 128 characters).
 	Note String `json:"note"`
 }
+
+// definitionSchema is how the engine reads a BackupDefinition: the members
+// of the struct's tags, each read as json/v2 reads its field; other members
+// are skipped.
+var definitionSchema = codec.NewSchema(
+	codec.RepeatedGoStringMember("hostname", func(d *BackupDefinition) *string { return &d.Hostname }),
+	codec.StringMember("vm_uuid", func(d *BackupDefinition) *String { return &d.VMUUID }),
+	codec.StringMember("dc", func(d *BackupDefinition) *String { return &d.DC }),
+	codec.RepeatedGoStringMember("name", func(d *BackupDefinition) *string { return &d.Name }),
+	codec.IntMember("disk_id", func(d *BackupDefinition) *Int { return &d.DiskID }),
+	enumMember("type", func(d *BackupDefinition) *int { return (*int)(&d.Type) }),
+	codec.StringMember("node", func(d *BackupDefinition) *String { return &d.Node }),
+	codec.StringMember("zpool", func(d *BackupDefinition) *String { return &d.Zpool }),
+	codec.StringMember("desc", func(d *BackupDefinition) *String { return &d.Desc }),
+	codec.IntMember("bwlimit", func(d *BackupDefinition) *Int { return &d.Bwlimit }),
+	codec.BoolMember("active", func(d *BackupDefinition) *Bool { return &d.Active }),
+	codec.StringMember("schedule", func(d *BackupDefinition) *String { return &d.Schedule }),
+	codec.IntMember("retention", func(d *BackupDefinition) *Int { return &d.Retention }),
+	enumMember("compression", func(d *BackupDefinition) *int { return (*int)(&d.Compression) }),
+	codec.BoolMember("fsfreeze", func(d *BackupDefinition) *Bool { return &d.Fsfreeze }),
+	codec.IntMember("backups", func(d *BackupDefinition) *Int { return &d.Backups }),
+)
+
+// backupSchema is how the engine reads a Backup: the members of the
+// struct's tags, each read as json/v2 reads its field; other members are
+// skipped.
+var backupSchema = codec.NewSchema(
+	codec.RepeatedGoStringMember("hostname", func(b *Backup) *string { return &b.Hostname }),
+	codec.StringMember("vm_uuid", func(b *Backup) *String { return &b.VMUUID }),
+	codec.StringMember("vm", func(b *Backup) *String { return &b.VM }),
+	codec.StringMember("dc", func(b *Backup) *String { return &b.DC }),
+	codec.StringMember("define", func(b *Backup) *String { return &b.Define }),
+	codec.UniqueGoStringMember("name", func(b *Backup) *string { return &b.Name }), // differs in every backup
+	codec.IntMember("disk_id", func(b *Backup) *Int { return &b.DiskID }),
+	enumMember("type", func(b *Backup) *int { return (*int)(&b.Type) }),
+	codec.StringMember("node", func(b *Backup) *String { return &b.Node }),
+	codec.StringMember("zpool", func(b *Backup) *String { return &b.Zpool }),
+	codec.ISOTimeMember("created", func(b *Backup) *Time { return &b.Created }),
+	enumMember("status", func(b *Backup) *int { return (*int)(&b.Status) }),
+	codec.IntMember("size", func(b *Backup) *Int { return &b.Size }),
+	codec.IntMember("time", func(b *Backup) *Int { return &b.Time }),
+	codec.UniqueStringMember("file_path", func(b *Backup) *String { return &b.FilePath }), // holds the name
+	codec.StringMember("note", func(b *Backup) *String { return &b.Note }),
+)
 
 // OK reports whether the backup is complete and restorable.
 func (b *Backup) OK() bool { return b.Status == BackupStatusOK }
