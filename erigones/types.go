@@ -277,10 +277,10 @@ type Backup struct {
 // of the struct's tags, each read as json/v2 reads its field; other members
 // are skipped.
 var definitionSchema = codec.NewSchema(
-	codec.RepeatedGoStringMember("hostname", func(d *BackupDefinition) *string { return &d.Hostname }),
+	codec.GoStringMember("hostname", func(d *BackupDefinition) *string { return &d.Hostname }),
 	codec.StringMember("vm_uuid", func(d *BackupDefinition) *String { return &d.VMUUID }),
 	codec.StringMember("dc", func(d *BackupDefinition) *String { return &d.DC }),
-	codec.RepeatedGoStringMember("name", func(d *BackupDefinition) *string { return &d.Name }),
+	codec.GoStringMember("name", func(d *BackupDefinition) *string { return &d.Name }),
 	codec.IntMember("disk_id", func(d *BackupDefinition) *Int { return &d.DiskID }),
 	enumMember("type", func(d *BackupDefinition) *int { return (*int)(&d.Type) }),
 	codec.StringMember("node", func(d *BackupDefinition) *String { return &d.Node }),
@@ -299,7 +299,7 @@ var definitionSchema = codec.NewSchema(
 // struct's tags, each read as json/v2 reads its field; other members are
 // skipped.
 var backupSchema = codec.NewSchema(
-	codec.RepeatedGoStringMember("hostname", func(b *Backup) *string { return &b.Hostname }),
+	codec.GoStringMember("hostname", func(b *Backup) *string { return &b.Hostname }),
 	codec.StringMember("vm_uuid", func(b *Backup) *String { return &b.VMUUID }),
 	codec.StringMember("vm", func(b *Backup) *String { return &b.VM }),
 	codec.StringMember("dc", func(b *Backup) *String { return &b.DC }),

@@ -549,18 +549,10 @@ func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
 // GoStringMember reads member name, a JSON string or null (""), into the
 // Go string f returns, as json/v2 reads a string field.
 func GoStringMember[T any](name string, f func(*T) *string) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
-		switch raw[0] {
-		case 'n':
-			*dst = ""
-			return nil
-		case '"':
-			t, err := d.text(raw)
-			*dst = t
-			return err
-		}
-		return kindError[string](d, jsontext.Value(raw).Kind())
-	})
+	// Escaped text goes through unquoteBytes, as json/v2 with the codec's
+	// options: invalid UTF-8 and lone surrogates become U+FFFD, not an
+	// error.
+	return goStringMember(name, f, true)
 }
 
 // ObjectMember reads member name, an object or null, into the U f returns

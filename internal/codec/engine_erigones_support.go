@@ -88,15 +88,6 @@ func UniqueGoStringMember[T any](name string, f func(*T) *string) Member[T] {
 	return goStringMember(name, f, false)
 }
 
-// RepeatedGoStringMember reads member name into the Go string f returns,
-// as json/v2 reads a string field, interned: GoStringMember, but reading an
-// escaped lone surrogate ("\ud800") as U+FFFD as json/v2 does (with the
-// codec's AllowInvalidUTF8), where GoStringMember fails. Once engine.go's
-// GoStringMember reads it so, this is GoStringMember.
-func RepeatedGoStringMember[T any](name string, f func(*T) *string) Member[T] {
-	return goStringMember(name, f, true)
-}
-
 func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
 	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
 		switch raw[0] {

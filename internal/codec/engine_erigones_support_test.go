@@ -113,7 +113,7 @@ var uniqueProbeSchema = NewSchema(
 
 // repeatedProbeSchema reads uniqueProbe's Go string interned.
 var repeatedProbeSchema = NewSchema(
-	RepeatedGoStringMember("plain_name", func(p *uniqueProbe) *string { return &p.Plain }),
+	GoStringMember("plain_name", func(p *uniqueProbe) *string { return &p.Plain }),
 	TimeMember("created_at", func(p *uniqueProbe) *Time { return &p.When }),
 	StringMember("name", func(p *uniqueProbe) *String { return &p.Name }),
 )
@@ -172,7 +172,7 @@ func TestUniqueMembersAreNotInterned(t *testing.T) {
 	assert.True(t, unsafeData(list[0].Plain) != unsafeData(list[1].Plain))
 	rep, err := DecodeList([]byte(`[{"plain_name":"plain"},{"plain_name":"plain"}]`), repeatedProbeSchema, Limits{})
 	require.NoError(t, err)
-	assert.True(t, unsafeData(rep[0].Plain) == unsafeData(rep[1].Plain), "RepeatedGoStringMember interns")
+	assert.True(t, unsafeData(rep[0].Plain) == unsafeData(rep[1].Plain), "GoStringMember interns")
 }
 
 // FuzzUniqueAndISOMembersAgainstOracle: as FuzzEngineAgainstOracle, for
@@ -184,4 +184,21 @@ func FuzzUniqueAndISOMembersAgainstOracle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkUniqueAgainstOracle(t, data)
 	})
+}
+
+// An escaped lone surrogate reads as U+FFFD, as json/v2 with the codec's
+// options reads it (GoStringMember used to fail on it).
+func TestGoStringMemberLoneSurrogate(t *testing.T) {
+	t.Parallel()
+	type probe struct {
+		Name string `json:"name"`
+	}
+	schema := NewSchema[probe](GoStringMember("name", func(p *probe) *string { return &p.Name }))
+	body := []byte(`{"name":"a\ud800b"}`)
+	got, err := DecodeObject(body, schema, Limits{})
+	require.NoError(t, err)
+	var want probe
+	require.NoError(t, UnmarshalJSON(body, &want))
+	assert.Equal(t, want, got)
+	assert.Equal(t, "a\uFFFDb", got.Name)
 }
