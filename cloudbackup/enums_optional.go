@@ -15,20 +15,10 @@ func (s BackupStatus) Valid() bool { return s != "" }
 func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != "" }
 
 // Or returns the backup's state, or def when the answer had none.
-func (s BackupStatus) Or(def BackupStatus) BackupStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s BackupStatus) Or(def BackupStatus) BackupStatus { return codec.EnumOr(s, def) }
 
 // String returns the backup's state as CBR names it, or "(absent)".
-func (s BackupStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s BackupStatus) String() string { return codec.EnumString(s) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (t ImageType) Valid() bool { return t != "" }
@@ -37,20 +27,10 @@ func (t ImageType) Valid() bool { return t != "" }
 func (t ImageType) Get() (ImageType, bool) { return t, t != "" }
 
 // Or returns the image type, or def when the answer had none.
-func (t ImageType) Or(def ImageType) ImageType {
-	if t == "" {
-		return def
-	}
-	return t
-}
+func (t ImageType) Or(def ImageType) ImageType { return codec.EnumOr(t, def) }
 
 // String returns the image type as CBR names it, or "(absent)".
-func (t ImageType) String() string {
-	if t == "" {
-		return codec.Absent
-	}
-	return string(t)
-}
+func (t ImageType) String() string { return codec.EnumString(t) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (s MemberStatus) Valid() bool { return s != "" }
@@ -59,20 +39,10 @@ func (s MemberStatus) Valid() bool { return s != "" }
 func (s MemberStatus) Get() (MemberStatus, bool) { return s, s != "" }
 
 // Or returns the sharing state, or def when the answer had none.
-func (s MemberStatus) Or(def MemberStatus) MemberStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s MemberStatus) Or(def MemberStatus) MemberStatus { return codec.EnumOr(s, def) }
 
 // String returns the sharing state as CBR names it, or "(absent)".
-func (s MemberStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s MemberStatus) String() string { return codec.EnumString(s) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (t OwnType) Valid() bool { return t != "" }
@@ -81,20 +51,10 @@ func (t OwnType) Valid() bool { return t != "" }
 func (t OwnType) Get() (OwnType, bool) { return t, t != "" }
 
 // Or returns the ownership, or def when the answer had none.
-func (t OwnType) Or(def OwnType) OwnType {
-	if t == "" {
-		return def
-	}
-	return t
-}
+func (t OwnType) Or(def OwnType) OwnType { return codec.EnumOr(t, def) }
 
 // String returns the ownership as CBR names it, or "(absent)".
-func (t OwnType) String() string {
-	if t == "" {
-		return codec.Absent
-	}
-	return string(t)
-}
+func (t OwnType) String() string { return codec.EnumString(t) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (t ResourceType) Valid() bool { return t != "" }
@@ -103,20 +63,10 @@ func (t ResourceType) Valid() bool { return t != "" }
 func (t ResourceType) Get() (ResourceType, bool) { return t, t != "" }
 
 // Or returns the resource type, or def when the answer had none.
-func (t ResourceType) Or(def ResourceType) ResourceType {
-	if t == "" {
-		return def
-	}
-	return t
-}
+func (t ResourceType) Or(def ResourceType) ResourceType { return codec.EnumOr(t, def) }
 
 // String returns the resource type as CBR names it, or "(absent)".
-func (t ResourceType) String() string {
-	if t == "" {
-		return codec.Absent
-	}
-	return string(t)
-}
+func (t ResourceType) String() string { return codec.EnumString(t) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (m RestoreMode) Valid() bool { return m != "" }
@@ -125,20 +75,10 @@ func (m RestoreMode) Valid() bool { return m != "" }
 func (m RestoreMode) Get() (RestoreMode, bool) { return m, m != "" }
 
 // Or returns the restore mode, or def when the answer had none.
-func (m RestoreMode) Or(def RestoreMode) RestoreMode {
-	if m == "" {
-		return def
-	}
-	return m
-}
+func (m RestoreMode) Or(def RestoreMode) RestoreMode { return codec.EnumOr(m, def) }
 
 // String returns the restore mode as CBR names it, or "(absent)".
-func (m RestoreMode) String() string {
-	if m == "" {
-		return codec.Absent
-	}
-	return string(m)
-}
+func (m RestoreMode) String() string { return codec.EnumString(m) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (s ReplicationStatus) Valid() bool { return s != "" }
@@ -147,20 +87,10 @@ func (s ReplicationStatus) Valid() bool { return s != "" }
 func (s ReplicationStatus) Get() (ReplicationStatus, bool) { return s, s != "" }
 
 // Or returns the replication's state, or def when the answer had none.
-func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus { return codec.EnumOr(s, def) }
 
 // String returns the replication's state as CBR names it, or "(absent)".
-func (s ReplicationStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s ReplicationStatus) String() string { return codec.EnumString(s) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (k SortKey) Valid() bool { return k != "" }
@@ -169,20 +99,10 @@ func (k SortKey) Valid() bool { return k != "" }
 func (k SortKey) Get() (SortKey, bool) { return k, k != "" }
 
 // Or returns the sort key, or def when the answer had none.
-func (k SortKey) Or(def SortKey) SortKey {
-	if k == "" {
-		return def
-	}
-	return k
-}
+func (k SortKey) Or(def SortKey) SortKey { return codec.EnumOr(k, def) }
 
 // String returns the sort key as CBR names it, or "(absent)".
-func (k SortKey) String() string {
-	if k == "" {
-		return codec.Absent
-	}
-	return string(k)
-}
+func (k SortKey) String() string { return codec.EnumString(k) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (s OperationStatus) Valid() bool { return s != "" }
@@ -191,20 +111,10 @@ func (s OperationStatus) Valid() bool { return s != "" }
 func (s OperationStatus) Get() (OperationStatus, bool) { return s, s != "" }
 
 // Or returns the task's state, or def when the answer had none.
-func (s OperationStatus) Or(def OperationStatus) OperationStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s OperationStatus) Or(def OperationStatus) OperationStatus { return codec.EnumOr(s, def) }
 
 // String returns the task's state as CBR names it, or "(absent)".
-func (s OperationStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s OperationStatus) String() string { return codec.EnumString(s) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (t OperationType) Valid() bool { return t != "" }
@@ -213,20 +123,10 @@ func (t OperationType) Valid() bool { return t != "" }
 func (t OperationType) Get() (OperationType, bool) { return t, t != "" }
 
 // Or returns the task type, or def when the answer had none.
-func (t OperationType) Or(def OperationType) OperationType {
-	if t == "" {
-		return def
-	}
-	return t
-}
+func (t OperationType) Or(def OperationType) OperationType { return codec.EnumOr(t, def) }
 
 // String returns the task type as CBR names it, or "(absent)".
-func (t OperationType) String() string {
-	if t == "" {
-		return codec.Absent
-	}
-	return string(t)
-}
+func (t OperationType) String() string { return codec.EnumString(t) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (s CheckpointStatus) Valid() bool { return s != "" }
@@ -235,20 +135,10 @@ func (s CheckpointStatus) Valid() bool { return s != "" }
 func (s CheckpointStatus) Get() (CheckpointStatus, bool) { return s, s != "" }
 
 // Or returns the checkpoint's state, or def when the answer had none.
-func (s CheckpointStatus) Or(def CheckpointStatus) CheckpointStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s CheckpointStatus) Or(def CheckpointStatus) CheckpointStatus { return codec.EnumOr(s, def) }
 
 // String returns the checkpoint's state as CBR names it, or "(absent)".
-func (s CheckpointStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s CheckpointStatus) String() string { return codec.EnumString(s) }
 
 // Valid reports whether the answer had a value (see Known for a documented one).
 func (s ProtectStatus) Valid() bool { return s != "" }
@@ -257,17 +147,7 @@ func (s ProtectStatus) Valid() bool { return s != "" }
 func (s ProtectStatus) Get() (ProtectStatus, bool) { return s, s != "" }
 
 // Or returns the protection state, or def when the answer had none.
-func (s ProtectStatus) Or(def ProtectStatus) ProtectStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s ProtectStatus) Or(def ProtectStatus) ProtectStatus { return codec.EnumOr(s, def) }
 
 // String returns the protection state as CBR names it, or "(absent)".
-func (s ProtectStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s ProtectStatus) String() string { return codec.EnumString(s) }

@@ -937,20 +937,10 @@ func (s BackupStatus) Valid() bool { return s != "" }
 func (s BackupStatus) Get() (BackupStatus, bool) { return s, s != "" }
 
 // Or returns the status, or def when it is absent.
-func (s BackupStatus) Or(def BackupStatus) BackupStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s BackupStatus) Or(def BackupStatus) BackupStatus { return codec.EnumOr(s, def) }
 
 // String returns the status as mapped or sent, or "(absent)".
-func (s BackupStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s BackupStatus) String() string { return codec.EnumString(s) }
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.
@@ -1037,20 +1027,10 @@ func (s ReplicationStatus) Valid() bool { return s != "" }
 func (s ReplicationStatus) Get() (ReplicationStatus, bool) { return s, s != "" }
 
 // Or returns the status, or def when it is absent.
-func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s ReplicationStatus) Or(def ReplicationStatus) ReplicationStatus { return codec.EnumOr(s, def) }
 
 // String returns the status as mapped or sent, or "(absent)".
-func (s ReplicationStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s ReplicationStatus) String() string { return codec.EnumString(s) }
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.
@@ -1128,20 +1108,10 @@ func (s VerifyStatus) Valid() bool { return s != "" }
 func (s VerifyStatus) Get() (VerifyStatus, bool) { return s, s != "" }
 
 // Or returns the status, or def when it is absent.
-func (s VerifyStatus) Or(def VerifyStatus) VerifyStatus {
-	if s == "" {
-		return def
-	}
-	return s
-}
+func (s VerifyStatus) Or(def VerifyStatus) VerifyStatus { return codec.EnumOr(s, def) }
 
 // String returns the status as mapped or sent, or "(absent)".
-func (s VerifyStatus) String() string {
-	if s == "" {
-		return codec.Absent
-	}
-	return string(s)
-}
+func (s VerifyStatus) String() string { return codec.EnumString(s) }
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
 // it reads the next value as UnmarshalJSON does.
@@ -1297,14 +1267,14 @@ func parseApplianceTime(s string, loc *time.Location) (t time.Time, ok bool) {
 	if !(ok1 && ok2 && ok3 && ok4) || len(s) < 4 {
 		return time.Time{}, false
 	}
-	year, okY := fixed(s[:4])
+	year, okY := codec.Digits(s[:4])
 	s, ok5 := cut(s[4:], ' ')
 	hour, s, ok6 := num12(s)
 	s, ok7 := cut(s, ':')
 	if !(okY && ok5 && ok6 && ok7) || len(s) < 2 {
 		return time.Time{}, false
 	}
-	minute, okM := fixed(s[:2])
+	minute, okM := codec.Digits(s[:2])
 	s = s[2:]
 	sec := 0
 	if len(s) > 0 && s[0] == ':' {
@@ -1312,7 +1282,7 @@ func parseApplianceTime(s string, loc *time.Location) (t time.Time, ok bool) {
 			return time.Time{}, false
 		}
 		var okS bool
-		if sec, okS = fixed(s[1:3]); !okS {
+		if sec, okS = codec.Digits(s[1:3]); !okS {
 			return time.Time{}, false
 		}
 		s = s[3:]
@@ -1341,7 +1311,7 @@ func parseApplianceTime(s string, loc *time.Location) (t time.Time, ok bool) {
 	default:
 		return time.Time{}, false
 	}
-	if !okM || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || minute > 59 || sec > 59 {
+	if !okM || month < 1 || month > 12 || day < 1 || day > codec.DaysInMonth(month, year) || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
@@ -1358,34 +1328,9 @@ func num12(s string) (int, string, bool) {
 	return int(s[0]-'0')*10 + int(s[1]-'0'), s[2:], true
 }
 
-// fixed reads a string of digits only.
-func fixed(s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
-}
-
 func cut(s string, sep byte) (string, bool) {
 	if len(s) == 0 || s[0] != sep {
 		return s, false
 	}
 	return s[1:], true
-}
-
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

@@ -14,11 +14,11 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 	if len(s) < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
 		return time.Time{}, false
 	}
-	year, ok1 := digits(s[0:4])
-	month, ok2 := digits(s[5:7])
-	day, ok3 := digits(s[8:10])
-	hour, ok4 := digits(s[11:13])
-	minute, ok5 := digits(s[14:16])
+	year, ok1 := Digits(s[0:4])
+	month, ok2 := Digits(s[5:7])
+	day, ok3 := Digits(s[8:10])
+	hour, ok4 := Digits(s[11:13])
+	minute, ok5 := Digits(s[14:16])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
 		return time.Time{}, false
 	}
@@ -29,7 +29,7 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 			return time.Time{}, false
 		}
 		var okS bool
-		if sec, okS = digits(rest[1:3]); !okS {
+		if sec, okS = Digits(rest[1:3]); !okS {
 			return time.Time{}, false
 		}
 		rest = rest[3:]
@@ -46,7 +46,7 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 			rest = rest[i:]
 		}
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	if month < 1 || month > 12 || day < 1 || day > DaysInMonth(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	zone := loc
@@ -60,17 +60,17 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 		var okH, okM bool
 		switch len(rest) {
 		case 3: // ±HH
-			oh, okH = digits(rest[1:3])
+			oh, okH = Digits(rest[1:3])
 			okM = true
 		case 5: // ±HHMM
-			oh, okH = digits(rest[1:3])
-			om, okM = digits(rest[3:5])
+			oh, okH = Digits(rest[1:3])
+			om, okM = Digits(rest[3:5])
 		case 6: // ±HH:MM
 			if rest[3] != ':' {
 				return time.Time{}, false
 			}
-			oh, okH = digits(rest[1:3])
-			om, okM = digits(rest[4:6])
+			oh, okH = Digits(rest[1:3])
+			om, okM = Digits(rest[4:6])
 		}
 		if !okH || !okM || oh > 23 || om > 59 {
 			return time.Time{}, false
@@ -89,7 +89,9 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone), true
 }
 
-func digits(s string) (int, bool) {
+// Digits reads s as a decimal of digits only (no sign, no space), for the
+// fixed-width parts of a date; "" reads as 0.
+func Digits(s string) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -101,7 +103,8 @@ func digits(s string) (int, bool) {
 	return n, true
 }
 
-func daysIn(month, year int) int {
+// DaysInMonth returns how many days month (1–12) of year has.
+func DaysInMonth(month, year int) int {
 	switch month {
 	case 2:
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {

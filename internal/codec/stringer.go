@@ -59,3 +59,21 @@ func (t Text[T]) String() string {
 	}
 	return string(t.Value)
 }
+
+// EnumOr returns v, or def when v is "": the Or method of an API's string
+// enumeration, whose absent value is "".
+func EnumOr[T ~string](v, def T) T {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// EnumString returns v as text, or Absent when v is "": the String method
+// of an API's string enumeration.
+func EnumString[T ~string](v T) string {
+	if v == "" {
+		return Absent
+	}
+	return string(v)
+}
