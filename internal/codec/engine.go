@@ -204,13 +204,19 @@ func DecodeList[T any](data []byte, s *Schema[T], l Limits) ([]T, error) {
 // caller may go on with the document; a syntax error ends it.
 func DecodeListFrom[T any](d *Decoder, s *Schema[T], list *[]T) error {
 	depth := d.dec.StackDepth()
-	err := decodeList(d, s, list, d.listMax, d.size)
+	return d.skipRest(depth, decodeList(d, s, list, d.listMax, d.size))
+}
+
+// skipRest returns err, having first read d on to the end of the value
+// that began at depth when err leaves the document readable (not Fatal),
+// so that the caller may go on with it.
+func (d *Decoder) skipRest(depth int, err error) error {
 	if err == nil || fatal(err) {
 		return err
 	}
 	for d.dec.StackDepth() > depth {
-		if _, err := d.dec.ReadToken(); err != nil {
-			return err
+		if _, rerr := d.dec.ReadToken(); rerr != nil {
+			return rerr
 		}
 	}
 	return err

@@ -28,16 +28,7 @@ func StreamMember[T any](name string, read func(d *Decoder, v *T) error) Member[
 // with the document; after a syntax error (Fatal) it may not.
 func DecodeObjectFrom[T any](d *Decoder, s *Schema[T], v *T) error {
 	depth := d.dec.StackDepth()
-	err := s.decode(d, v)
-	if err == nil || fatal(err) {
-		return err
-	}
-	for d.dec.StackDepth() > depth {
-		if _, err := d.dec.ReadToken(); err != nil {
-			return err
-		}
-	}
-	return err
+	return d.skipRest(depth, s.decode(d, v))
 }
 
 // DecodeInto decodes data, one JSON object (or null, which zeroes *v), onto
