@@ -56,7 +56,6 @@ type options struct {
 	iamEndpoint string // WithIAMEndpoint; "" derives it from the base URL
 
 	renewBefore time.Duration
-	waitBackoff core.Backoff
 	now         func() time.Time // tests only
 }
 
@@ -271,13 +270,7 @@ func withNow(now func() time.Time) Option {
 // Checkpoint.Wait, Operation.Wait) space their polls, unless a call gives
 // WaitBackoff. The default is DefaultWaitBackoff.
 func WithWaitBackoff(b Backoff) Option {
-	return func(o *options) error {
-		if b == nil {
-			return errors.New("WithWaitBackoff: backoff is nil")
-		}
-		o.waitBackoff = b
-		return nil
-	}
+	return func(o *options) error { return o.SetWaitBackoff(b) }
 }
 
 // NewClient returns a client for the CBR base URL of one region (such as
@@ -337,7 +330,7 @@ func NewClient(baseURL, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{core: cc, projectID: projectID, waitBackoff: o.waitBackoff}
+	c := &Client{core: cc, projectID: projectID, waitBackoff: o.WaitBackoff}
 	if c.waitBackoff == nil {
 		c.waitBackoff = DefaultWaitBackoff()
 	}

@@ -86,7 +86,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		username: o.username,
 		password: o.password,
 		dc:       o.dc,
-		wait:     o.wait,
+		wait:     o.WaitBackoff,
 	}
 	if c.wait == nil {
 		c.wait = defaultWaitBackoff()

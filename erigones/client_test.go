@@ -53,7 +53,7 @@ func TestNewClientErrors(t *testing.T) {
 		{"https://x", []erigones.Option{erigones.WithPassword("u", "")}, "empty password"},
 		{"https://x", []erigones.Option{erigones.WithToken("")}, "empty token"},
 		{"https://x", []erigones.Option{key, erigones.WithDC("")}, "empty datacenter"},
-		{"https://x", []erigones.Option{key, erigones.WithWaitBackoff(nil)}, "nil Backoff"},
+		{"https://x", []erigones.Option{key, erigones.WithWaitBackoff(nil)}, "WithWaitBackoff: backoff is nil"},
 		{"https://x", []erigones.Option{key, erigones.WithHTTPClient(nil)}, "WithHTTPClient: client is nil"},
 		{"https://x", []erigones.Option{key, erigones.WithRetryPolicy(erigones.RetryPolicy{MaxRetries: -1})}, "MaxRetries"},
 	}

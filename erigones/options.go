@@ -22,8 +22,7 @@ type options struct {
 	token    core.Secret
 	login    bool
 
-	dc   string
-	wait Backoff
+	dc string
 }
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS
@@ -132,11 +131,5 @@ func WithDC(name string) Option {
 // ScheduleBackoff(1s, 3s, 6s, 12s, 30s): 1, 3, 6, 12 and 30 seconds, then
 // 30 seconds for ever (until the context ends).
 func WithWaitBackoff(b Backoff) Option {
-	return func(o *options) error {
-		if b == nil {
-			return errors.New("WithWaitBackoff: nil Backoff")
-		}
-		o.wait = b
-		return nil
-	}
+	return func(o *options) error { return o.SetWaitBackoff(b) }
 }

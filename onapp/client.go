@@ -1,7 +1,6 @@
 package onapp
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -62,8 +61,6 @@ type options struct {
 	user       string
 	password   string
 	authSource string // the option that set the credentials, for conflict errors
-
-	waitBackoff Backoff
 }
 
 // Option configures NewClient. An option that gets bad input makes
@@ -86,13 +83,7 @@ func WithPassword(user, password string) Option {
 // ExponentialBackoff(5*time.Second, time.Minute): a backup takes minutes to
 // build.
 func WithWaitBackoff(b Backoff) Option {
-	return func(o *options) error {
-		if b == nil {
-			return errors.New("WithWaitBackoff: backoff is nil")
-		}
-		o.waitBackoff = b
-		return nil
-	}
+	return func(o *options) error { return o.SetWaitBackoff(b) }
 }
 
 func (o *options) setCredentials(source, user, secret, secretName string) error {
@@ -201,10 +192,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.waitBackoff == nil {
-		o.waitBackoff = defaultWaitBackoff
+	if o.WaitBackoff == nil {
+		o.WaitBackoff = defaultWaitBackoff
 	}
-	c := &Client{core: cc, format: o.format, waitBackoff: o.waitBackoff}
+	c := &Client{core: cc, format: o.format, waitBackoff: o.WaitBackoff}
 	c.common.client = c
 	c.Backups = (*BackupsService)(&c.common)
 	c.VirtualMachines = (*VirtualMachinesService)(&c.common)

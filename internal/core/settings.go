@@ -10,13 +10,17 @@ import (
 
 // Settings holds what every provider client accepts besides its
 // credentials. Provider packages embed it in their options and implement
-// WithHTTPClient, WithRetryPolicy, WithLogger and WithUserAgent with its
-// setters, so the four validate and fail the same way everywhere.
+// WithHTTPClient, WithRetryPolicy, WithLogger, WithUserAgent and (where
+// they wait) WithWaitBackoff with its setters, so the four validate and
+// fail the same way everywhere.
 type Settings struct {
 	HTTPClient *http.Client
 	Retry      *RetryPolicy
 	Logger     *slog.Logger
 	UserAgent  string
+	// WaitBackoff spaces the polls of the client's waits; nil means the
+	// package's default.
+	WaitBackoff Backoff
 }
 
 // SetHTTPClient sets the *http.Client; nil is an error.
@@ -53,5 +57,14 @@ func (s *Settings) SetUserAgent(ua string) error {
 		return errors.New("WithUserAgent: must not contain line breaks")
 	}
 	s.UserAgent = ua
+	return nil
+}
+
+// SetWaitBackoff sets the client's default wait backoff; nil is an error.
+func (s *Settings) SetWaitBackoff(b Backoff) error {
+	if b == nil {
+		return errors.New("WithWaitBackoff: backoff is nil")
+	}
+	s.WaitBackoff = b
 	return nil
 }

@@ -32,3 +32,12 @@ func TestSettingsValidate(t *testing.T) {
 	assert.Equal(t, "backupctl/1.0", s.UserAgent)
 	assert.Equal(t, p, *s.Retry)
 }
+
+func TestSetWaitBackoff(t *testing.T) {
+	t.Parallel()
+	var s core.Settings
+	require.EqualError(t, s.SetWaitBackoff(nil), "WithWaitBackoff: backoff is nil")
+	assert.Nil(t, s.WaitBackoff)
+	require.NoError(t, s.SetWaitBackoff(core.ScheduleBackoff(time.Second)))
+	assert.Equal(t, time.Second, s.WaitBackoff(3))
+}
