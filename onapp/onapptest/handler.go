@@ -34,7 +34,10 @@ type reply struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path, f := splitFormat(r)
 	rp := reply{w: w, f: f, bare: s.bareJSON}
-	// Rails names every request; a client can report it (ResponseInfo).
+	// The control panel is a Rails app: Rails' default ActionDispatch::RequestId
+	// middleware (actionpack/lib/action_dispatch/middleware/request_id.rb)
+	// answers every request with X-Request-Id, a random UUID there; the fake
+	// numbers them instead, so that tests can name the one they expect.
 	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%06d", s.requestID.Add(1)))
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Application"`)
