@@ -1,6 +1,6 @@
 package cloudbackup
 
-import ()
+import "github.com/backupsdk/backupsdk/internal/codec"
 
 // Backup is one backup (BackupResp): a copy of a server or disk at one
 // point in time, kept in a vault.
@@ -66,6 +66,42 @@ type Backup struct {
 	Extra map[string]RawJSON `json:",embed"`
 }
 
+// backupSchema is how the engine reads a Backup, its members in the order
+// CBR sends them; set in init, for its children are Backups.
+var backupSchema *codec.Schema[Backup]
+
+func init() {
+	backupSchema = codec.NewSchema(
+		codec.LooseGoStringMember("provider_id", func(b *Backup) *string { return &b.ProviderID }, true),
+		codec.LooseGoStringMember("checkpoint_id", func(b *Backup) *string { return &b.CheckpointID }, false),
+		codec.CBRTimeMember("updated_at", func(b *Backup) *Time { return &b.UpdatedAt }),
+		codec.LooseGoStringMember("vault_id", func(b *Backup) *string { return &b.VaultID }, true),
+		codec.LooseGoStringMember("id", func(b *Backup) *string { return &b.ID }, false),
+		codec.LooseGoStringMember("resource_az", func(b *Backup) *string { return &b.ResourceAZ }, true),
+		codec.LooseEnumMember("image_type", func(b *Backup) *ImageType { return &b.ImageType }, imageTypes),
+		codec.LooseGoStringMember("resource_id", func(b *Backup) *string { return &b.ResourceID }, true),
+		codec.IntMember("resource_size", func(b *Backup) *Int { return &b.ResourceSize }),
+		codec.StreamMember("children", func(d *codec.Decoder, b *Backup) error { return objectList(d, backupSchema, &b.Children) }),
+		codec.LenientObjectMember("extend_info", extendInfoSchema, func(b *Backup) *BackupExtendInfo { return &b.ExtendInfo }),
+		codec.LooseGoStringMember("project_id", func(b *Backup) *string { return &b.ProjectID }, true),
+		codec.LooseEnumMember("status", func(b *Backup) *BackupStatus { return &b.Status }, backupStatuses),
+		codec.LooseGoStringMember("resource_name", func(b *Backup) *string { return &b.ResourceName }, true),
+		codec.LooseGoStringMember("description", func(b *Backup) *string { return &b.Description }, true),
+		codec.CBRTimeMember("expired_at", func(b *Backup) *Time { return &b.ExpiredAt }),
+		codec.StreamMember("replication_records", func(d *codec.Decoder, b *Backup) error {
+			return objectList(d, replicationSchema, &b.ReplicationRecords)
+		}),
+		codec.LooseGoStringMember("name", func(b *Backup) *string { return &b.Name }, false),
+		codec.CBRTimeMember("created_at", func(b *Backup) *Time { return &b.CreatedAt }),
+		codec.LooseEnumMember("resource_type", func(b *Backup) *ResourceType { return &b.ResourceType }, resourceTypes),
+		codec.LooseGoStringMember("parent_id", func(b *Backup) *string { return &b.ParentID }, true),
+		codec.LooseStringMember("enterprise_project_id", func(b *Backup) *String { return &b.EnterpriseProjectID }, true),
+		codec.CBRTimeMember("protected_at", func(b *Backup) *Time { return &b.ProtectedAt }),
+		codec.BoolMember("incremental", func(b *Backup) *Bool { return &b.Incremental }),
+	).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).
+		After(func(b *Backup) { keepValid(b.Extra) }).WrapErrors(at)
+}
+
 // BackupExtendInfo holds the extended attributes of a backup.
 type BackupExtendInfo struct {
 	// AutoTrigger reports a backup made by a policy schedule.
@@ -100,6 +136,25 @@ type BackupExtendInfo struct {
 	Extra map[string]RawJSON `json:",embed"`
 }
 
+// extendInfoSchema is how the engine reads a BackupExtendInfo.
+var extendInfoSchema = codec.NewSchema(
+	codec.BoolMember("auto_trigger", func(e *BackupExtendInfo) *Bool { return &e.AutoTrigger }),
+	codec.LooseEnumMember("supported_restore_mode", func(e *BackupExtendInfo) *RestoreMode { return &e.SupportedRestoreMode }, restoreModes),
+	codec.BoolMember("contain_system_disk", func(e *BackupExtendInfo) *Bool { return &e.ContainSystemDisk }),
+	codec.BoolMember("support_lld", func(e *BackupExtendInfo) *Bool { return &e.SupportLLD }),
+	codec.LooseGoStringMember("architecture", func(e *BackupExtendInfo) *string { return &e.Architecture }, true),
+	codec.BoolMember("system_disk", func(e *BackupExtendInfo) *Bool { return &e.SystemDisk }),
+	codec.LenientObjectMember("app_consistency", appConsistencySchema, func(e *BackupExtendInfo) *AppConsistency { return &e.AppConsistency }),
+	codec.BoolMember("bootable", func(e *BackupExtendInfo) *Bool { return &e.Bootable }),
+	codec.BoolMember("incremental", func(e *BackupExtendInfo) *Bool { return &e.Incremental }),
+	codec.LooseGoStringMember("snapshot_id", func(e *BackupExtendInfo) *string { return &e.SnapshotID }, false),
+	codec.StreamMember("os_images_data", readImages),
+	codec.BoolMember("encrypted", func(e *BackupExtendInfo) *Bool { return &e.Encrypted }),
+	codec.BoolMember("is_multi_az", func(e *BackupExtendInfo) *Bool { return &e.IsMultiAZ }),
+	codec.IntMember("progress", func(e *BackupExtendInfo) *Int { return &e.Progress }),
+).KeepUnknown(func(e *BackupExtendInfo) *map[string]RawJSON { return &e.Extra }).
+	After(func(e *BackupExtendInfo) { keepValid(e.Extra) }).WrapErrors(at)
+
 // AppConsistency reports on an application-consistent backup. The values
 // are the server's codes as text ("0" and so on).
 type AppConsistency struct {
@@ -109,10 +164,24 @@ type AppConsistency struct {
 	AppConsistencyErrorMessage string `json:"app_consistency_error_message"` // why not, in words
 }
 
+// appConsistencySchema is how the engine reads an AppConsistency; other
+// members are skipped.
+var appConsistencySchema = codec.NewSchema(
+	codec.LooseGoStringMember("app_consistency_error_code", func(a *AppConsistency) *string { return &a.AppConsistencyErrorCode }, true),
+	codec.LooseGoStringMember("app_consistency_status", func(a *AppConsistency) *string { return &a.AppConsistencyStatus }, true),
+	codec.LooseGoStringMember("app_consistency_error_message", func(a *AppConsistency) *string { return &a.AppConsistencyErrorMessage }, true),
+	codec.LooseGoStringMember("app_consistency", func(a *AppConsistency) *string { return &a.AppConsistency }, true),
+)
+
 // ImageData names an image registered from a backup.
 type ImageData struct {
 	ImageID string `json:"image_id"` // the image's ID
 }
+
+// imageSchema is how the engine reads an ImageData given as an object.
+var imageSchema = codec.NewSchema(
+	codec.LooseGoStringMember("image_id", func(i *ImageData) *string { return &i.ImageID }, false),
+)
 
 // ReplicationRecord is one replication of a backup (ReplicationRecordGet).
 type ReplicationRecord struct {
@@ -139,6 +208,25 @@ type ReplicationRecord struct {
 	Extra map[string]RawJSON `json:",embed"`
 }
 
+// replicationSchema is how the engine reads a ReplicationRecord.
+var replicationSchema = codec.NewSchema(
+	codec.LooseGoStringMember("id", func(r *ReplicationRecord) *string { return &r.ID }, false),
+	codec.LooseEnumMember("status", func(r *ReplicationRecord) *ReplicationStatus { return &r.Status }, replicationStatuses),
+	codec.CBRTimeMember("created_at", func(r *ReplicationRecord) *Time { return &r.CreatedAt }),
+	codec.LooseGoStringMember("source_region", func(r *ReplicationRecord) *string { return &r.SourceRegion }, true),
+	codec.LooseGoStringMember("source_project_id", func(r *ReplicationRecord) *string { return &r.SourceProjectID }, true),
+	codec.LooseGoStringMember("source_backup_id", func(r *ReplicationRecord) *string { return &r.SourceBackupID }, false),
+	codec.LooseGoStringMember("source_checkpoint_id", func(r *ReplicationRecord) *string { return &r.SourceCheckpointID }, false),
+	codec.LooseGoStringMember("destination_region", func(r *ReplicationRecord) *string { return &r.DestinationRegion }, true),
+	codec.LooseGoStringMember("destination_project_id", func(r *ReplicationRecord) *string { return &r.DestinationProjectID }, true),
+	codec.LooseGoStringMember("destination_backup_id", func(r *ReplicationRecord) *string { return &r.DestinationBackupID }, false),
+	codec.LooseGoStringMember("destination_checkpoint_id", func(r *ReplicationRecord) *string { return &r.DestinationCheckpointID }, false),
+	codec.LooseGoStringMember("destination_vault_id", func(r *ReplicationRecord) *string { return &r.DestinationVaultID }, true),
+	codec.LooseGoStringMember("vault_id", func(r *ReplicationRecord) *string { return &r.VaultID }, true),
+	codec.StreamMember("extra_info", readExtraInfo),
+).KeepUnknown(func(r *ReplicationRecord) *map[string]RawJSON { return &r.Extra }).
+	After(func(r *ReplicationRecord) { keepValid(r.Extra) }).WrapErrors(at)
+
 // ReplicationExtraInfo is the additional information of a replication
 // (extra_info). Huawei's SDK models it as an object with these members
 // (services/cbr/v1/model/model_replication_records_extra_info.go of
@@ -162,6 +250,17 @@ type ReplicationExtraInfo struct {
 	// Extra keeps members this type does not know, as raw JSON.
 	Extra map[string]RawJSON `json:",embed"`
 }
+
+// replicationExtraSchema is how the engine reads a ReplicationExtraInfo
+// given as an object (onto what it holds: extra_info sent twice merges).
+var replicationExtraSchema = codec.NewSchema(
+	codec.IntMember("progress", func(x *ReplicationExtraInfo) *Int { return &x.Progress }),
+	codec.LooseGoStringMember("fail_code", func(x *ReplicationExtraInfo) *string { return &x.FailCode }, false),
+	codec.LooseGoStringMember("fail_reason", func(x *ReplicationExtraInfo) *string { return &x.FailReason }, false),
+	codec.BoolMember("auto_trigger", func(x *ReplicationExtraInfo) *Bool { return &x.AutoTrigger }),
+	codec.LooseGoStringMember("destination_vault_id", func(x *ReplicationExtraInfo) *string { return &x.DestinationVaultID }, true),
+).KeepUnknown(func(x *ReplicationExtraInfo) *map[string]RawJSON { return &x.Extra }).
+	After(func(x *ReplicationExtraInfo) { keepValid(x.Extra) }).WrapErrors(at)
 
 // IsZero reports whether nothing was sent (omitzero uses it).
 func (x ReplicationExtraInfo) IsZero() bool {
@@ -200,10 +299,17 @@ type BackupPage struct {
 	// backups walked reach Count. Backups.All does all this itself.
 	NextMarker string `json:"-"`
 
-	capHint int               // expected page size, to size Backups once
-	intern  map[string]string // strings shared across the pages of a walk
+	capHint int // expected page size, to size Backups once
 	// hasList and hasCount say whether the answer had the backups and
 	// count members (a 200 without its list is an error; without a count
 	// a walk cannot use it).
 	hasList, hasCount bool
 }
+
+// pageSchema is how the engine reads a list answer (readPage).
+var pageSchema = codec.NewSchema(
+	codec.ValueMember("count", readCount),
+	codec.StreamMember("backups", readPageList),
+	codec.IntMember("offset", func(p *BackupPage) *Int { return &p.Offset }),
+	codec.IntMember("limit", func(p *BackupPage) *Int { return &p.Limit }),
+).WrapErrors(at)
