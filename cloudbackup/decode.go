@@ -87,7 +87,11 @@ func readPage(data []byte, p *BackupPage) error {
 		return fmt.Errorf("backup list is %s, want an object", kindName(data[0]))
 	default:
 		backups := p.Backups // DecodeInto zeroes the page for a null
-		if err := codec.DecodeInto(data, pageSchema, p, codec.Limits{}); err != nil {
+		intern := p.intern   // a walk shares one table across its pages
+		if intern == nil {
+			intern = make(map[string]string, 64)
+		}
+		if err := codec.DecodeIntoShared(data, pageSchema, p, codec.Limits{}, intern); err != nil {
 			return err
 		}
 		if p.Backups == nil {

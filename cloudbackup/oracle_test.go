@@ -50,6 +50,7 @@ func oracleValue(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	raw = bytes.Clone(raw) // the next read may reuse its buffer
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return nil, fmt.Errorf("data after the value: %v", err)
 	}

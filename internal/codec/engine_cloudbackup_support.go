@@ -228,3 +228,19 @@ func TextOf(raw []byte) string {
 	d := Decoder{single: true}
 	return d.LooseText(raw, false)
 }
+
+// DecodeIntoShared is DecodeInto with strs (not nil) as the document's
+// intern table, shared with the documents before it and filled by this
+// one: a walk's pages repeat the same ids and names page after page.
+func DecodeIntoShared[T any](data []byte, s *Schema[T], v *T, l Limits, strs map[string]string) error {
+	d, err := newDecoder(data, l)
+	if err != nil {
+		return err
+	}
+	d.size = len(data)
+	d.strs = strs
+	if err := s.decode(d, v); err != nil {
+		return err
+	}
+	return d.finish()
+}
