@@ -1,6 +1,7 @@
 package cloudbackup
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,17 +12,60 @@ import (
 	"github.com/backupsdk/backupsdk/internal/golden"
 )
 
-// hostileSeeds are the shapes a broken or hostile server may send: huge,
-// deeply nested, repeated, not a list, wrong kinds, duplicate names,
-// invalid UTF-8, escapes.
+// sampleItem is one backup in a list answer's usual shape.
+const sampleItem = `{"id":"b","name":"n","status":"available","resource_size":40,"created_at":"2020-02-21T07:00:54.065135","extend_info":{"auto_trigger":true}}`
+
+// bigHostile are the large hostile shapes: a page beyond what it asked
+// for, a million-ish empty items, nesting beyond MaxDepth, deep children.
+// They are checked against the oracle in a test (the fuzzer mutates small
+// seeds faster), each with the typed error or value expected.
+func bigHostile() map[string]string {
+	return map[string]string{
+		"list beyond the page":  `{"count":2000,"backups":[` + strings.Repeat(sampleItem+",", 1000) + sampleItem + `]}`,
+		"empty items":           `{"backups":[` + strings.Repeat("{},", 99_999) + `{}]}`,
+		"nesting beyond bound":  `{"backups":[{"id":"a","x":` + strings.Repeat("[", codec.MaxDepth) + strings.Repeat("]", codec.MaxDepth) + `}]}`,
+		"deep but within bound": `{"backups":[{"id":"a","x":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}]}`,
+		"deep children":         `{"backups":[` + strings.Repeat(`{"id":"a","children":[`, 300) + strings.Repeat(`]}`, 300) + `]}`,
+		"full page repeated":    `{"count":1000,"backups":[` + strings.Repeat(sampleItem+",", 999) + sampleItem + `]}`,
+	}
+}
+
+// TestDecodeBigHostileAgainstOracle: on the large hostile shapes the
+// engine and the oracle agree, and the bounds give a *codec.LimitError.
+func TestDecodeBigHostileAgainstOracle(t *testing.T) {
+	t.Parallel()
+	for name, data := range bigHostile() {
+		var p, want BackupPage
+		err := readPage([]byte(data), &p)
+		wantErr := oraclePage([]byte(data), &want)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%s: engine error %v, oracle error %v", name, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(p, want) {
+			t.Fatalf("%s: engine and oracle disagree", name)
+		}
+		var le *codec.LimitError
+		switch name {
+		case "list beyond the page", "empty items", "nesting beyond bound":
+			if !errors.As(err, &le) {
+				t.Errorf("%s: got %v, want a *codec.LimitError", name, err)
+			}
+		case "full page repeated":
+			if err != nil || len(p.Backups) != 1000 || p.Backups[999].ExtendInfo.AutoTrigger != codec.NewBool(true) {
+				t.Errorf("%s: %v, %d backups", name, err, len(p.Backups))
+			}
+		}
+	}
+}
+
+// hostileSeeds are small hostile shapes for the fuzzer: repeated lists,
+// a 200 that is not a list, wrong kinds, duplicate names, invalid UTF-8,
+// escapes.
 func hostileSeeds() []string {
-	item := `{"id":"b","name":"n","status":"available","resource_size":40,"created_at":"2020-02-21T07:00:54.065135","extend_info":{"auto_trigger":true}}`
-	many := `{"count":2000,"backups":[` + strings.Repeat(item+",", 1999) + item + `]}`
-	empties := `{"backups":[` + strings.Repeat("{},", 1500) + `{}]}`
-	deep := `{"backups":[{"id":"a","x":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}]}`
-	deepChildren := `{"backups":[` + strings.Repeat(`{"id":"a","children":[`, 200) + strings.Repeat(`]}`, 200) + `]}`
+	item := sampleItem
 	return []string{
-		many, empties, deep, deepChildren,
+		`{"backups":[` + strings.Repeat("{},", 20) + `{}]}`,
+		`{"backups":[{"x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}]}`,
 		`{"count":1,"backups":[` + item + `],"backups":[` + item + `,` + item + `]}`,
 		`{"error_code":"BackupService.0001","error_msg":"boom"}`, `{"count":5}`, `{"count":0}`, `{"backups":"x"}`,
 		`{"backups":7}`, `{"backups":[1]}`, `{"backups":[[]]}`, `{"backups":[null,null]}`, `true`, `"x"`, `12`, ``, ` `,
