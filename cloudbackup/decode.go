@@ -13,67 +13,12 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
-
-// pathError locates a value that could not be read, as a JSON pointer.
-type pathError struct {
-	path string
-	err  error
-}
-
-// Error reads like "at /backups/3/resource_size: cannot read ...".
-func (e *pathError) Error() string { return "at " + e.path + ": " + e.err.Error() }
-
-// Unwrap returns the error of the value.
-func (e *pathError) Unwrap() error { return e.err }
-
-// at prefixes the location of err (nil stays nil) with one more JSON
-// pointer segment.
-func at(segment string, err error) error {
-	switch e := err.(type) {
-	case nil:
-		return nil
-	case *codec.LimitError:
-		e.Path = "/" + segment + e.Path
-		return e
-	case *pathError:
-		e.path = "/" + segment + e.path
-		return e
-	}
-	return &pathError{path: "/" + segment, err: err}
-}
-
-// atItem is at for the item i of a list.
-func atItem(i int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return at(strconv.Itoa(i), err)
-}
-
-func kindName(c byte) string {
-	switch c {
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case '[':
-		return "an array"
-	case '{':
-		return "an object"
-	case 'n':
-		return "null"
-	case 0:
-		return "missing"
-	}
-	return "a number"
-}
 
 // readPage reads a list answer, {"backups": [...], "count": n}, into p,
 // reusing the capacity of p.Backups.
@@ -84,36 +29,19 @@ func readPage(data []byte, p *BackupPage) error {
 	switch data = bytes.TrimSpace(data); {
 	case string(data) == "null":
 	case len(data) > 0 && data[0] != '{' && data[0] != 'n':
-		return fmt.Errorf("backup list is %s, want an object", kindName(data[0]))
+		return fmt.Errorf("backup list is %s, want an object", codec.KindOf(data[0]))
 	default:
-		backups := p.Backups // DecodeInto zeroes the page for a null
-		intern := p.intern   // a walk shares one table across its pages
+		intern := p.intern // a walk shares one table across its pages
 		if intern == nil {
 			intern = make(map[string]string, 64)
 		}
 		if err := codec.DecodeIntoShared(data, pageSchema, p, codec.Limits{}, intern); err != nil {
 			return err
 		}
-		if p.Backups == nil {
-			p.Backups = backups[:0]
-		}
 	}
 	if p.Backups == nil {
 		p.Backups = []Backup{}
 	}
-	return nil
-}
-
-// readCount reads the page's total, bounded to an int32's range.
-func readCount(_ *codec.Decoder, p *BackupPage, raw []byte) error {
-	var n Int
-	if v, ok := parseInt(raw); ok {
-		n = codec.NewInt(v)
-	} else if err := n.UnmarshalJSON(raw); err != nil {
-		return err
-	}
-	p.Count = Int{Int64: max(min(n.Int64, 1<<31-1), 0), Valid: n.Valid}
-	p.hasCount = n.Valid
 	return nil
 }
 
@@ -129,7 +57,7 @@ func readPageList(d *codec.Decoder, p *BackupPage) error {
 	case 0:
 		return d.SkipValue() // the syntax error
 	default:
-		return fmt.Errorf("the list is %s, want an array", kindName(k))
+		return fmt.Errorf("the list is %s, want an array", codec.KindOf(k))
 	}
 	listMax := cmp.Or(p.capHint, maxPageSize)
 	items := p.Backups[:0]
@@ -144,13 +72,13 @@ func readPageList(d *codec.Decoder, p *BackupPage) error {
 			return d.SkipValue()
 		case '{':
 		default:
-			return atItem(i, fmt.Errorf("backup is %s, want an object", kindName(kind)))
+			return codec.AtIndex(i, fmt.Errorf("backup is %s, want an object", codec.KindOf(kind)))
 		}
 		if len(items) >= listMax {
 			return &codec.LimitError{Bound: "list", Max: listMax}
 		}
 		items = append(items, Backup{})
-		return atItem(i, codec.DecodeObjectFrom(d, backupSchema, &items[len(items)-1]))
+		return codec.AtIndex(i, codec.DecodeObjectFrom(d, backupSchema, &items[len(items)-1]))
 	})
 	p.Backups = items
 	return err
@@ -179,7 +107,7 @@ func objectList[T any](d *codec.Decoder, s *codec.Schema[T], list *[]T) error {
 		}
 		var zero T
 		l = append(l, zero)
-		return atItem(i, codec.DecodeObjectFrom(d, s, &l[len(l)-1]))
+		return codec.AtIndex(i, codec.DecodeObjectFrom(d, s, &l[len(l)-1]))
 	})
 	*list = l
 	return err
@@ -214,7 +142,7 @@ func readImages(d *codec.Decoder, e *BackupExtendInfo) error {
 	return err
 }
 
-// readExtraInfo reads extra_info onto x: an object (Huawei's SDK), or a
+// readExtraInfo reads extra_info onto r's: an object (Huawei's SDK), or a
 // string (the API page), whose text is kept and, when it holds a JSON
 // object, read as that object; null is absent, and the JSON text of any
 // other value is kept as Text.
@@ -231,7 +159,7 @@ func readExtraInfo(d *codec.Decoder, r *ReplicationRecord) error {
 }
 
 // extraText reads extra_info given as raw, a value other than an object,
-// whose text is text.
+// whose text (LooseText) is text.
 func extraText(x *ReplicationExtraInfo, raw []byte, text string) {
 	switch raw[0] {
 	case 'n':
@@ -254,24 +182,6 @@ func extraText(x *ReplicationExtraInfo, raw []byte, text string) {
 	}
 }
 
-// keepValid makes the kept members of m writable again: one with
-// duplicate member names or invalid UTF-8 (which reading tolerates) is
-// normalized, the last duplicate winning.
-func keepValid(m map[string]RawJSON) {
-	for k, v := range m {
-		if jsontext.Value(v).IsValid() {
-			continue
-		}
-		var x any
-		m[k] = RawJSON("null")
-		if codec.UnmarshalJSON(v, &x) == nil {
-			if b, err := codec.MarshalJSON(x); err == nil {
-				m[k] = b
-			}
-		}
-	}
-}
-
 // UnmarshalJSONFrom decodes a list answer, {"backups": [...], "count": n}
 // (encoding/json/v2 calls it).
 func (p *BackupPage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -282,8 +192,8 @@ func (p *BackupPage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return readPage(raw, p)
 }
 
-// decodeAlone reads raw, one value, into *v with s when it is an object;
-// any other value leaves *v zero.
+// decodeAlone reads the next value of dec into *v with s when it is an
+// object; any other value leaves *v zero.
 func decodeAlone[T any](dec *jsontext.Decoder, s *codec.Schema[T], v *T) error {
 	raw, err := dec.ReadValue()
 	if err != nil {
@@ -302,8 +212,10 @@ func decodeAlone[T any](dec *jsontext.Decoder, s *codec.Schema[T], v *T) error {
 // it): an object, or null; any other value is an error.
 func (b *Backup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if k := dec.PeekKind(); k != '{' && k != 'n' && k != 0 {
-		_ = dec.SkipValue()
-		return fmt.Errorf("backup is %s, want an object", kindName(byte(k)))
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+		return fmt.Errorf("backup is %s, want an object", codec.KindOf(byte(k)))
 	}
 	return decodeAlone(dec, backupSchema, b)
 }
@@ -350,40 +262,4 @@ func (x *ReplicationExtraInfo) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	*x = ReplicationExtraInfo{}
 	extraText(x, raw, codec.TextOf(raw))
 	return nil
-}
-
-// MarshalJSONTo writes extra_info as the object Huawei's SDK models, or as
-// the string it came as when that string held no object.
-func (x ReplicationExtraInfo) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if x.fromText() {
-		return enc.WriteToken(jsontext.String(x.Text))
-	}
-	type plain ReplicationExtraInfo // without these methods
-	b, err := codec.MarshalJSON(plain(x))
-	if err != nil {
-		return err
-	}
-	return enc.WriteValue(b)
-}
-
-// parseInt reads a plain JSON integer of up to 18 digits.
-func parseInt(v []byte) (int64, bool) {
-	neg := false
-	if len(v) > 0 && v[0] == '-' {
-		neg, v = true, v[1:]
-	}
-	if len(v) == 0 || len(v) > 18 || (v[0] == '0' && len(v) > 1) {
-		return 0, false
-	}
-	var n int64
-	for _, c := range v {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }

@@ -1,6 +1,10 @@
 package cloudbackup
 
-import "github.com/backupsdk/backupsdk/internal/codec"
+import (
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/backupsdk/backupsdk/internal/codec"
+)
 
 // The types that keep unknown members in Extra marshal through
 // encoding/json/v2 (codec.MarshalJSON) also when encoding/json (v1) is
@@ -50,4 +54,18 @@ func (v Vault) MarshalJSON() ([]byte, error) {
 func (x OperationExtraInfo) MarshalJSON() ([]byte, error) {
 	type plain OperationExtraInfo
 	return codec.MarshalJSON(plain(x))
+}
+
+// MarshalJSONTo writes extra_info as the object Huawei's SDK models, or as
+// the string it came as when that string held no object.
+func (x ReplicationExtraInfo) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if x.fromText() {
+		return enc.WriteToken(jsontext.String(x.Text))
+	}
+	type plain ReplicationExtraInfo // without these methods
+	b, err := codec.MarshalJSON(plain(x))
+	if err != nil {
+		return err
+	}
+	return enc.WriteValue(b)
 }

@@ -476,7 +476,7 @@ func (d *oracleDecoder) page(p *BackupPage) error {
 			p.hasList = true
 			d.listMax = cmp.Or(p.capHint, maxPageSize)
 			if c := d.next(); c != '[' && c != 'n' {
-				return at("backups", fmt.Errorf("the list is %s, want an array", oracleKindName(c)))
+				return codec.AtPath("backups", fmt.Errorf("the list is %s, want an array", oracleKindName(c)))
 			}
 			// Size the page once: by the total when it came first (CBR
 			// sends it first), else by the limit the caller asked for.
@@ -484,22 +484,22 @@ func (d *oracleDecoder) page(p *BackupPage) error {
 				items = make([]Backup, 0, n)
 			}
 			if items, err = d.backupList(items[:0], true); err != nil {
-				return at("backups", err)
+				return codec.AtPath("backups", err)
 			}
 		case pfCount:
 			var n Int
 			if err := d.integer(&n); err != nil {
-				return at("count", err)
+				return codec.AtPath("count", err)
 			}
 			p.Count = Int{Int64: max(min(n.Int64, 1<<31-1), 0), Valid: n.Valid}
 			p.hasCount = n.Valid
 		case pfOffset:
 			if err := d.integer(&p.Offset); err != nil {
-				return at("offset", err)
+				return codec.AtPath("offset", err)
 			}
 		case pfLimit:
 			if err := d.integer(&p.Limit); err != nil {
-				return at("limit", err)
+				return codec.AtPath("limit", err)
 			}
 		default:
 			d.value()
@@ -550,7 +550,7 @@ func (d *oracleDecoder) backupList(dst []Backup, strict bool) ([]Backup, error) 
 	for i := 0; d.more(); i++ {
 		ok, err := d.openObject(strict, "backup")
 		if err != nil {
-			return dst, at(strconv.Itoa(i), err)
+			return dst, codec.AtPath(strconv.Itoa(i), err)
 		}
 		if !ok {
 			continue
@@ -566,7 +566,7 @@ func (d *oracleDecoder) backupList(dst []Backup, strict bool) ([]Backup, error) 
 			dst = append(dst, Backup{})
 		}
 		if err := d.backupMembers(&dst[n]); err != nil {
-			return dst, at(strconv.Itoa(i), err)
+			return dst, codec.AtPath(strconv.Itoa(i), err)
 		}
 	}
 	return dst, nil
@@ -691,7 +691,7 @@ func (d *oracleDecoder) backupMembers(b *Backup) error {
 			d.unknown(&b.Extra, name)
 		}
 		if err != nil {
-			return at(string(name), err)
+			return codec.AtPath(string(name), err)
 		}
 	}
 }
@@ -777,7 +777,7 @@ func (d *oracleDecoder) extendInfo(e *BackupExtendInfo) error {
 			d.unknown(&e.Extra, name)
 		}
 		if err != nil {
-			return at(string(name), err)
+			return codec.AtPath(string(name), err)
 		}
 	}
 }
@@ -870,7 +870,7 @@ func (d *oracleDecoder) replicationList(dst []ReplicationRecord) ([]ReplicationR
 		}
 		var r ReplicationRecord
 		if err := d.replication(&r); err != nil {
-			return dst, at(strconv.Itoa(i), err)
+			return dst, codec.AtPath(strconv.Itoa(i), err)
 		}
 		dst = append(dst, r)
 	}
@@ -958,7 +958,7 @@ func (d *oracleDecoder) replication(r *ReplicationRecord) error {
 			d.unknown(&r.Extra, name)
 		}
 		if err != nil {
-			return at(string(name), err)
+			return codec.AtPath(string(name), err)
 		}
 	}
 }
@@ -1018,7 +1018,30 @@ func (d *oracleDecoder) replicationExtraMembers(x *ReplicationExtraInfo) error {
 			d.unknown(&x.Extra, name)
 		}
 		if err != nil {
-			return at(string(name), err)
+			return codec.AtPath(string(name), err)
 		}
 	}
+}
+
+// parseInt reads a plain JSON integer of up to 18 digits (the oracle's
+// fast path for integers).
+func parseInt(v []byte) (int64, bool) {
+	neg := false
+	if len(v) > 0 && v[0] == '-' {
+		neg, v = true, v[1:]
+	}
+	if len(v) == 0 || len(v) > 18 || (v[0] == '0' && len(v) > 1) {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

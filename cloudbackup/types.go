@@ -99,7 +99,7 @@ func init() {
 		codec.CBRTimeMember("protected_at", func(b *Backup) *Time { return &b.ProtectedAt }),
 		codec.BoolMember("incremental", func(b *Backup) *Bool { return &b.Incremental }),
 	).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).
-		After(func(b *Backup) { keepValid(b.Extra) }).WrapErrors(at)
+		After(func(b *Backup) { codec.KeepValid(b.Extra) }).Located()
 }
 
 // BackupExtendInfo holds the extended attributes of a backup.
@@ -153,7 +153,7 @@ var extendInfoSchema = codec.NewSchema(
 	codec.BoolMember("is_multi_az", func(e *BackupExtendInfo) *Bool { return &e.IsMultiAZ }),
 	codec.IntMember("progress", func(e *BackupExtendInfo) *Int { return &e.Progress }),
 ).KeepUnknown(func(e *BackupExtendInfo) *map[string]RawJSON { return &e.Extra }).
-	After(func(e *BackupExtendInfo) { keepValid(e.Extra) }).WrapErrors(at)
+	After(func(e *BackupExtendInfo) { codec.KeepValid(e.Extra) }).Located()
 
 // AppConsistency reports on an application-consistent backup. The values
 // are the server's codes as text ("0" and so on).
@@ -225,7 +225,7 @@ var replicationSchema = codec.NewSchema(
 	codec.LooseGoStringMember("vault_id", func(r *ReplicationRecord) *string { return &r.VaultID }, true),
 	codec.StreamMember("extra_info", readExtraInfo),
 ).KeepUnknown(func(r *ReplicationRecord) *map[string]RawJSON { return &r.Extra }).
-	After(func(r *ReplicationRecord) { keepValid(r.Extra) }).WrapErrors(at)
+	After(func(r *ReplicationRecord) { codec.KeepValid(r.Extra) }).Located()
 
 // ReplicationExtraInfo is the additional information of a replication
 // (extra_info). Huawei's SDK models it as an object with these members
@@ -260,7 +260,7 @@ var replicationExtraSchema = codec.NewSchema(
 	codec.BoolMember("auto_trigger", func(x *ReplicationExtraInfo) *Bool { return &x.AutoTrigger }),
 	codec.LooseGoStringMember("destination_vault_id", func(x *ReplicationExtraInfo) *string { return &x.DestinationVaultID }, true),
 ).KeepUnknown(func(x *ReplicationExtraInfo) *map[string]RawJSON { return &x.Extra }).
-	After(func(x *ReplicationExtraInfo) { keepValid(x.Extra) }).WrapErrors(at)
+	After(func(x *ReplicationExtraInfo) { codec.KeepValid(x.Extra) }).Located()
 
 // IsZero reports whether nothing was sent (omitzero uses it).
 func (x ReplicationExtraInfo) IsZero() bool {
@@ -309,8 +309,12 @@ type BackupPage struct {
 
 // pageSchema is how the engine reads a list answer (readPage).
 var pageSchema = codec.NewSchema(
-	codec.ValueMember("count", readCount),
+	codec.IntMember("count", func(p *BackupPage) *Int { return &p.Count }),
 	codec.StreamMember("backups", readPageList),
 	codec.IntMember("offset", func(p *BackupPage) *Int { return &p.Offset }),
 	codec.IntMember("limit", func(p *BackupPage) *Int { return &p.Limit }),
-).WrapErrors(at)
+).After(func(p *BackupPage) {
+	// count is bounded to an int32's range; absent, a walk cannot use it.
+	p.Count.Int64 = max(min(p.Count.Int64, 1<<31-1), 0)
+	p.hasCount = p.Count.Valid
+}).Located()

@@ -2,9 +2,12 @@ package codec
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // What the engine needs for Huawei CBR's answers, which a region sends in
@@ -243,4 +246,72 @@ func DecodeIntoShared[T any](data []byte, s *Schema[T], v *T, l Limits, strs map
 		return err
 	}
 	return d.finish()
+}
+
+// PathError locates a value that could not be read, as a JSON pointer.
+type PathError struct {
+	Path string // "/backups/3/resource_size"
+	Err  error  // why the value could not be read
+}
+
+// Error reads like "at /backups/3/resource_size: cannot read ...".
+func (e *PathError) Error() string { return "at " + e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the error of the value.
+func (e *PathError) Unwrap() error { return e.Err }
+
+// AtPath prefixes the location of err (nil stays nil) with one more JSON
+// pointer segment: a *LimitError's Path, a *PathError's, or a new
+// *PathError around any other error.
+func AtPath(segment string, err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *LimitError:
+		e.Path = "/" + segment + e.Path
+		return e
+	case *PathError:
+		e.Path = "/" + segment + e.Path
+		return e
+	}
+	return &PathError{Path: "/" + segment, Err: err}
+}
+
+// AtIndex is AtPath for the item i of a list.
+func AtIndex(i int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return AtPath(strconv.Itoa(i), err)
+}
+
+// Located makes the errors of s's members name where they happened
+// (WrapErrors with AtPath). It returns s.
+func (s *Schema[T]) Located() *Schema[T] { return s.WrapErrors(AtPath) }
+
+// KindOf names the kind of a value (as NextKind gives it) as an error
+// message does: "a string", "an object", "null", …; "missing" for 0.
+func KindOf(k byte) string {
+	if k == 0 {
+		return "missing"
+	}
+	return kindWords(k)
+}
+
+// KeepValid makes the members KeepUnknown kept in m writable again: one
+// with duplicate member names or invalid UTF-8 (which reading tolerates)
+// is normalized, the last duplicate winning; one that cannot be is null.
+func KeepValid(m map[string]RawJSON) {
+	for k, v := range m {
+		if jsontext.Value(v).IsValid() {
+			continue
+		}
+		var x any
+		m[k] = RawJSON("null")
+		if UnmarshalJSON(v, &x) == nil {
+			if b, err := MarshalJSON(x); err == nil {
+				m[k] = b
+			}
+		}
+	}
 }
