@@ -72,30 +72,30 @@ var backupSchema *codec.Schema[Backup]
 
 func init() {
 	backupSchema = codec.NewSchema(
-		codec.LooseGoStringMember("provider_id", func(b *Backup) *string { return &b.ProviderID }, true),
-		codec.LooseGoStringMember("checkpoint_id", func(b *Backup) *string { return &b.CheckpointID }, false),
+		codec.LooseGoStringMember("provider_id", func(b *Backup) *string { return &b.ProviderID }),
+		codec.UniqueLooseGoStringMember("checkpoint_id", func(b *Backup) *string { return &b.CheckpointID }),
 		codec.CBRTimeMember("updated_at", func(b *Backup) *Time { return &b.UpdatedAt }),
-		codec.LooseGoStringMember("vault_id", func(b *Backup) *string { return &b.VaultID }, true),
-		codec.LooseGoStringMember("id", func(b *Backup) *string { return &b.ID }, false),
-		codec.LooseGoStringMember("resource_az", func(b *Backup) *string { return &b.ResourceAZ }, true),
+		codec.LooseGoStringMember("vault_id", func(b *Backup) *string { return &b.VaultID }),
+		codec.UniqueLooseGoStringMember("id", func(b *Backup) *string { return &b.ID }),
+		codec.LooseGoStringMember("resource_az", func(b *Backup) *string { return &b.ResourceAZ }),
 		codec.LooseEnumMember("image_type", func(b *Backup) *ImageType { return &b.ImageType }, imageTypes),
-		codec.LooseGoStringMember("resource_id", func(b *Backup) *string { return &b.ResourceID }, true),
+		codec.LooseGoStringMember("resource_id", func(b *Backup) *string { return &b.ResourceID }),
 		codec.IntMember("resource_size", func(b *Backup) *Int { return &b.ResourceSize }),
 		codec.StreamMember("children", func(d *codec.Decoder, b *Backup) error { return objectList(d, backupSchema, &b.Children) }),
 		codec.LenientObjectMember("extend_info", extendInfoSchema, func(b *Backup) *BackupExtendInfo { return &b.ExtendInfo }),
-		codec.LooseGoStringMember("project_id", func(b *Backup) *string { return &b.ProjectID }, true),
+		codec.LooseGoStringMember("project_id", func(b *Backup) *string { return &b.ProjectID }),
 		codec.LooseEnumMember("status", func(b *Backup) *BackupStatus { return &b.Status }, backupStatuses),
-		codec.LooseGoStringMember("resource_name", func(b *Backup) *string { return &b.ResourceName }, true),
-		codec.LooseGoStringMember("description", func(b *Backup) *string { return &b.Description }, true),
+		codec.LooseGoStringMember("resource_name", func(b *Backup) *string { return &b.ResourceName }),
+		codec.LooseGoStringMember("description", func(b *Backup) *string { return &b.Description }),
 		codec.CBRTimeMember("expired_at", func(b *Backup) *Time { return &b.ExpiredAt }),
 		codec.StreamMember("replication_records", func(d *codec.Decoder, b *Backup) error {
 			return objectList(d, replicationSchema, &b.ReplicationRecords)
 		}),
-		codec.LooseGoStringMember("name", func(b *Backup) *string { return &b.Name }, false),
+		codec.UniqueLooseGoStringMember("name", func(b *Backup) *string { return &b.Name }),
 		codec.CBRTimeMember("created_at", func(b *Backup) *Time { return &b.CreatedAt }),
 		codec.LooseEnumMember("resource_type", func(b *Backup) *ResourceType { return &b.ResourceType }, resourceTypes),
-		codec.LooseGoStringMember("parent_id", func(b *Backup) *string { return &b.ParentID }, true),
-		codec.LooseStringMember("enterprise_project_id", func(b *Backup) *String { return &b.EnterpriseProjectID }, true),
+		codec.LooseGoStringMember("parent_id", func(b *Backup) *string { return &b.ParentID }),
+		codec.LooseStringMember("enterprise_project_id", func(b *Backup) *String { return &b.EnterpriseProjectID }),
 		codec.CBRTimeMember("protected_at", func(b *Backup) *Time { return &b.ProtectedAt }),
 		codec.BoolMember("incremental", func(b *Backup) *Bool { return &b.Incremental }),
 	).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).
@@ -142,12 +142,12 @@ var extendInfoSchema = codec.NewSchema(
 	codec.LooseEnumMember("supported_restore_mode", func(e *BackupExtendInfo) *RestoreMode { return &e.SupportedRestoreMode }, restoreModes),
 	codec.BoolMember("contain_system_disk", func(e *BackupExtendInfo) *Bool { return &e.ContainSystemDisk }),
 	codec.BoolMember("support_lld", func(e *BackupExtendInfo) *Bool { return &e.SupportLLD }),
-	codec.LooseGoStringMember("architecture", func(e *BackupExtendInfo) *string { return &e.Architecture }, true),
+	codec.LooseGoStringMember("architecture", func(e *BackupExtendInfo) *string { return &e.Architecture }),
 	codec.BoolMember("system_disk", func(e *BackupExtendInfo) *Bool { return &e.SystemDisk }),
 	codec.LenientObjectMember("app_consistency", appConsistencySchema, func(e *BackupExtendInfo) *AppConsistency { return &e.AppConsistency }),
 	codec.BoolMember("bootable", func(e *BackupExtendInfo) *Bool { return &e.Bootable }),
 	codec.BoolMember("incremental", func(e *BackupExtendInfo) *Bool { return &e.Incremental }),
-	codec.LooseGoStringMember("snapshot_id", func(e *BackupExtendInfo) *string { return &e.SnapshotID }, false),
+	codec.UniqueLooseGoStringMember("snapshot_id", func(e *BackupExtendInfo) *string { return &e.SnapshotID }),
 	codec.StreamMember("os_images_data", readImages),
 	codec.BoolMember("encrypted", func(e *BackupExtendInfo) *Bool { return &e.Encrypted }),
 	codec.BoolMember("is_multi_az", func(e *BackupExtendInfo) *Bool { return &e.IsMultiAZ }),
@@ -167,10 +167,10 @@ type AppConsistency struct {
 // appConsistencySchema is how the engine reads an AppConsistency; other
 // members are skipped.
 var appConsistencySchema = codec.NewSchema(
-	codec.LooseGoStringMember("app_consistency_error_code", func(a *AppConsistency) *string { return &a.AppConsistencyErrorCode }, true),
-	codec.LooseGoStringMember("app_consistency_status", func(a *AppConsistency) *string { return &a.AppConsistencyStatus }, true),
-	codec.LooseGoStringMember("app_consistency_error_message", func(a *AppConsistency) *string { return &a.AppConsistencyErrorMessage }, true),
-	codec.LooseGoStringMember("app_consistency", func(a *AppConsistency) *string { return &a.AppConsistency }, true),
+	codec.LooseGoStringMember("app_consistency_error_code", func(a *AppConsistency) *string { return &a.AppConsistencyErrorCode }),
+	codec.LooseGoStringMember("app_consistency_status", func(a *AppConsistency) *string { return &a.AppConsistencyStatus }),
+	codec.LooseGoStringMember("app_consistency_error_message", func(a *AppConsistency) *string { return &a.AppConsistencyErrorMessage }),
+	codec.LooseGoStringMember("app_consistency", func(a *AppConsistency) *string { return &a.AppConsistency }),
 )
 
 // ImageData names an image registered from a backup.
@@ -180,7 +180,7 @@ type ImageData struct {
 
 // imageSchema is how the engine reads an ImageData given as an object.
 var imageSchema = codec.NewSchema(
-	codec.LooseGoStringMember("image_id", func(i *ImageData) *string { return &i.ImageID }, false),
+	codec.UniqueLooseGoStringMember("image_id", func(i *ImageData) *string { return &i.ImageID }),
 )
 
 // ReplicationRecord is one replication of a backup (ReplicationRecordGet).
@@ -210,19 +210,19 @@ type ReplicationRecord struct {
 
 // replicationSchema is how the engine reads a ReplicationRecord.
 var replicationSchema = codec.NewSchema(
-	codec.LooseGoStringMember("id", func(r *ReplicationRecord) *string { return &r.ID }, false),
+	codec.UniqueLooseGoStringMember("id", func(r *ReplicationRecord) *string { return &r.ID }),
 	codec.LooseEnumMember("status", func(r *ReplicationRecord) *ReplicationStatus { return &r.Status }, replicationStatuses),
 	codec.CBRTimeMember("created_at", func(r *ReplicationRecord) *Time { return &r.CreatedAt }),
-	codec.LooseGoStringMember("source_region", func(r *ReplicationRecord) *string { return &r.SourceRegion }, true),
-	codec.LooseGoStringMember("source_project_id", func(r *ReplicationRecord) *string { return &r.SourceProjectID }, true),
-	codec.LooseGoStringMember("source_backup_id", func(r *ReplicationRecord) *string { return &r.SourceBackupID }, false),
-	codec.LooseGoStringMember("source_checkpoint_id", func(r *ReplicationRecord) *string { return &r.SourceCheckpointID }, false),
-	codec.LooseGoStringMember("destination_region", func(r *ReplicationRecord) *string { return &r.DestinationRegion }, true),
-	codec.LooseGoStringMember("destination_project_id", func(r *ReplicationRecord) *string { return &r.DestinationProjectID }, true),
-	codec.LooseGoStringMember("destination_backup_id", func(r *ReplicationRecord) *string { return &r.DestinationBackupID }, false),
-	codec.LooseGoStringMember("destination_checkpoint_id", func(r *ReplicationRecord) *string { return &r.DestinationCheckpointID }, false),
-	codec.LooseGoStringMember("destination_vault_id", func(r *ReplicationRecord) *string { return &r.DestinationVaultID }, true),
-	codec.LooseGoStringMember("vault_id", func(r *ReplicationRecord) *string { return &r.VaultID }, true),
+	codec.LooseGoStringMember("source_region", func(r *ReplicationRecord) *string { return &r.SourceRegion }),
+	codec.LooseGoStringMember("source_project_id", func(r *ReplicationRecord) *string { return &r.SourceProjectID }),
+	codec.UniqueLooseGoStringMember("source_backup_id", func(r *ReplicationRecord) *string { return &r.SourceBackupID }),
+	codec.UniqueLooseGoStringMember("source_checkpoint_id", func(r *ReplicationRecord) *string { return &r.SourceCheckpointID }),
+	codec.LooseGoStringMember("destination_region", func(r *ReplicationRecord) *string { return &r.DestinationRegion }),
+	codec.LooseGoStringMember("destination_project_id", func(r *ReplicationRecord) *string { return &r.DestinationProjectID }),
+	codec.UniqueLooseGoStringMember("destination_backup_id", func(r *ReplicationRecord) *string { return &r.DestinationBackupID }),
+	codec.UniqueLooseGoStringMember("destination_checkpoint_id", func(r *ReplicationRecord) *string { return &r.DestinationCheckpointID }),
+	codec.LooseGoStringMember("destination_vault_id", func(r *ReplicationRecord) *string { return &r.DestinationVaultID }),
+	codec.LooseGoStringMember("vault_id", func(r *ReplicationRecord) *string { return &r.VaultID }),
 	codec.StreamMember("extra_info", readExtraInfo),
 ).KeepUnknown(func(r *ReplicationRecord) *map[string]RawJSON { return &r.Extra }).
 	After(func(r *ReplicationRecord) { codec.KeepValid(r.Extra) }).Located()
@@ -255,10 +255,10 @@ type ReplicationExtraInfo struct {
 // given as an object (onto what it holds: extra_info sent twice merges).
 var replicationExtraSchema = codec.NewSchema(
 	codec.IntMember("progress", func(x *ReplicationExtraInfo) *Int { return &x.Progress }),
-	codec.LooseGoStringMember("fail_code", func(x *ReplicationExtraInfo) *string { return &x.FailCode }, false),
-	codec.LooseGoStringMember("fail_reason", func(x *ReplicationExtraInfo) *string { return &x.FailReason }, false),
+	codec.UniqueLooseGoStringMember("fail_code", func(x *ReplicationExtraInfo) *string { return &x.FailCode }),
+	codec.UniqueLooseGoStringMember("fail_reason", func(x *ReplicationExtraInfo) *string { return &x.FailReason }),
 	codec.BoolMember("auto_trigger", func(x *ReplicationExtraInfo) *Bool { return &x.AutoTrigger }),
-	codec.LooseGoStringMember("destination_vault_id", func(x *ReplicationExtraInfo) *string { return &x.DestinationVaultID }, true),
+	codec.LooseGoStringMember("destination_vault_id", func(x *ReplicationExtraInfo) *string { return &x.DestinationVaultID }),
 ).KeepUnknown(func(x *ReplicationExtraInfo) *map[string]RawJSON { return &x.Extra }).
 	After(func(x *ReplicationExtraInfo) { codec.KeepValid(x.Extra) }).Located()
 

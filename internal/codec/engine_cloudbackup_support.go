@@ -79,8 +79,19 @@ func (d *Decoder) LooseText(raw []byte, intern bool) string {
 }
 
 // LooseGoStringMember reads member name into the Go string f returns as
-// LooseText reads it: any value is text, null is "".
-func LooseGoStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
+// LooseText reads it (interned): any value is text, null is "".
+func LooseGoStringMember[T any](name string, f func(*T) *string) Member[T] {
+	return looseGoStringMember(name, f, true)
+}
+
+// UniqueLooseGoStringMember is LooseGoStringMember without interning: for
+// text that differs in every item (a backup's id and name), which would
+// only fill the document's intern table.
+func UniqueLooseGoStringMember[T any](name string, f func(*T) *string) Member[T] {
+	return looseGoStringMember(name, f, false)
+}
+
+func looseGoStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
 	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
 		*dst = d.LooseText(raw, intern)
 		return nil
@@ -107,13 +118,13 @@ func LooseEnumMember[T any, E ~string](name string, f func(*T) *E, words []strin
 }
 
 // LooseStringMember reads member name into the String f returns: a string
-// as LooseText reads it, null as absent, anything else as String's
-// UnmarshalJSON reads it.
-func LooseStringMember[T any](name string, f func(*T) *String, intern bool) Member[T] {
+// as LooseText reads it (interned), null as absent, anything else as
+// String's UnmarshalJSON reads it.
+func LooseStringMember[T any](name string, f func(*T) *String) Member[T] {
 	return scalarMember(name, f, func(d *Decoder, dst *String, raw []byte) error {
 		switch raw[0] {
 		case '"':
-			*dst = NewString(d.LooseText(raw, intern))
+			*dst = NewString(d.LooseText(raw, true))
 			return nil
 		case 'n':
 			*dst = String{}

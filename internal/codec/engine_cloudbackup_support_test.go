@@ -25,9 +25,9 @@ type loose struct {
 var looseInner = NewSchema(IntMember("a", func(v *struct{ A Int }) *Int { return &v.A }))
 
 var looseSchema = NewSchema(
-	LooseGoStringMember("text", func(v *loose) *string { return &v.Text }, true),
+	LooseGoStringMember("text", func(v *loose) *string { return &v.Text }),
 	LooseEnumMember("enum", func(v *loose) *string { return &v.Enum }, []string{"available", "error"}),
-	LooseStringMember("str", func(v *loose) *String { return &v.Str }, false),
+	LooseStringMember("str", func(v *loose) *String { return &v.Str }),
 	CBRTimeMember("when", func(v *loose) *Time { return &v.When }),
 	LenientObjectMember("inner", looseInner, func(v *loose) *struct{ A Int } { return &v.Inner }),
 	StreamMember("items", func(d *Decoder, v *loose) error {
