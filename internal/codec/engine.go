@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -44,6 +45,10 @@ type Schema[T any] struct {
 	folded  map[string]int // folded name → index, or ambiguous
 	unknown func(*T) *map[string]RawJSON
 	after   func(*T)
+	// follow[k] is the member that came after member k-1 (after the
+	// object's start for k = 0) in the object read last: a hint, shared
+	// by the documents read at once, so an atomic.
+	follow []atomic.Int32
 }
 
 // ambiguous marks a folded name two members share.
@@ -67,6 +72,10 @@ func NewSchema[T any](members ...Member[T]) *Schema[T] {
 		members: members,
 		exact:   make(map[string]int, len(members)),
 		folded:  make(map[string]int, len(members)),
+		follow:  make([]atomic.Int32, len(members)+1),
+	}
+	for k := range s.follow {
+		s.follow[k].Store(int32(k))
 	}
 	for i, m := range members {
 		if _, dup := s.exact[m.name]; dup {
@@ -409,21 +418,24 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		return kindError[T](d, tok.Kind())
 	}
 	var fold [64]byte
-	next := 0
+	prev := 0 // follow's index of the member matched last, plus one
 	for d.dec.PeekKind() != '}' {
-		raw, err := d.dec.ReadValue() // the name, quoted
+		raw, escaped, err := d.dec.readName()
 		if err != nil {
 			return err
 		}
-		name, plain := d.literal(raw)
-		if !plain {
+		name := raw[1 : len(raw)-1]
+		if escaped || !d.validUTF8 && !utf8.Valid(name) {
 			name = unquoteBytes(raw)
 		}
 		// Items of a list send their members in one order: the member
-		// after the last one matched is tried before the table.
-		i, ok := next, next < len(s.members) && s.members[next].name == string(name)
+		// that followed the last one matched before is tried first.
+		i := int(s.follow[prev].Load())
+		ok := i < len(s.members) && s.members[i].name == string(name)
 		if !ok {
-			i, ok = s.exact[string(name)]
+			if i, ok = s.exact[string(name)]; ok {
+				s.follow[prev].Store(int32(i))
+			}
 		}
 		if !ok {
 			i, ok = s.folded[string(foldName(fold[:0], name))]
@@ -434,7 +446,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 			}
 		}
 		if ok {
-			next = i + 1
+			prev = i + 1
 			if err := s.members[i].decode(d, v); err != nil {
 				return err
 			}

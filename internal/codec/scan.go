@@ -26,6 +26,8 @@ type scanner struct {
 	pos   int  // the next token's first byte
 	last  int  // just after the last token or value returned
 	state byte // what may come next at the innermost level
+	// escaped says the string read last has an escape.
+	escaped bool
 	// stack holds '{' or '[' per open container, in levels (backed by
 	// first for the usual shallow document).
 	stack []byte
@@ -59,10 +61,18 @@ func (s *scanner) reset(data []byte) {
 // white is the JSON white space.
 var white = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) && white[s.data[s.pos]] {
-		s.pos++
+func (s *scanner) skipSpace() { s.pos = skipWhite(s.data, s.pos) }
+
+// skipWhite returns the offset of the first byte from i on that is not
+// white space. Compact JSON has none, indented JSON runs of spaces.
+func skipWhite(data []byte, i int) int {
+	for i < len(data) && data[i] <= ' ' && white[data[i]] {
+		i++
+		for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == ' '*lows {
+			i += 8
+		}
 	}
+	return i
 }
 
 // StackDepth returns the number of containers open: 0 at the top level.
@@ -151,16 +161,17 @@ func (s *scanner) ReadValue() ([]byte, error) {
 		if err := s.skipString(); err != nil {
 			return nil, err
 		}
-		s.last = s.pos
-		s.skipSpace()
-		if s.pos < len(s.data) && s.data[s.pos] == ':' {
-			s.pos++
-			s.skipSpace()
+		data, end := s.data, s.pos
+		s.last = end
+		i := skipWhite(data, end)
+		if i < len(data) && data[i] == ':' {
+			i = skipWhite(data, i+1)
 			s.state = stValue
 		} else {
 			s.state = stColon
 		}
-		return s.data[start:s.last], nil
+		s.pos = i
+		return data[start:end], nil
 	case stValue, stValueOrEnd:
 	default:
 		return nil, s.unexpected()
@@ -188,6 +199,21 @@ func (s *scanner) ReadValue() ([]byte, error) {
 	raw := s.data[start:s.pos]
 	s.afterValue()
 	return raw, nil
+}
+
+// readName reads the next member name of an object, quotes included, and
+// reports whether it has an escape.
+func (s *scanner) readName() (raw []byte, escaped bool, err error) {
+	if s.state != stName && s.state != stNameOrEnd || s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		// Not a name where one must be: ReadValue says what is wrong.
+		raw, err = s.ReadValue()
+		if err == nil {
+			err = s.syntax(s.pos, errors.New("want a member name"))
+		}
+		return nil, false, err
+	}
+	raw, err = s.ReadValue()
+	return raw, s.escaped, err
 }
 
 // SkipValue reads past the next value.
@@ -218,15 +244,15 @@ func (s *scanner) readComposite() ([]byte, error) {
 // afterValue notes the end of a value at pos and consumes the separator
 // that may follow it.
 func (s *scanner) afterValue() {
-	s.last = s.pos
-	s.skipSpace()
+	data, i := s.data, s.pos
+	s.last = i
+	i = skipWhite(data, i)
 	n := len(s.stack)
 	switch {
 	case n == 0:
 		s.state = stDone
-	case s.pos < len(s.data) && s.data[s.pos] == ',':
-		s.pos++
-		s.skipSpace()
+	case i < len(data) && data[i] == ',':
+		i = skipWhite(data, i+1)
 		if s.stack[n-1] == '{' {
 			s.state = stName
 		} else {
@@ -235,6 +261,7 @@ func (s *scanner) afterValue() {
 	default:
 		s.state = stEnd
 	}
+	s.pos = i
 }
 
 // special marks the bytes that end the plain run of a string: the quote,
@@ -257,6 +284,7 @@ const (
 func (s *scanner) skipString() error {
 	data := s.data
 	i := s.pos + 1
+	s.escaped = false
 	for {
 		// Eight bytes at a time while none is special: (x - n·lows) &^ x
 		// & highs flags the bytes below n, the lowest flag exactly.
@@ -285,6 +313,7 @@ func (s *scanner) skipString() error {
 			return s.syntax(i, fmt.Errorf("invalid character %q in string (control characters must be escaped)", c))
 		}
 		// A backslash: one of the escapes JSON has.
+		s.escaped = true
 		if i+1 >= len(data) {
 			return s.syntax(len(data), io.ErrUnexpectedEOF)
 		}
