@@ -193,7 +193,7 @@ func (s *BackupsService) All(ctx context.Context, opts *ListBackupsOptions) iter
 	}
 	// Positions count from the start of the list only without a marker.
 	positioned := base.Marker == ""
-	page := &BackupPage{capHint: limit, intern: make(map[string]string, 64)}
+	page := &BackupPage{capHint: limit}
 	fetch := func(ctx context.Context, c backupCursor, walked int) (core.WalkPage[Backup, backupCursor], error) {
 		var out core.WalkPage[Backup, backupCursor]
 		o := base

@@ -31,11 +31,7 @@ func readPage(data []byte, p *BackupPage) error {
 	case len(data) > 0 && data[0] != '{' && data[0] != 'n':
 		return fmt.Errorf("backup list is %s, want an object", codec.KindOf(data[0]))
 	default:
-		intern := p.intern // a walk shares one table across its pages
-		if intern == nil {
-			intern = make(map[string]string, 64)
-		}
-		if err := codec.DecodeIntoShared(data, pageSchema, p, codec.Limits{}, intern); err != nil {
+		if err := codec.DecodeInto(data, pageSchema, p, codec.Limits{}); err != nil {
 			return err
 		}
 	}

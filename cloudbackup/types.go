@@ -299,8 +299,7 @@ type BackupPage struct {
 	// backups walked reach Count. Backups.All does all this itself.
 	NextMarker string `json:"-"`
 
-	capHint int               // expected page size, to size Backups once
-	intern  map[string]string // strings shared across the pages of a walk (nil: per page)
+	capHint int // expected page size, to size Backups once
 	// hasList and hasCount say whether the answer had the backups and
 	// count members (a 200 without its list is an error; without a count
 	// a walk cannot use it).

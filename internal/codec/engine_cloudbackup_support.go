@@ -49,7 +49,8 @@ func EachItem(d *Decoder, item func(i int, kind byte) error) (array bool, err er
 // a string's text (escapes unquoted, which replaces invalid UTF-8 byte by
 // byte; without escapes each run of invalid UTF-8 becomes one U+FFFD), ""
 // for null, and the JSON text of any other value. With intern, short text
-// is shared with the earlier equal text of the document.
+// is shared with the earlier equal text of the document; other text is
+// copied into the document's chunks (Decoder.String).
 func (d *Decoder) LooseText(raw []byte, intern bool) string {
 	if len(raw) == 0 {
 		return ""
@@ -62,20 +63,17 @@ func (d *Decoder) LooseText(raw []byte, intern bool) string {
 		} else if !d.validUTF8 && !utf8.Valid(in) {
 			return strings.ToValidUTF8(string(in), "\uFFFD")
 		}
-		switch {
-		case len(in) == 0:
-			return ""
-		case intern:
+		if intern {
 			return d.Intern(in)
 		}
-		return string(in)
+		return d.String(in)
 	case 'n':
 		return ""
 	}
 	if !d.validUTF8 && !utf8.Valid(raw) { // an object or array as text
 		return strings.ToValidUTF8(string(raw), "\uFFFD")
 	}
-	return string(raw)
+	return d.String(raw)
 }
 
 // LooseGoStringMember reads member name into the Go string f returns as
@@ -241,22 +239,6 @@ func digitsOf(b []byte) (int, bool) {
 func TextOf(raw []byte) string {
 	d := Decoder{single: true}
 	return d.LooseText(raw, false)
-}
-
-// DecodeIntoShared is DecodeInto with strs (not nil) as the document's
-// intern table, shared with the documents before it and filled by this
-// one: a walk's pages repeat the same ids and names page after page.
-func DecodeIntoShared[T any](data []byte, s *Schema[T], v *T, l Limits, strs map[string]string) error {
-	d, err := newDecoder(data, l)
-	if err != nil {
-		return err
-	}
-	d.size = len(data)
-	d.strs = strs
-	if err := s.decode(d, v); err != nil {
-		return err
-	}
-	return d.finish()
 }
 
 // PathError locates a value that could not be read, as a JSON pointer.

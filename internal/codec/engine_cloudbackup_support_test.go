@@ -1,8 +1,6 @@
 package codec
 
 import (
-	"errors"
-	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -175,25 +173,4 @@ func TestWrapErrors(t *testing.T) {
 	_, err = DecodeObject([]byte(`{"when":"yesterday"}`), looseSchema, Limits{})
 	require.ErrorAs(t, err, &l)
 	assert.Equal(t, "when", l.member)
-}
-
-// TestDecodeIntoShared: the documents share one intern table, and read
-// what DecodeInto reads.
-func TestDecodeIntoShared(t *testing.T) {
-	t.Parallel()
-	strs := map[string]string{}
-	var a, b loose
-	require.NoError(t, DecodeIntoShared([]byte(`{"text":"project-1"}`), looseSchema, &a, Limits{}, strs))
-	require.NoError(t, DecodeIntoShared([]byte(`{"text":"project-1"}`), looseSchema, &b, Limits{}, strs))
-	assert.Equal(t, unsafe.StringData(a.Text), unsafe.StringData(b.Text))
-	assert.Contains(t, strs, "project-1")
-	var want loose
-	doc := []byte(`{"text":"t","enum":"x","str":1,"when":"2020-02-21 07:00:54","inner":{"a":"3"},"items":[1]}`)
-	require.NoError(t, DecodeInto(doc, looseSchema, &want, Limits{}))
-	var got loose
-	require.NoError(t, DecodeIntoShared(doc, looseSchema, &got, Limits{}, map[string]string{}))
-	assert.Equal(t, want, got)
-	err := DecodeIntoShared([]byte(`{"text":`+strings.Repeat("[", MaxDepth+1)), looseSchema, &got, Limits{}, strs)
-	var le *LimitError
-	assert.True(t, errors.As(err, &le), "%v", err)
 }
