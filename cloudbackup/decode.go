@@ -68,6 +68,9 @@ func readPageList(d *codec.Decoder, p *BackupPage) error {
 			return d.SkipValue()
 		case '{':
 		default:
+			if err := d.SkipValue(); kind == 0 && err != nil {
+				return err // the syntax error
+			}
 			return codec.AtIndex(i, fmt.Errorf("backup is %s, want an object", codec.KindOf(kind)))
 		}
 		if len(items) >= listMax {

@@ -2,6 +2,7 @@ package cloudbackup
 
 import (
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -135,4 +136,25 @@ func FuzzDecodeAgainstOracle(f *testing.F) {
 			t.Fatalf("one backup: engine and oracle disagree:\n%+v\n%+v", b, wantB)
 		}
 	})
+}
+
+// TestDecodeTruncatedPage: every cut of a page short of its end is an
+// error wrapping io.ErrUnexpectedEOF, as the oracle's, with where it was
+// cut; never a page, never a "want an object".
+func TestDecodeTruncatedPage(t *testing.T) {
+	t.Parallel()
+	v := jsontext.Value(golden.Read(t, "list-backups-response.json"))
+	if err := v.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n < len(v); n++ {
+		var p, want BackupPage
+		err := readPage(v[:n], &p)
+		if !errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "want an") {
+			t.Fatalf("cut at %d: %v", n, err)
+		}
+		if oraclePage(v[:n], &want) == nil {
+			t.Fatalf("cut at %d: the oracle reads it", n)
+		}
+	}
 }
