@@ -2,7 +2,11 @@ package onapp
 
 import (
 	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -83,4 +87,117 @@ func oracleList(data []byte, plural string) ([]jsontext.Value, error) {
 		return nil, fmt.Errorf("want a JSON array of %s, got an object", plural)
 	}
 	return nil, fmt.Errorf("want a JSON array of %s, got %s", plural, kindOf(data))
+}
+
+// The oracle of the engine's decoding of OnApp's Rails XML: encoding/xml
+// (through codec.UnmarshalXML, the tolerant types' UnmarshalXML) into the
+// same shapes, as the package decoded them before the engine.
+// FuzzDecodeXMLAgainstOracle holds xmlItems and xmlObject to it.
+
+// oracleBackupsXML is Rails' <backups type="array"> (or, for an empty
+// list, <nil-classes type="array"/>): any root element holding <backup>
+// items.
+type oracleBackupsXML struct {
+	XMLName xml.Name
+	Items   []backupWire `xml:"backup"`
+}
+
+// oracleVirtualMachinesXML is <virtual_machines type="array">.
+type oracleVirtualMachinesXML struct {
+	XMLName xml.Name
+	Items   []VirtualMachine `xml:"virtual_machine"`
+}
+
+// oracleDisksXML is <disks type="array">.
+type oracleDisksXML struct {
+	XMLName xml.Name
+	Items   []Disk `xml:"disk"`
+}
+
+// oracleXMLList decodes a Rails XML list into doc, a struct holding the
+// items under any root element. An empty body, a document without a root
+// element and Rails' empty <nil-classes type="array"/> leave doc empty; an
+// <errors> document is errErrorDocument.
+func oracleXMLList(data []byte, doc any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	name, found, err := oracleXMLRoot(data)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return nil
+	case strings.EqualFold(name, "errors"):
+		return errErrorDocument
+	}
+	return codec.UnmarshalXML(data, doc)
+}
+
+// oracleXMLObject decodes a document whose root element must be root.
+func oracleXMLObject(data []byte, root string, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errEmptyBody
+	}
+	name, found, err := oracleXMLRoot(data)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return errors.New("no XML root element")
+	case strings.EqualFold(name, "errors"):
+		return errErrorDocument
+	case name != root:
+		return fmt.Errorf("want an XML <%s> document, got <%s>", root, name)
+	}
+	return codec.UnmarshalXML(data, v)
+}
+
+// oracleXMLRoot returns the name of the document's root element; found is
+// false for a document of only a declaration, comments and white space.
+// Text before the root (such as a JSON body) is an error.
+func oracleXMLRoot(data []byte) (name string, found bool, err error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", false, nil
+			}
+			return "", false, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return t.Name.Local, true, nil
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return "", false, fmt.Errorf("want an XML document, got text starting %q", t)
+			}
+		}
+	}
+}
+
+// oracleXMLItems reads a list document into doc and returns its items,
+// converted.
+func oracleXMLItems[W, T any](data []byte, doc any, items func() []W, conv func(*W) T) ([]T, error) {
+	if err := oracleXMLList(data, doc); err != nil {
+		return nil, err
+	}
+	ws := items()
+	out := make([]T, 0, len(ws))
+	for i := range ws {
+		out = append(out, conv(&ws[i]))
+	}
+	return out, nil
+}
+
+// oracleXMLOne reads a document of one record.
+func oracleXMLOne[W, T any](data []byte, root string, conv func(*W) T) (*T, error) {
+	var w W
+	if err := oracleXMLObject(data, root, &w); err != nil {
+		return nil, err
+	}
+	v := conv(&w)
+	return &v, nil
 }
