@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/backupsdk/backupsdk/internal/codec"
 	"github.com/backupsdk/backupsdk/internal/core"
 )
@@ -282,11 +280,7 @@ func jsonItems[W, T any](data []byte, plural string, is *itemSchema[W], conv fun
 	case '[', 'n':
 		return eachItem(data, is, conv)
 	case '{':
-		members, err := jsonMembers(data)
-		if err != nil {
-			return nil, err
-		}
-		v, found, err := member(members, plural)
+		v, found, errDoc, err := envelopeMember(data, plural)
 		switch {
 		case err != nil:
 			return nil, err
@@ -296,12 +290,56 @@ func jsonItems[W, T any](data []byte, plural string, is *itemSchema[W], conv fun
 				return nil, fmt.Errorf("%s: %w", plural, err)
 			}
 			return list, nil
-		case isErrorObject(members):
+		case errDoc:
 			return nil, errErrorDocument
 		}
 		return nil, fmt.Errorf("want a JSON array of %s, got an object", plural)
 	}
 	return nil, fmt.Errorf("want a JSON array of %s, got %s", plural, kindOf(data))
+}
+
+// envelopeMember reads data, a JSON object, in one pass, and returns its
+// member name as member finds it in a map of the members (the last one
+// spelled exactly, else the one spelled in another case; two other
+// spellings are an error), and whether the object is an error document
+// (it has an "errors" or "error" member, in any case).
+func envelopeMember(data []byte, name string) (v []byte, found, errDoc bool, err error) {
+	var other map[string][]byte // the other spellings of name: the last value of each
+	err = codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, n []byte) error {
+		exact := string(n) == name
+		if !exact && !strings.EqualFold(string(n), name) {
+			if strings.EqualFold(string(n), "errors") || strings.EqualFold(string(n), "error") {
+				errDoc = true
+			}
+			return d.SkipValue()
+		}
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		raw = bytes.Clone(raw)
+		switch {
+		case exact:
+			v, found = raw, true
+		case other == nil:
+			other = map[string][]byte{string(n): raw}
+		default:
+			other[string(n)] = raw
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, false, false, err
+	case found:
+		return v, true, errDoc, nil
+	case len(other) > 1:
+		return nil, true, errDoc, fmt.Errorf("%d members named %s in different cases", len(other), name)
+	}
+	for _, raw := range other {
+		return raw, true, errDoc, nil
+	}
+	return nil, false, errDoc, nil
 }
 
 // eachItem reads data, a JSON array of records or null, in one pass.
@@ -421,7 +459,7 @@ func nonNil[T any](s []T) []T {
 
 // jsonObject returns the object under root when data is root-wrapped, or
 // data itself when it is a bare object.
-func jsonObject(data []byte, root string) (jsontext.Value, error) {
+func jsonObject(data []byte, root string) ([]byte, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, errEmptyBody
@@ -429,59 +467,19 @@ func jsonObject(data []byte, root string) (jsontext.Value, error) {
 	if data[0] != '{' {
 		return nil, fmt.Errorf("want a JSON object (%s), got %s", root, kindOf(data))
 	}
-	members, err := jsonMembers(data)
-	if err != nil {
+	v, found, errDoc, err := envelopeMember(data, root)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if v, ok, err := member(members, root); err != nil {
-		return nil, err
-	} else if ok {
-		v = bytes.TrimSpace(v)
-		if len(v) > 0 && v[0] == '{' {
+	case found:
+		if v = bytes.TrimSpace(v); len(v) > 0 && v[0] == '{' {
 			return v, nil
 		}
 		return nil, fmt.Errorf("%s: want a JSON object, got %s", root, kindOf(v))
-	}
-	if isErrorObject(members) {
+	case errDoc:
 		return nil, errErrorDocument
 	}
 	return data, nil
-}
-
-func jsonMembers(data []byte) (map[string]jsontext.Value, error) {
-	var m map[string]jsontext.Value
-	if err := codec.UnmarshalJSON(data, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// member finds name among the object's members, exactly or else ignoring
-// case; the name sent in two other cases is an error (which one was meant
-// cannot be told).
-func member(m map[string]jsontext.Value, name string) (v jsontext.Value, found bool, err error) {
-	if v, ok := m[name]; ok {
-		return v, true, nil
-	}
-	n := 0
-	for k, kv := range m {
-		if strings.EqualFold(k, name) {
-			n++
-			v = kv
-		}
-	}
-	if n > 1 {
-		return nil, true, fmt.Errorf("%d members named %s in different cases", n, name)
-	}
-	return v, n == 1, nil
-}
-
-// isErrorObject reports whether a JSON object is an error body rather than
-// a record: it has an "errors" or "error" member.
-func isErrorObject(m map[string]jsontext.Value) bool {
-	_, errs, _ := member(m, "errors")
-	_, one, _ := member(m, "error")
-	return errs || one
 }
 
 func kindOf(v []byte) string {

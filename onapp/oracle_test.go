@@ -39,7 +39,7 @@ func oracleItems[W, T any](data []byte, plural, singular string, conv func(*W) T
 
 // oracleOne is jsonOne as json/v2 reads it.
 func oracleOne[W, T any](data []byte, root string, conv func(*W) T) (*T, error) {
-	raw, err := jsonObject(data, root)
+	raw, err := oracleJSONObject(data, root)
 	if err != nil {
 		return nil, err
 	}
@@ -200,4 +200,69 @@ func oracleXMLOne[W, T any](data []byte, root string, conv func(*W) T) (*T, erro
 	}
 	v := conv(&w)
 	return &v, nil
+}
+
+// oracleJSONObject is jsonObject as json/v2 reads it: it returns the object under root when data is root-wrapped, or
+// data itself when it is a bare object.
+func oracleJSONObject(data []byte, root string) (jsontext.Value, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, errEmptyBody
+	}
+	if data[0] != '{' {
+		return nil, fmt.Errorf("want a JSON object (%s), got %s", root, kindOf(data))
+	}
+	members, err := jsonMembers(data)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok, err := member(members, root); err != nil {
+		return nil, err
+	} else if ok {
+		v = bytes.TrimSpace(v)
+		if len(v) > 0 && v[0] == '{' {
+			return v, nil
+		}
+		return nil, fmt.Errorf("%s: want a JSON object, got %s", root, kindOf(v))
+	}
+	if isErrorObject(members) {
+		return nil, errErrorDocument
+	}
+	return data, nil
+}
+
+func jsonMembers(data []byte) (map[string]jsontext.Value, error) {
+	var m map[string]jsontext.Value
+	if err := codec.UnmarshalJSON(data, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// member finds name among the object's members, exactly or else ignoring
+// case; the name sent in two other cases is an error (which one was meant
+// cannot be told).
+func member(m map[string]jsontext.Value, name string) (v jsontext.Value, found bool, err error) {
+	if v, ok := m[name]; ok {
+		return v, true, nil
+	}
+	n := 0
+	for k, kv := range m {
+		if strings.EqualFold(k, name) {
+			n++
+			v = kv
+		}
+	}
+	if n > 1 {
+		return nil, true, fmt.Errorf("%d members named %s in different cases", n, name)
+	}
+	return v, n == 1, nil
+}
+
+// isErrorObject reports whether a JSON object is an error body rather than
+// a record: it has an "errors" or "error" member.
+func isErrorObject(m map[string]jsontext.Value) bool {
+	_, errs, _ := member(m, "errors")
+	_, one, _ := member(m, "error")
+	return errs || one
 }
