@@ -1069,21 +1069,21 @@ func (r *xmlReader) prolog(root *xmlTag) (bool, error) {
 }
 
 // epilog checks that only white space, comments and processing
-// instructions follow the root element.
+// instructions follow the root element; anything else, a broken comment
+// included, is refused as content after the root.
 func (r *xmlReader) epilog() error {
 	for {
 		r.space()
 		if r.pos >= len(r.data) {
 			return nil
 		}
-		rest := r.data[r.pos:]
+		rest, at := r.data[r.pos:], r.pos
 		if bytes.HasPrefix(rest, []byte("<?")) || bytes.HasPrefix(rest, []byte("<!--")) {
-			if err := r.markup(nil); err != nil {
-				return err
+			if r.markup(nil) == nil {
+				continue
 			}
-			continue
 		}
-		return &XMLRefusedError{Offset: r.pos, What: "content after the root element"}
+		return &XMLRefusedError{Offset: at, What: "content after the root element"}
 	}
 }
 
