@@ -176,7 +176,7 @@ func (s *BackupsService) ConvertToTemplate(ctx context.Context, backupID int64, 
 		return nil, err
 	}
 	res := &ConvertResult{StatusCode: resp.StatusCode}
-	w, err := decodeWritten(s.client, resp, "image_template", func(t *ImageTemplate, id Int) { t.ID = id })
+	w, err := decodeWritten(s.client, resp, "image_template", templateXML, func(t *ImageTemplate, id Int) { t.ID = id })
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackup
 // decodeWrittenBackup reads the backup in a write's success answer (see
 // decodeWritten).
 func (c *Client) decodeWrittenBackup(resp *core.Response) (written[Backup], error) {
-	w, err := decodeWritten(c, resp, "backup", func(b *backupWire, id Int) { b.ID = id })
+	w, err := decodeWritten(c, resp, "backup", backupXML, func(b *backupWire, id Int) { b.ID = id })
 	if err != nil || w.value == nil {
 		return written[Backup]{bodyErr: w.bodyErr}, err
 	}

@@ -272,7 +272,7 @@ func BenchmarkListJSON(b *testing.B) {
 }
 
 // BenchmarkListXML is BenchmarkListJSON for a client speaking Rails XML,
-// against encoding/xml. Target: sdk ≤ 1.1× raw_encoding_xml.
+// against encoding/xml. Target: sdk ≤ 0.5× raw_encoding_xml.
 func BenchmarkListXML(b *testing.B) {
 	page := benchPageXML(b)
 	srv := benchServer(b, page, "application/xml; charset=utf-8")

@@ -2,13 +2,9 @@ package onapp
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 	"github.com/backupsdk/backupsdk/internal/core"
@@ -36,13 +32,6 @@ func (w *backupWire) value() Backup {
 	return b
 }
 
-// backupsXML is Rails' <backups type="array"> (or, for an empty list,
-// <nil-classes type="array"/>): any root element holding <backup> items.
-type backupsXML struct {
-	XMLName xml.Name
-	Items   []backupWire `xml:"backup"`
-}
-
 // decodeBackupsJSON reads a list of backups: an array of root-wrapped
 // objects ([{"backup":{…}}]), of bare objects ([{…}]), or either inside
 // {"backups":[…]}. An empty body, null or [] give an empty list.
@@ -54,15 +43,7 @@ func decodeBackupsJSON(data []byte) ([]Backup, error) {
 // nil="true" elements come out absent; an empty document or an empty array
 // gives an empty list.
 func decodeBackupsXML(data []byte) ([]Backup, error) {
-	var doc backupsXML
-	if err := xmlList(data, &doc); err != nil {
-		return nil, err
-	}
-	out := make([]Backup, 0, len(doc.Items))
-	for i := range doc.Items {
-		out = append(out, doc.Items[i].value())
-	}
-	return out, nil
+	return xmlItems(data, "backup", backupXML, (*backupWire).value)
 }
 
 // decodeBackupJSON reads one backup, root-wrapped ({"backup":{…}}) or bare.
@@ -72,8 +53,8 @@ func decodeBackupJSON(data []byte) (*Backup, error) {
 
 // decodeBackupXML reads one <backup> document.
 func decodeBackupXML(data []byte) (*Backup, error) {
-	var w backupWire
-	if err := xmlObject(data, "backup", &w); err != nil {
+	w, err := xmlObject(data, "backup", backupXML)
+	if err != nil {
 		return nil, err
 	}
 	b := w.value()
@@ -92,16 +73,17 @@ type idOnly struct {
 	ID Int `json:"id" xml:"id"`
 }
 
+var idXML = codec.NewXMLSchema(codec.IntField("id", func(v *idOnly) *Int { return &v.ID }))
+
 // decodeWritten reads the success answer of a write whose object sits
 // under root. The server did the work, so the answer must not turn into an
 // error: members that do not fit their fields are left absent (JSON) and
 // reported, and an answer that cannot be read at all keeps the object's
 // id when that much can be read. Only an error document is an error.
-func decodeWritten[T any](c *Client, resp *core.Response, root string, setID func(*T, Int)) (written[T], error) {
+func decodeWritten[T any](c *Client, resp *core.Response, root string, xs *codec.XMLSchema[T], setID func(*T, Int)) (written[T], error) {
 	var out written[T]
 	if c.format == XML {
-		var v T
-		err := xmlObject(resp.Body, root, &v)
+		v, err := xmlObject(resp.Body, root, xs)
 		if err == nil {
 			out.value = &v
 			return out, nil
@@ -110,8 +92,7 @@ func decodeWritten[T any](c *Client, resp *core.Response, root string, setID fun
 			return out, c.core.APIError(resp, resp.StatusCode)
 		}
 		out.bodyErr = c.core.DecodeError(resp, err)
-		var id idOnly
-		if xmlObject(resp.Body, root, &id) == nil && id.ID.Valid {
+		if id, err := xmlObject(resp.Body, root, idXML); err == nil && id.ID.Valid {
 			var partial T
 			setID(&partial, id.ID)
 			out.value = &partial
@@ -146,25 +127,7 @@ func decodeTemplateJSON(data []byte) (*ImageTemplate, error) {
 
 // decodeTemplateXML reads one <image_template> document.
 func decodeTemplateXML(data []byte) (*ImageTemplate, error) {
-	var t ImageTemplate
-	if err := xmlObject(data, "image_template", &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
-
-// virtualMachinesXML is Rails' <virtual_machines type="array"> (or an
-// empty <nil-classes type="array"/>).
-type virtualMachinesXML struct {
-	XMLName xml.Name
-	Items   []VirtualMachine `xml:"virtual_machine"`
-}
-
-// disksXML is Rails' <disks type="array"> (or an empty
-// <nil-classes type="array"/>).
-type disksXML struct {
-	XMLName xml.Name
-	Items   []Disk `xml:"disk"`
+	return xmlOne(data, "image_template", templateXML)
 }
 
 // decodeVirtualMachinesJSON reads a list of virtual servers:
@@ -177,11 +140,7 @@ func decodeVirtualMachinesJSON(data []byte) ([]VirtualMachine, error) {
 // decodeVirtualMachinesXML reads
 // <virtual_machines type="array"><virtual_machine>…</virtual_machine></virtual_machines>.
 func decodeVirtualMachinesXML(data []byte) ([]VirtualMachine, error) {
-	var doc virtualMachinesXML
-	if err := xmlList(data, &doc); err != nil {
-		return nil, err
-	}
-	return nonNil(doc.Items), nil
+	return xmlItems(data, "virtual_machine", virtualMachineXML, same)
 }
 
 // decodeVirtualMachineJSON reads one virtual server, root-wrapped
@@ -192,11 +151,7 @@ func decodeVirtualMachineJSON(data []byte) (*VirtualMachine, error) {
 
 // decodeVirtualMachineXML reads one <virtual_machine> document.
 func decodeVirtualMachineXML(data []byte) (*VirtualMachine, error) {
-	var vm VirtualMachine
-	if err := xmlObject(data, "virtual_machine", &vm); err != nil {
-		return nil, err
-	}
-	return &vm, nil
+	return xmlOne(data, "virtual_machine", virtualMachineXML)
 }
 
 // decodeDisksJSON reads a list of disks: [{"disk":{…}}], bare [{…}], or
@@ -208,11 +163,7 @@ func decodeDisksJSON(data []byte) ([]Disk, error) {
 
 // decodeDisksXML reads <disks type="array"><disk>…</disk></disks>.
 func decodeDisksXML(data []byte) ([]Disk, error) {
-	var doc disksXML
-	if err := xmlList(data, &doc); err != nil {
-		return nil, err
-	}
-	return nonNil(doc.Items), nil
+	return xmlItems(data, "disk", diskXML, same)
 }
 
 // railsItem is one JSON record as OnApp sends it, read in one pass: bare
@@ -329,11 +280,7 @@ func jsonItems[W, T any](data []byte, plural string, is *itemSchema[W], conv fun
 	case '[', 'n':
 		return eachItem(data, is, conv)
 	case '{':
-		members, err := jsonMembers(data)
-		if err != nil {
-			return nil, err
-		}
-		v, found, err := member(members, plural)
+		v, found, errDoc, err := envelopeMember(data, plural)
 		switch {
 		case err != nil:
 			return nil, err
@@ -343,12 +290,56 @@ func jsonItems[W, T any](data []byte, plural string, is *itemSchema[W], conv fun
 				return nil, fmt.Errorf("%s: %w", plural, err)
 			}
 			return list, nil
-		case isErrorObject(members):
+		case errDoc:
 			return nil, errErrorDocument
 		}
 		return nil, fmt.Errorf("want a JSON array of %s, got an object", plural)
 	}
 	return nil, fmt.Errorf("want a JSON array of %s, got %s", plural, kindOf(data))
+}
+
+// envelopeMember reads data, a JSON object, in one pass, and returns its
+// member name as member finds it in a map of the members (the last one
+// spelled exactly, else the one spelled in another case; two other
+// spellings are an error), and whether the object is an error document
+// (it has an "errors" or "error" member, in any case).
+func envelopeMember(data []byte, name string) (v []byte, found, errDoc bool, err error) {
+	var other map[string][]byte // the other spellings of name: the last value of each
+	err = codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, n []byte) error {
+		exact := string(n) == name
+		if !exact && !strings.EqualFold(string(n), name) {
+			if strings.EqualFold(string(n), "errors") || strings.EqualFold(string(n), "error") {
+				errDoc = true
+			}
+			return d.SkipValue()
+		}
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		raw = bytes.Clone(raw)
+		switch {
+		case exact:
+			v, found = raw, true
+		case other == nil:
+			other = map[string][]byte{string(n): raw}
+		default:
+			other[string(n)] = raw
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, false, false, err
+	case found:
+		return v, true, errDoc, nil
+	case len(other) > 1:
+		return nil, true, errDoc, fmt.Errorf("%d members named %s in different cases", len(other), name)
+	}
+	for _, raw := range other {
+		return raw, true, errDoc, nil
+	}
+	return nil, false, errDoc, nil
 }
 
 // eachItem reads data, a JSON array of records or null, in one pass.
@@ -392,24 +383,70 @@ func jsonOne[W, T any](data []byte, is *itemSchema[W], conv func(*W) T) (*T, err
 	return &v, nil
 }
 
-// xmlList decodes a Rails XML list into doc, a struct holding the items
-// under any root element. An empty body, a document without a root
-// element and Rails' empty <nil-classes type="array"/> leave doc empty; an
-// <errors> document is errErrorDocument.
-func xmlList(data []byte, doc any) error {
+// xmlItems reads a Rails XML list: the root's children named item (any
+// root: Rails names an empty list <nil-classes type="array"/>), each
+// turned into a T by conv. An empty body or a document without a root
+// element is an empty list; an <errors> document is errErrorDocument.
+func xmlItems[W, T any](data []byte, item string, s *codec.XMLSchema[W], conv func(*W) T) ([]T, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
+		return []T{}, nil
 	}
-	name, found, err := xmlRoot(data)
+	doc, err := xmlDoc(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = codec.DecodeXMLEach(doc, item, s, func(w *W, hint int) error {
+		if hint > 0 {
+			out = make([]T, 0, hint)
+		}
+		out = append(out, conv(w))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(out), nil
+}
+
+// xmlDoc reads data up to its root element; an <errors> root is
+// errErrorDocument.
+func xmlDoc(data []byte) (*codec.XMLDocument, error) {
+	doc, err := codec.ReadXML(data, codec.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(doc.Root(), "errors") {
+		return nil, errErrorDocument
+	}
+	return doc, nil
+}
+
+// xmlObject reads a document whose root element must be root.
+func xmlObject[T any](data []byte, root string, s *codec.XMLSchema[T]) (T, error) {
+	var zero T
+	if len(bytes.TrimSpace(data)) == 0 {
+		return zero, errEmptyBody
+	}
+	doc, err := xmlDoc(data)
 	switch {
 	case err != nil:
-		return err
-	case !found:
-		return nil
-	case strings.EqualFold(name, "errors"):
-		return errErrorDocument
+		return zero, err
+	case doc.Root() == "":
+		return zero, errors.New("no XML root element")
+	case doc.Root() != root:
+		return zero, fmt.Errorf("want an XML <%s> document, got <%s>", root, doc.Root())
 	}
-	return codec.UnmarshalXML(data, doc)
+	return codec.DecodeXMLRoot(doc, s)
+}
+
+// xmlOne is xmlObject returning a pointer.
+func xmlOne[T any](data []byte, root string, s *codec.XMLSchema[T]) (*T, error) {
+	v, err := xmlObject(data, root, s)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // nonNil returns s, or an empty slice for nil: an empty list is never nil.
@@ -422,7 +459,7 @@ func nonNil[T any](s []T) []T {
 
 // jsonObject returns the object under root when data is root-wrapped, or
 // data itself when it is a bare object.
-func jsonObject(data []byte, root string) (jsontext.Value, error) {
+func jsonObject(data []byte, root string) ([]byte, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, errEmptyBody
@@ -430,59 +467,19 @@ func jsonObject(data []byte, root string) (jsontext.Value, error) {
 	if data[0] != '{' {
 		return nil, fmt.Errorf("want a JSON object (%s), got %s", root, kindOf(data))
 	}
-	members, err := jsonMembers(data)
-	if err != nil {
+	v, found, errDoc, err := envelopeMember(data, root)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if v, ok, err := member(members, root); err != nil {
-		return nil, err
-	} else if ok {
-		v = bytes.TrimSpace(v)
-		if len(v) > 0 && v[0] == '{' {
+	case found:
+		if v = bytes.TrimSpace(v); len(v) > 0 && v[0] == '{' {
 			return v, nil
 		}
 		return nil, fmt.Errorf("%s: want a JSON object, got %s", root, kindOf(v))
-	}
-	if isErrorObject(members) {
+	case errDoc:
 		return nil, errErrorDocument
 	}
 	return data, nil
-}
-
-func jsonMembers(data []byte) (map[string]jsontext.Value, error) {
-	var m map[string]jsontext.Value
-	if err := codec.UnmarshalJSON(data, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// member finds name among the object's members, exactly or else ignoring
-// case; the name sent in two other cases is an error (which one was meant
-// cannot be told).
-func member(m map[string]jsontext.Value, name string) (v jsontext.Value, found bool, err error) {
-	if v, ok := m[name]; ok {
-		return v, true, nil
-	}
-	n := 0
-	for k, kv := range m {
-		if strings.EqualFold(k, name) {
-			n++
-			v = kv
-		}
-	}
-	if n > 1 {
-		return nil, true, fmt.Errorf("%d members named %s in different cases", n, name)
-	}
-	return v, n == 1, nil
-}
-
-// isErrorObject reports whether a JSON object is an error body rather than
-// a record: it has an "errors" or "error" member.
-func isErrorObject(m map[string]jsontext.Value) bool {
-	_, errs, _ := member(m, "errors")
-	_, one, _ := member(m, "error")
-	return errs || one
 }
 
 func kindOf(v []byte) string {
@@ -502,56 +499,4 @@ func kindOf(v []byte) string {
 		return "a boolean"
 	}
 	return "a number"
-}
-
-// xmlObject decodes a document whose root element must be root.
-func xmlObject(data []byte, root string, v any) error {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return errEmptyBody
-	}
-	name, found, err := xmlRoot(data)
-	switch {
-	case err != nil:
-		return err
-	case !found:
-		return errors.New("no XML root element")
-	case strings.EqualFold(name, "errors"):
-		return errErrorDocument
-	case name != root:
-		return fmt.Errorf("want an XML <%s> document, got <%s>", root, name)
-	}
-	return codec.UnmarshalXML(data, v)
-}
-
-// xmlRoot returns the name of the document's root element; found is false
-// for a document of only a declaration, comments and white space. Text
-// before the root (such as a JSON body) is an error.
-func xmlRoot(data []byte) (name string, found bool, err error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return "", false, nil
-			}
-			return "", false, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			return t.Name.Local, true, nil
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				return "", false, fmt.Errorf("want an XML document, got text starting %q", snippet(t))
-			}
-		}
-	}
-}
-
-func snippet(b []byte) string {
-	b = bytes.TrimSpace(b)
-	if len(b) > 32 {
-		return string(b[:32]) + "…"
-	}
-	return string(b)
 }

@@ -1,6 +1,7 @@
 package onapp
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -77,6 +78,10 @@ func FuzzDecodeJSONAgainstOracle(f *testing.F) {
 		tmpl, err := decodeTemplateJSON(data)
 		wantTmpl, wantErr := oracleOne(data, "image_template", same[ImageTemplate])
 		agree("template", tmpl, wantTmpl, err, wantErr)
+		// The object a write's answer is read from (decodeWritten).
+		obj, err := jsonObject(data, "backup")
+		wantObj, wantErr := oracleJSONObject(data, "backup")
+		agree("written object", string(obj), string(bytes.TrimSpace(wantObj)), err, wantErr)
 	})
 }
 

@@ -1,6 +1,7 @@
 // Package codec is the one place where backupsdk turns bytes into values and
 // back: JSON goes through github.com/go-json-experiment/json (encoding/json/v2)
-// with options that keep real servers working, XML through encoding/xml.
+// with options that keep real servers working; XML is read by the engine's
+// one-pass reader of Rails' XML (XMLSchema) and written through encoding/xml.
 //
 // Every document is checked against Limits (CheckJSON, CheckXML) before it
 // is decoded, so that what a body decodes into stays within a small
