@@ -36,6 +36,9 @@ func FuzzDecodeBackupsAgainstOracle(f *testing.F) {
 		`{"b_ackups":[{"ID":"4","Vm_Ware_Template":true,"vmware_template":false,"VMWARE-TEMPLATE":"1"}]}`,
 		`{"backups":[{"id":1,"id":null,"client_name":null,"type":5}]}`, `{"data":[],"backups":[{"id":1}],"x":{"y":[1,2]}}`,
 		`{"backups":[{"extra":{"a":1,"a":2},"EXTRA":[],"\u00e9":1,"guid":"\ud800"}]}`, `{"backups":[{"start_time":1e3,"complete_time":"n/a"}]}`,
+		`[{"vm_ware_template":"1","vm_ware_template":true}]`, `[{"vm_ware_template":true,"vmware_template":false}]`,
+		`[{"vm_ware_template":true,"vm_ware_template":null}]`, `[{"VM_WARE_TEMPLATE":false,"vm_ware_template":true,"x":1}]`,
+		`[{"vmware_template":true,"vm_ware_template":true},{"vm_ware_template":false}]`, `[{"vm_ware_template":"n/a"}]`,
 		`{"backups":[{"id":1}]`, `{"backups":[{"id":1},]}`, `{"count":1,"message":"x"}`, `{"backups":[{"status":"x"}]} {}`,
 	} {
 		f.Add([]byte(s))

@@ -136,7 +136,22 @@ type Backup struct {
 	CompleteTime Time `json:"complete_time"`
 	// Extra holds every member this type does not know, as sent.
 	Extra map[string]RawJSON `json:",embed"`
+
+	// spelled is the template flag sent as "vm_ware_template" (the
+	// sample's spelling) while the backup is read: afterDecode merges it
+	// as it merges that member of Extra, which it spares a map and a copy
+	// per backup. It is zero outside decoding.
+	spelled spelledTemplate
 }
+
+// spelledTemplate is a pending "vm_ware_template": true or false, if sent.
+type spelledTemplate struct {
+	flag Bool
+	sent bool
+}
+
+// templateSpelling is the documented sample's spelling of the template flag.
+const templateSpelling = "vm_ware_template"
 
 // plainBackup is Backup without its methods, for the codec.
 type plainBackup Backup
@@ -182,6 +197,7 @@ var backupSchema = codec.NewSchema(
 	codec.BoolMember("replicated", func(b *Backup) *Bool { return &b.Replicated }),
 	codec.StringMember("destination", func(b *Backup) *String { return &b.Destination }),
 	codec.BoolMember("vmware_template", func(b *Backup) *Bool { return &b.VMwareTemplate }).Strict(),
+	codec.ValueMember(templateSpelling, readTemplateSpelling).Strict(),
 	codec.BoolMember("certified", func(b *Backup) *Bool { return &b.Certified }),
 	codec.StringMember("storage", func(b *Backup) *String { return &b.Storage }),
 	codec.StringMember("output", func(b *Backup) *String { return &b.Output }),
@@ -233,13 +249,43 @@ func (b *Backup) afterDecode() {
 	b.mergeTemplateSpellings()
 }
 
+// readTemplateSpelling reads "vm_ware_template" as the member of Extra it
+// would otherwise be: a plain true or false is held in b.spelled until
+// afterDecode, anything else goes to Extra as sent; the last one sent
+// counts.
+func readTemplateSpelling(_ *codec.Decoder, b *Backup, raw []byte) error {
+	if v := string(raw); v == "true" || v == "false" {
+		b.spelled = spelledTemplate{flag: codec.NewBool(v == "true"), sent: true}
+		delete(b.Extra, templateSpelling)
+		return nil
+	}
+	b.spelled = spelledTemplate{}
+	if b.Extra == nil {
+		b.Extra = make(map[string]RawJSON)
+	}
+	b.Extra[templateSpelling] = append(RawJSON(nil), raw...)
+	return nil
+}
+
 // mergeTemplateSpellings moves the template flag sent under another
 // spelling ("vm_ware_template", or another case) from Extra into
 // VMwareTemplate when that is absent, or when both say the same; a
 // different value stays in Extra, so that neither is lost.
 func (b *Backup) mergeTemplateSpellings() {
+	if s := b.spelled; s.sent {
+		b.spelled = spelledTemplate{}
+		if len(b.Extra) == 0 && (!b.VMwareTemplate.Valid || b.VMwareTemplate == s.flag) {
+			b.VMwareTemplate, b.Extra = s.flag, nil // the sample's case: nothing else to merge
+			return
+		}
+		if b.Extra == nil {
+			b.Extra = make(map[string]RawJSON, 1)
+		}
+		b.Extra[templateSpelling] = strconv.AppendBool(nil, s.flag.Bool)
+	}
 	switch len(b.Extra) {
 	case 0:
+		b.Extra = nil
 		return
 	case 1: // the usual case (the sample's vm_ware_template): no sorting
 		for name, raw := range b.Extra {
@@ -734,6 +780,14 @@ func (d *Duration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // UnmarshalJSON reads "00:00:28", 28, "28" or 28.5.
 func (d *Duration) UnmarshalJSON(data []byte) error {
+	if inner, ok := plainLiteral(data); ok {
+		// The usual h:mm:ss, read without making a string of it (the
+		// conversion does not escape): what the general code below gives.
+		if v, ok := clockDuration(string(inner)); ok {
+			*d = Duration{Duration: v, Valid: true}
+			return nil
+		}
+	}
 	data = bytes.TrimSpace(data)
 	var s string
 	switch {
