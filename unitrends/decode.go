@@ -10,25 +10,31 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
 
-// Members that hold a list, by call, in the order they are looked for.
+// The answers' envelopes are read in one pass by the engine: each member
+// that may hold the answer is decoded where it stands, and which one
+// answers is settled once the object is read (the first of the call's
+// keys, matched as the codec matches names; a name sent twice counts once,
+// with its last value). oracle_test.go keeps the reading through maps of
+// raw members this replaced; the fuzz tests hold the two together.
+
+// Members that hold the answer, by call, in the order they are looked for.
 var (
 	backupListKeys = []string{"backups", "data"}
 	statusListKeys = []string{"BackupStatus", "backups", "data"}
 	systemListKeys = []string{"systems", "appliance", "appliances", "data"}
+	oneBackupKeys  = []string{"backup", "backups", "data"}
 )
 
 // DecodeBackups reads the answer of the backups query (POST /api/backups)
 // in any of the shapes appliances send: {"backups": […]} (the
 // documentation), {"data": […]} (newer appliances) or a bare array. Times
 // printed without a zone are read in loc; nil means the zone is unknown
-// (see LocalTime). An empty body,
-// null or {} is an empty list; an object with neither member, or malformed
-// JSON, is an error that says where the body went wrong.
+// (see LocalTime). An empty body, null or {} is an empty list; an object
+// with neither member, or malformed JSON, is an error that says where the
+// body went wrong.
 func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
 	list, _, err := readBackupsAnswer(data)
 	if err != nil {
@@ -37,92 +43,122 @@ func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
 	return backupsInZone(list, loc)
 }
 
-// readBackupsAnswer reads a backups answer in one pass. clean reports that
-// the body holds no member errorInBody reads (nor a non-ASCII name, whose
-// matching is left to the codec), so that Query need not look for an
-// error in it again.
+// readBackupsAnswer reads a backups answer. clean reports that the body
+// holds no member errorInBody reads (nor a non-ASCII name, whose matching
+// is left to the codec), so that Query need not look for an error in it
+// again.
 func readBackupsAnswer(data []byte) (list []Backup, clean bool, err error) {
+	var m members[listOf[Backup]]
+	list, err = readListAnswer(data, backupSchema, backupListKeys, &m)
+	return list, !slices.ContainsFunc(m.names, mayReportError), err
+}
+
+// readListAnswer reads the answer of a list call with m: the body itself
+// an array, or the list under the first of keys in an object. An empty
+// body, null, {} or a null member is an empty list.
+func readListAnswer[T any](data []byte, s *codec.Schema[T], keys []string, m *members[listOf[T]]) ([]T, error) {
 	data = validUTF8(bytes.TrimSpace(data))
-	if len(data) == 0 || string(data) == "null" {
-		return []Backup{}, true, nil
-	}
-	switch data[0] {
-	case '[':
-		list, err := decodeBackupArray(data)
-		return list, true, err
-	case '{':
-	default:
-		return nil, true, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
-	}
-	// The list members are decoded where they stand; which one answers is
-	// settled at the end, as listValue settles it.
-	type candidate struct {
-		list []Backup // nil for null
-		err  error
-	}
-	lists := map[string]candidate{}
-	var names []string
-	clean = true
-	err = codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, name []byte) error {
-		n := string(name)
-		names = append(names, n)
-		if mayReportError(n) {
-			clean = false
+	var list []T
+	var err error
+	switch {
+	case len(data) == 0 || string(data) == "null":
+	case data[0] == '[':
+		list, err = codec.DecodeList(data, s, codec.Limits{})
+	case data[0] == '{':
+		if m == nil {
+			m = new(members[listOf[T]])
 		}
-		if !isListKey(n) {
+		if err = codec.DecodeMembers(data, codec.Limits{}, m.reader(keys, listReader(s))); err == nil {
+			list, err = listIn(m, keys)
+		}
+	default:
+		return nil, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []T{}
+	}
+	return list, nil
+}
+
+// listOf is a list member as read: its items, or why they do not fit.
+type listOf[T any] struct {
+	items []T // nil for null
+	err   error
+}
+
+// listReader reads a list member with s; an error after which the
+// document cannot be read on is returned, any other kept in the member.
+func listReader[T any](s *codec.Schema[T]) func(d *codec.Decoder) (listOf[T], error) {
+	return func(d *codec.Decoder) (l listOf[T], err error) {
+		l.err = codec.DecodeListFrom(d, s, &l.items)
+		if codec.Fatal(l.err) {
+			return l, l.err
+		}
+		return l, nil
+	}
+}
+
+// listIn returns the list of the first of keys among m: nil for an object
+// without members, an error for one without any of keys.
+func listIn[T any](m *members[listOf[T]], keys []string) ([]T, error) {
+	if len(m.names) == 0 {
+		return nil, nil
+	}
+	l, ok := m.first(keys)
+	if !ok {
+		return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(m.names))
+	}
+	return l.items, l.err
+}
+
+// members collects, while an object is walked, every member's name and the
+// members that may answer, by name (a name sent twice: its last value).
+type members[V any] struct {
+	values map[string]V
+	names  []string
+}
+
+// reader returns a member reader for codec.DecodeMembers that keeps the
+// members whose names match one of keys (all, for nil keys), read by read,
+// and skips the others.
+func (m *members[V]) reader(keys []string, read func(d *codec.Decoder) (V, error)) func(d *codec.Decoder, name []byte) error {
+	return func(d *codec.Decoder, name []byte) error {
+		n := string(name)
+		m.names = append(m.names, n)
+		if keys != nil && !isKey(keys, n) {
 			return d.SkipValue()
 		}
-		var c candidate
-		if c.err = codec.DecodeListFrom(d, backupSchema, &c.list); c.err != nil && codec.Fatal(c.err) {
-			return c.err
+		v, err := read(d)
+		if m.values == nil {
+			m.values = make(map[string]V)
 		}
-		lists[n] = c
-		return nil
-	})
-	if err != nil {
-		return nil, clean, err
+		m.values[n] = v
+		return err
 	}
-	if len(names) == 0 {
-		return []Backup{}, clean, nil
-	}
-	for _, k := range backupListKeys {
-		if n, ok := pickName(lists, k); ok {
-			c := lists[n]
-			if c.err != nil {
-				return nil, clean, c.err
-			}
-			if c.list == nil {
-				c.list = []Backup{}
-			}
-			return c.list, clean, nil
-		}
-	}
-	return nil, clean, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(backupListKeys), memberNames(names))
 }
 
-// pickName finds key among the names of m as lookupName does.
-func pickName[V any](m map[string]V, key string) (string, bool) {
-	if _, ok := m[key]; ok {
-		return key, true
-	}
-	want := foldName(key)
-	for _, n := range slices.Sorted(maps.Keys(m)) {
-		if foldName(n) == want {
-			return n, true
-		}
-	}
-	return "", false
+// isKey reports whether name matches one of keys ignoring case, '_' and '-'.
+func isKey(keys []string, name string) bool {
+	return slices.ContainsFunc(keys, func(k string) bool { return foldName(k) == foldName(name) })
 }
 
-// isListKey reports whether name matches a list member of the backups
-// query as lookupName matches them.
-func isListKey(name string) bool {
-	for _, k := range backupListKeys {
-		if foldName(name) == foldName(k) {
-			return true
+// first returns the member of the first of keys: the name itself, else
+// the first (sorted) that matches it ignoring case, '_' and '-'.
+func (m *members[V]) first(keys []string) (v V, ok bool) {
+	for _, k := range keys {
+		if v, ok := m.values[k]; ok {
+			return v, true
+		}
+		for _, n := range slices.Sorted(maps.Keys(m.values)) {
+			if foldName(n) == foldName(k) {
+				return m.values[n], true
+			}
 		}
 	}
-	return false
+	return v, false
 }
 
 // mayReportError reports whether a member name is one errorInBody reads
@@ -141,30 +177,6 @@ func mayReportError(name string) bool {
 	return false
 }
 
-// decodeBackupArray reads a JSON array of backups (null is none) with the
-// engine.
-func decodeBackupArray(data []byte) ([]Backup, error) {
-	list, err := codec.DecodeList(validUTF8(data), backupSchema, codec.Limits{})
-	if err != nil {
-		return nil, err
-	}
-	if list == nil {
-		list = []Backup{}
-	}
-	return list, nil
-}
-
-func decodeBackupList(raw jsontext.Value, loc *time.Location) ([]Backup, error) {
-	if raw == nil {
-		return []Backup{}, nil
-	}
-	list, err := decodeBackupArray(raw)
-	if err != nil {
-		return nil, err
-	}
-	return backupsInZone(list, loc)
-}
-
 // backupsInZone re-reads the appliance-local times of out in loc.
 func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
 	for i := range out {
@@ -173,59 +185,6 @@ func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
 		}
 	}
 	return out, nil
-}
-
-// listValue finds the array of a list answer: the body itself, or the
-// first of keys (matched ignoring case, '_' and '-') in an object. It
-// returns nil for an empty body, null, {} or a null member.
-func listValue(data []byte, keys []string) (jsontext.Value, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || string(data) == "null" {
-		return nil, nil
-	}
-	switch data[0] {
-	case '[':
-		return jsontext.Value(data), nil
-	case '{':
-	default:
-		return nil, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
-	}
-	var m map[string]jsontext.Value
-	if err := codec.UnmarshalJSON(data, &m); err != nil {
-		return nil, err
-	}
-	if len(m) == 0 {
-		return nil, nil
-	}
-	for _, k := range keys {
-		if v, ok := lookupName(m, k); ok {
-			if kind(v) == 'n' { // null
-				return nil, nil
-			}
-			return v, nil
-		}
-	}
-	return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(slices.Collect(maps.Keys(m))))
-}
-
-// lookupName finds key in m the way the codec matches names: exactly, else
-// ignoring case, '_' and '-'.
-func lookupName(m map[string]jsontext.Value, key string) (jsontext.Value, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
-	}
-	want := foldName(key)
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names) // deterministic when two spellings are present
-	for _, k := range names {
-		if foldName(k) == want {
-			return m[k], true
-		}
-	}
-	return nil, false
 }
 
 func foldName(s string) string {
@@ -256,45 +215,58 @@ func memberNames(names []string) string {
 // errNoBackup reports an answer to a read by id that holds no backup.
 var errNoBackup = errors.New("the answer holds no backup")
 
+// oneOf is a member of a read by id as read: a backup object (one item,
+// object true) or a list, or why it does not fit.
+type oneOf struct {
+	listOf[Backup]
+	object bool
+}
+
+// readOne reads a member of a read by id: an object as the backup, an
+// array or null as a list.
+func readOne(d *codec.Decoder) (o oneOf, err error) {
+	if d.PeekKind() != '{' {
+		o.listOf, err = listReader(backupSchema)(d)
+		return o, err
+	}
+	o.items, o.object = make([]Backup, 1), true
+	if o.err = codec.DecodeObjectFrom(d, backupSchema, &o.items[0]); codec.Fatal(o.err) {
+		return o, o.err
+	}
+	return o, nil
+}
+
 // decodeOneBackup reads the answer of GET /api/backups/<id>/: a list in any
 // of the query's shapes (its entry with the id, else its first), an object
 // {"backup": {…}}, or the backup object itself.
 func decodeOneBackup(data []byte, id int64, loc *time.Location) (*Backup, error) {
-	data = bytes.TrimSpace(data)
+	data = validUTF8(bytes.TrimSpace(data))
 	if len(data) == 0 || string(data) == "null" {
 		return nil, errNoBackup
 	}
-	list := jsontext.Value(data)
-	if data[0] == '{' {
-		var m map[string]jsontext.Value
-		if err := codec.UnmarshalJSON(data, &m); err != nil {
+	var one oneOf
+	if data[0] != '{' {
+		one.items, one.err = readListAnswer(data, backupSchema, nil, nil)
+	} else {
+		var m members[oneOf]
+		if err := codec.DecodeMembers(data, codec.Limits{}, m.reader(oneBackupKeys, readOne)); err != nil {
 			return nil, err
 		}
-		one := jsontext.Value(data) // the object is the backup itself
-		for _, k := range append([]string{"backup"}, backupListKeys...) {
-			if v, ok := lookupName(m, k); ok {
-				one = v
-				break
-			}
+		var ok bool
+		if one, ok = m.first(oneBackupKeys); !ok { // the object is the backup itself
+			b, err := codec.DecodeObject(data, backupSchema, codec.Limits{})
+			one = oneOf{listOf[Backup]{[]Backup{b}, err}, true}
 		}
-		if kind(one) == '{' {
-			var b Backup
-			if err := codec.UnmarshalJSON(one, &b); err != nil {
-				return nil, err
-			}
-			return &b, b.inZone(loc)
-		}
-		list = one
 	}
-	if kind(list) == 'n' {
-		return nil, errNoBackup
+	if one.err != nil {
+		return nil, one.err
 	}
-	bs, err := decodeBackupList(list, loc)
+	if one.object {
+		return &one.items[0], one.items[0].inZone(loc)
+	}
+	bs, err := backupsInZone(one.items, loc)
 	if err != nil {
 		return nil, err
-	}
-	if len(bs) == 0 {
-		return nil, errNoBackup
 	}
 	for i := range bs {
 		if n, ok := bs[i].ID.Get(); ok && n == id {
@@ -309,65 +281,69 @@ func decodeOneBackup(data []byte, id int64, loc *time.Location) (*Backup, error)
 
 // decodeStatus reads the status view: {"BackupStatus": […]} (or the list
 // members of the query), a bare array, or an object keyed by system name
-// whose values are such lists. Grouped rows come out ordered by system name,
-// each group in the appliance's order.
+// whose values are such lists, or objects holding one. Grouped rows come
+// out ordered by system name, each group in the appliance's order.
 func decodeStatus(data []byte, loc *time.Location) ([]StatusEntry, error) {
-	data = bytes.TrimSpace(data)
-	out := []StatusEntry{}
-	if len(data) == 0 || string(data) == "null" {
-		return out, nil
-	}
-	if data[0] != '{' {
-		raw, err := listValue(data, statusListKeys)
+	data = validUTF8(bytes.TrimSpace(data))
+	if len(data) == 0 || data[0] != '{' {
+		list, err := readListAnswer(data, backupSchema, statusListKeys, nil)
 		if err != nil {
 			return nil, err
 		}
-		return appendEntries(out, "", raw, loc)
+		return appendEntries([]StatusEntry{}, "", list, loc)
 	}
-	var m map[string]jsontext.Value
-	if err := codec.UnmarshalJSON(data, &m); err != nil {
+	// Every member is read: the list itself, or a system's rows.
+	var m members[listOf[Backup]]
+	readList := listReader(backupSchema)
+	readRows := func(d *codec.Decoder) (listOf[Backup], error) {
+		switch d.PeekKind() {
+		case '[', 'n':
+			return readList(d)
+		case '{': // {"backups": […]}: a list answer of its own
+			var inner members[listOf[Backup]]
+			if err := codec.DecodeMembersFrom(d, inner.reader(statusListKeys, readList)); err != nil {
+				return listOf[Backup]{}, err
+			}
+			l, err := listIn(&inner, statusListKeys)
+			return listOf[Backup]{l, err}, nil
+		}
+		raw, err := d.ReadValue()
+		return listOf[Backup]{err: fmt.Errorf("want a list of backups, got %s", clip(string(raw)))}, err
+	}
+	err := codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, name []byte) error {
+		if isKey(statusListKeys, string(name)) {
+			return m.reader(nil, readList)(d, name)
+		}
+		return m.reader(nil, readRows)(d, name)
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, k := range statusListKeys {
-		if v, ok := lookupName(m, k); ok {
-			return appendEntries(out, "", v, loc)
+	out := []StatusEntry{}
+	if l, ok := m.first(statusListKeys); ok {
+		if l.err != nil {
+			return nil, l.err
 		}
+		return appendEntries(out, "", l.items, loc)
 	}
-	systems := make([]string, 0, len(m))
-	for k := range m {
-		systems = append(systems, k)
-	}
-	slices.Sort(systems)
-	for _, sys := range systems {
-		v := m[sys]
-		switch kind(v) {
-		case '[', 'n':
-		case '{':
-			inner, err := listValue(v, statusListKeys)
-			if err != nil {
-				return nil, fmt.Errorf("system %q: %w", sys, err)
-			}
-			v = inner
-		default:
-			return nil, fmt.Errorf("system %q: want a list of backups, got %s", sys, clip(string(v)))
+	for _, sys := range slices.Sorted(maps.Keys(m.values)) {
+		l := m.values[sys]
+		if l.err == nil {
+			out, l.err = appendEntries(out, sys, l.items, loc)
 		}
-		var err error
-		if out, err = appendEntries(out, sys, v, loc); err != nil {
-			return nil, fmt.Errorf("system %q: %w", sys, err)
+		if l.err != nil {
+			return nil, fmt.Errorf("system %q: %w", sys, l.err)
 		}
 	}
 	return out, nil
 }
 
-func appendEntries(out []StatusEntry, system string, raw jsontext.Value, loc *time.Location) ([]StatusEntry, error) {
-	if kind(raw) == 'n' {
-		return out, nil
-	}
-	bs, err := decodeBackupList(raw, loc)
+func appendEntries(out []StatusEntry, system string, list []Backup, loc *time.Location) ([]StatusEntry, error) {
+	list, err := backupsInZone(list, loc)
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range bs {
+	for _, b := range list {
 		out = append(out, StatusEntry{System: system, Backup: b})
 	}
 	return out, nil
@@ -376,19 +352,5 @@ func appendEntries(out []StatusEntry, system string, raw jsontext.Value, loc *ti
 // decodeSystems reads GET /api/systems: {"systems": […]}, {"appliance":
 // […]}, {"data": […]} or a bare array.
 func decodeSystems(data []byte) ([]System, error) {
-	raw, err := listValue(data, systemListKeys)
-	if err != nil {
-		return nil, err
-	}
-	out := []System{}
-	if raw == nil {
-		return out, nil
-	}
-	if err := codec.UnmarshalJSON(raw, &out); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = []System{}
-	}
-	return out, nil
+	return readListAnswer(data, systemSchema, systemListKeys, nil)
 }

@@ -458,13 +458,29 @@ func fromDecoder(dec *jsontext.Decoder, unmarshal func([]byte) error) error {
 
 // UnmarshalJSON reads one system with the SDK's tolerant codec.
 func (s *System) UnmarshalJSON(data []byte) error {
-	var p plainSystem
-	if err := codec.UnmarshalJSON(validUTF8(data), &p); err != nil {
+	v, err := codec.DecodeObject(validUTF8(data), systemSchema, codec.Limits{})
+	if err != nil {
 		return err
 	}
-	*s = System(p)
+	*s = v
 	return nil
 }
+
+// systemSchema is how the engine reads a System: the members of the
+// struct's tags, unknown members kept in Extra.
+var systemSchema = codec.NewSchema(
+	codec.IntMember("id", func(s *System) *Int { return &s.ID }),
+	codec.GoStringMember("name", func(s *System) *string { return &s.Name }),
+	codec.StringMember("host", func(s *System) *String { return &s.Host }),
+	codec.StringMember("role", func(s *System) *String { return &s.Role }),
+	codec.StringMember("version", func(s *System) *String { return &s.Version }),
+	codec.BoolMember("local", func(s *System) *Bool { return &s.Local }),
+	codec.BoolMember("online", func(s *System) *Bool { return &s.Online }),
+	codec.StringMember("status", func(s *System) *String { return &s.Status }),
+	codec.StringMember("asset_tag", func(s *System) *String { return &s.AssetTag }),
+	codec.IntMember("total_mb_size", func(s *System) *Int { return &s.TotalMBSize }),
+	codec.IntMember("total_mb_free", func(s *System) *Int { return &s.TotalMBFree }),
+).KeepUnknown(func(s *System) *map[string]RawJSON { return &s.Extra })
 
 // StatusEntry is one row of the status view (GET /api/backups/).
 type StatusEntry struct {
