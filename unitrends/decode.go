@@ -6,19 +6,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
 
-// The answers' envelopes are read in one pass by the engine: each member
-// that may hold the answer is decoded where it stands, and which one
-// answers is settled once the object is read (the first of the call's
-// keys, matched as the codec matches names; a name sent twice counts once,
-// with its last value). oracle_test.go keeps the reading through maps of
-// raw members this replaced; the fuzz tests hold the two together.
+// The answers' envelopes are read in one pass by the engine: of the
+// members that may hold the answer, each one that beats those seen before
+// it (see pick) is decoded where it stands, the others are skipped.
+// oracle_test.go keeps the reading through maps of raw members this
+// replaced; the fuzz tests hold the two together.
 
 // Members that hold the answer, by call, in the order they are looked for.
 var (
@@ -48,39 +47,39 @@ func DecodeBackups(data []byte, loc *time.Location) ([]Backup, error) {
 // is left to the codec), so that Query need not look for an error in it
 // again.
 func readBackupsAnswer(data []byte) (list []Backup, clean bool, err error) {
-	var m members[listOf[Backup]]
-	list, err = readListAnswer(data, backupSchema, backupListKeys, &m)
-	return list, !slices.ContainsFunc(m.names, mayReportError), err
+	p := listPick(backupSchema, backupListKeys)
+	list, err = readListAnswer(data, backupSchema, p)
+	return list, !slices.ContainsFunc(p.names, mayReportError), err
 }
 
-// readListAnswer reads the answer of a list call with m: the body itself
-// an array, or the list under the first of keys in an object. An empty
-// body, null, {} or a null member is an empty list.
-func readListAnswer[T any](data []byte, s *codec.Schema[T], keys []string, m *members[listOf[T]]) ([]T, error) {
+// readListAnswer reads the answer of a list call: the body itself an
+// array, or the list p picks in an object. An empty body, null, {} or a
+// null member is an empty list.
+func readListAnswer[T any](data []byte, s *codec.Schema[T], p *pick[listOf[T]]) ([]T, error) {
 	data = validUTF8(bytes.TrimSpace(data))
-	var list []T
+	var l listOf[T]
 	var err error
 	switch {
 	case len(data) == 0 || string(data) == "null":
 	case data[0] == '[':
-		list, err = codec.DecodeList(data, s, codec.Limits{})
+		l.items, err = codec.DecodeList(data, s, codec.Limits{})
 	case data[0] == '{':
-		if m == nil {
-			m = new(members[listOf[T]])
-		}
-		if err = codec.DecodeMembers(data, codec.Limits{}, m.reader(keys, listReader(s))); err == nil {
-			list, err = listIn(m, keys)
+		if err = codec.DecodeMembers(data, codec.Limits{}, p.member); err == nil {
+			l = picked(p)
 		}
 	default:
 		return nil, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
 	}
+	if err == nil {
+		err = l.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	if list == nil {
-		list = []T{}
+	if l.items == nil {
+		l.items = []T{}
 	}
-	return list, nil
+	return l.items, nil
 }
 
 // listOf is a list member as read: its items, or why they do not fit.
@@ -89,102 +88,72 @@ type listOf[T any] struct {
 	err   error
 }
 
-// listReader reads a list member with s; an error after which the
-// document cannot be read on is returned, any other kept in the member.
-func listReader[T any](s *codec.Schema[T]) func(d *codec.Decoder) (listOf[T], error) {
-	return func(d *codec.Decoder) (l listOf[T], err error) {
-		l.err = codec.DecodeListFrom(d, s, &l.items)
-		if codec.Fatal(l.err) {
-			return l, l.err
-		}
-		return l, nil
+// readList reads the next value, an array of objects or null, with s; an
+// error after which the document cannot be read on is returned, any other
+// kept in the listOf.
+func readList[T any](d *codec.Decoder, s *codec.Schema[T]) (l listOf[T], err error) {
+	if l.err = codec.DecodeListFrom(d, s, &l.items); codec.Fatal(l.err) {
+		return l, l.err
 	}
+	return l, nil
 }
 
-// listIn returns the list of the first of keys among m: nil for an object
-// without members, an error for one without any of keys.
-func listIn[T any](m *members[listOf[T]], keys []string) ([]T, error) {
-	if len(m.names) == 0 {
-		return nil, nil
-	}
-	l, ok := m.first(keys)
-	if !ok {
-		return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(m.names))
-	}
-	return l.items, l.err
+// listPick picks the list under the first of keys, read with s.
+func listPick[T any](s *codec.Schema[T], keys []string) *pick[listOf[T]] {
+	return &pick[listOf[T]]{keys: keys, read: func(d *codec.Decoder) (listOf[T], error) { return readList(d, s) }}
 }
 
-// members collects, while an object is walked, every member's name and the
-// members that may answer, by name (a name sent twice: its last value).
-type members[V any] struct {
-	values map[string]V
-	names  []string
+// picked returns the list p picked: none for an object without members,
+// an error for one without any of the keys.
+func picked[T any](p *pick[listOf[T]]) listOf[T] {
+	if !p.found && len(p.names) > 0 {
+		return listOf[T]{err: errNoMember(p.keys, p.names)}
+	}
+	return p.value
 }
 
-// reader returns a member reader for codec.DecodeMembers that keeps the
-// members whose names match one of keys (all, for nil keys), read by read,
-// and skips the others.
-func (m *members[V]) reader(keys []string, read func(d *codec.Decoder) (V, error)) func(d *codec.Decoder, name []byte) error {
-	return func(d *codec.Decoder, name []byte) error {
-		n := string(name)
-		m.names = append(m.names, n)
-		if keys != nil && !isKey(keys, n) {
-			return d.SkipValue()
-		}
-		v, err := read(d)
-		if m.values == nil {
-			m.values = make(map[string]V)
-		}
-		m.values[n] = v
-		return err
-	}
+// pick reads, while an object is walked, the member that answers: the
+// first of keys by its own name, else the first (sorted) name that matches
+// it ignoring case, '_' and '-'; of a name sent twice, the last value.
+// Whether a member beats those before it is known from its name alone, so
+// it is read (with read, whose error ends the walk) or skipped where it
+// stands.
+type pick[V any] struct {
+	keys  []string
+	read  func(d *codec.Decoder) (V, error)
+	value V      // of the member picked so far
+	name  string // its name
+	rank  int    // its rank (see rank)
+	found bool
+	names []string // of every member
 }
 
-// isKey reports whether name matches one of keys ignoring case, '_' and '-'.
-func isKey(keys []string, name string) bool {
-	return slices.ContainsFunc(keys, func(k string) bool { return foldName(k) == foldName(name) })
+// member is the member reader of codec.DecodeMembers.
+func (p *pick[V]) member(d *codec.Decoder, name []byte) error {
+	n := string(name)
+	p.names = append(p.names, n)
+	r := rank(p.keys, n)
+	if r < 0 || (p.found && (r > p.rank || (r == p.rank && n > p.name))) {
+		return d.SkipValue()
+	}
+	p.rank, p.name, p.found = r, n, true
+	var err error
+	p.value, err = p.read(d)
+	return err
 }
 
-// first returns the member of the first of keys: the name itself, else
-// the first (sorted) that matches it ignoring case, '_' and '-'.
-func (m *members[V]) first(keys []string) (v V, ok bool) {
-	for _, k := range keys {
-		if v, ok := m.values[k]; ok {
-			return v, true
-		}
-		for _, n := range slices.Sorted(maps.Keys(m.values)) {
-			if foldName(n) == foldName(k) {
-				return m.values[n], true
-			}
+// rank orders the names that match keys: 2i for keys[i] itself, 2i+1 for
+// a name that matches it ignoring case, '_' and '-'; -1 for no match.
+func rank(keys []string, name string) int {
+	for i, k := range keys {
+		switch {
+		case name == k:
+			return 2 * i
+		case foldName(name) == foldName(k):
+			return 2*i + 1
 		}
 	}
-	return v, false
-}
-
-// mayReportError reports whether a member name is one errorInBody reads
-// (errorBody's fields, matched as the codec matches names: ignoring case,
-// '_' and '-'), or a non-ASCII name, whose matching is left to the codec.
-func mayReportError(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if name[i] >= utf8.RuneSelf {
-			return true
-		}
-	}
-	switch foldName(name) {
-	case "result", "status", "error", "message":
-		return true
-	}
-	return false
-}
-
-// backupsInZone re-reads the appliance-local times of out in loc.
-func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
-	for i := range out {
-		if err := out[i].inZone(loc); err != nil {
-			return nil, fmt.Errorf("backup %d: start_date_time: %w", i, err)
-		}
-	}
-	return out, nil
+	return -1
 }
 
 func foldName(s string) string {
@@ -196,45 +165,20 @@ func foldName(s string) string {
 	}, strings.ToLower(s))
 }
 
-func quoteList(keys []string) string {
+// errNoMember reports an answer whose object has none of keys.
+func errNoMember(keys, names []string) error {
 	q := make([]string, len(keys))
 	for i, k := range keys {
-		q[i] = fmt.Sprintf("%q", k)
+		q[i] = strconv.Quote(k)
 	}
-	return strings.Join(q, " or ")
-}
-
-func memberNames(names []string) string {
-	names = slices.Compact(slices.Sorted(slices.Values(names)))
-	if len(names) > 8 {
+	if names = slices.Compact(slices.Sorted(slices.Values(names))); len(names) > 8 {
 		names = append(names[:8], "…")
 	}
-	return strings.Join(names, ", ")
+	return fmt.Errorf("the answer has no %s member (members: %s)", strings.Join(q, " or "), strings.Join(names, ", "))
 }
 
 // errNoBackup reports an answer to a read by id that holds no backup.
 var errNoBackup = errors.New("the answer holds no backup")
-
-// oneOf is a member of a read by id as read: a backup object (one item,
-// object true) or a list, or why it does not fit.
-type oneOf struct {
-	listOf[Backup]
-	object bool
-}
-
-// readOne reads a member of a read by id: an object as the backup, an
-// array or null as a list.
-func readOne(d *codec.Decoder) (o oneOf, err error) {
-	if d.PeekKind() != '{' {
-		o.listOf, err = listReader(backupSchema)(d)
-		return o, err
-	}
-	o.items, o.object = make([]Backup, 1), true
-	if o.err = codec.DecodeObjectFrom(d, backupSchema, &o.items[0]); codec.Fatal(o.err) {
-		return o, o.err
-	}
-	return o, nil
-}
 
 // decodeOneBackup reads the answer of GET /api/backups/<id>/: a list in any
 // of the query's shapes (its entry with the id, else its first), an object
@@ -244,24 +188,35 @@ func decodeOneBackup(data []byte, id int64, loc *time.Location) (*Backup, error)
 	if len(data) == 0 || string(data) == "null" {
 		return nil, errNoBackup
 	}
-	var one oneOf
-	if data[0] != '{' {
-		one.items, one.err = readListAnswer(data, backupSchema, nil, nil)
+	var one listOf[Backup]
+	object := data[0] == '{'
+	if !object {
+		one.items, one.err = readListAnswer(data, backupSchema, nil)
 	} else {
-		var m members[oneOf]
-		if err := codec.DecodeMembers(data, codec.Limits{}, m.reader(oneBackupKeys, readOne)); err != nil {
+		// An object member is the backup, an array or null a list; object
+		// tells which the member picked last was.
+		p := &pick[listOf[Backup]]{keys: oneBackupKeys, read: func(d *codec.Decoder) (l listOf[Backup], err error) {
+			if object = d.PeekKind() == '{'; !object {
+				return readList(d, backupSchema)
+			}
+			l.items = make([]Backup, 1)
+			if l.err = codec.DecodeObjectFrom(d, backupSchema, &l.items[0]); codec.Fatal(l.err) {
+				return l, l.err
+			}
+			return l, nil
+		}}
+		if err := codec.DecodeMembers(data, codec.Limits{}, p.member); err != nil {
 			return nil, err
 		}
-		var ok bool
-		if one, ok = m.first(oneBackupKeys); !ok { // the object is the backup itself
+		if one = p.value; !p.found { // the object is the backup itself
 			b, err := codec.DecodeObject(data, backupSchema, codec.Limits{})
-			one = oneOf{listOf[Backup]{[]Backup{b}, err}, true}
+			one, object = listOf[Backup]{[]Backup{b}, err}, true
 		}
 	}
 	if one.err != nil {
 		return nil, one.err
 	}
-	if one.object {
+	if object {
 		return &one.items[0], one.items[0].inZone(loc)
 	}
 	bs, err := backupsInZone(one.items, loc)
@@ -285,49 +240,48 @@ func decodeOneBackup(data []byte, id int64, loc *time.Location) (*Backup, error)
 // out ordered by system name, each group in the appliance's order.
 func decodeStatus(data []byte, loc *time.Location) ([]StatusEntry, error) {
 	data = validUTF8(bytes.TrimSpace(data))
+	p := listPick(backupSchema, statusListKeys)
 	if len(data) == 0 || data[0] != '{' {
-		list, err := readListAnswer(data, backupSchema, statusListKeys, nil)
+		list, err := readListAnswer(data, backupSchema, p)
 		if err != nil {
 			return nil, err
 		}
 		return appendEntries([]StatusEntry{}, "", list, loc)
 	}
-	// Every member is read: the list itself, or a system's rows.
-	var m members[listOf[Backup]]
-	readList := listReader(backupSchema)
-	readRows := func(d *codec.Decoder) (listOf[Backup], error) {
+	// A member is the list itself, or a system's rows.
+	groups := map[string]listOf[Backup]{}
+	err := codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, name []byte) (err error) {
+		if rank(statusListKeys, string(name)) >= 0 {
+			return p.member(d, name)
+		}
+		var l listOf[Backup]
 		switch d.PeekKind() {
 		case '[', 'n':
-			return readList(d)
-		case '{': // {"backups": […]}: a list answer of its own
-			var inner members[listOf[Backup]]
-			if err := codec.DecodeMembersFrom(d, inner.reader(statusListKeys, readList)); err != nil {
-				return listOf[Backup]{}, err
+			l, err = readList(d, backupSchema)
+		case '{': // {"backups": […]}, a list answer of its own
+			inner := listPick(backupSchema, statusListKeys)
+			if err = codec.DecodeMembersFrom(d, inner.member); err == nil {
+				l = picked(inner)
 			}
-			l, err := listIn(&inner, statusListKeys)
-			return listOf[Backup]{l, err}, nil
+		default:
+			raw, rerr := d.ReadValue()
+			l.err, err = fmt.Errorf("want a list of backups, got %s", clip(string(raw))), rerr
 		}
-		raw, err := d.ReadValue()
-		return listOf[Backup]{err: fmt.Errorf("want a list of backups, got %s", clip(string(raw)))}, err
-	}
-	err := codec.DecodeMembers(data, codec.Limits{}, func(d *codec.Decoder, name []byte) error {
-		if isKey(statusListKeys, string(name)) {
-			return m.reader(nil, readList)(d, name)
-		}
-		return m.reader(nil, readRows)(d, name)
+		groups[string(name)] = l
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := []StatusEntry{}
-	if l, ok := m.first(statusListKeys); ok {
-		if l.err != nil {
-			return nil, l.err
+	if p.found {
+		if p.value.err != nil {
+			return nil, p.value.err
 		}
-		return appendEntries(out, "", l.items, loc)
+		return appendEntries(out, "", p.value.items, loc)
 	}
-	for _, sys := range slices.Sorted(maps.Keys(m.values)) {
-		l := m.values[sys]
+	for _, sys := range slices.Sorted(maps.Keys(groups)) {
+		l := groups[sys]
 		if l.err == nil {
 			out, l.err = appendEntries(out, sys, l.items, loc)
 		}
@@ -352,5 +306,5 @@ func appendEntries(out []StatusEntry, system string, list []Backup, loc *time.Lo
 // decodeSystems reads GET /api/systems: {"systems": […]}, {"appliance":
 // […]}, {"data": […]} or a bare array.
 func decodeSystems(data []byte) ([]System, error) {
-	return readListAnswer(data, systemSchema, systemListKeys, nil)
+	return readListAnswer(data, systemSchema, listPick(systemSchema, systemListKeys))
 }

@@ -98,7 +98,7 @@ func listValue(data []byte, keys []string) (jsontext.Value, error) {
 			return v, nil
 		}
 	}
-	return nil, fmt.Errorf("the answer has no %s member (members: %s)", quoteList(keys), memberNames(slices.Collect(maps.Keys(m))))
+	return nil, errNoMember(keys, slices.Collect(maps.Keys(m)))
 }
 
 // lookupName finds key in m the way the codec matches names: exactly, else

@@ -384,6 +384,16 @@ func (b *Backup) inZone(loc *time.Location) error {
 	return nil
 }
 
+// backupsInZone re-reads the appliance-local times of out in loc.
+func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
+	for i := range out {
+		if err := out[i].inZone(loc); err != nil {
+			return nil, fmt.Errorf("backup %d: start_date_time: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
 // Finished returns when the backup ended: CompleteTime when the appliance
 // sent it, else StartDateTime plus Duration.
 func (b *Backup) Finished() (time.Time, bool) {
