@@ -120,3 +120,66 @@ func FuzzDecodeMembersFromAgainstOracle(f *testing.F) {
 		checkMembersFrom(t, data)
 	})
 }
+
+// slotted is an envelope whose "r" member is a Slot.
+type slotted struct {
+	R    Slot
+	Tail String
+}
+
+var slottedSchema = NewSchema(
+	SlotMember("r", func(s *slotted) *Slot { return &s.R }),
+	StringMember("tail", func(s *slotted) *String { return &s.Tail }),
+)
+
+// TestSlotMemberAgreesWithJSONv2: kept raw, the Slot holds what json/v2
+// keeps in a RawJSON field; read into a probe, a list of probes or a Go
+// value, it holds what json/v2 reads into them from the member's text, or
+// fails where json/v2 fails.
+func TestSlotMemberAgreesWithJSONv2(t *testing.T) {
+	t.Parallel()
+	seeds := append([]string{`{"r":[{"id":1}],"r":{"id":2},"tail":"t"}`, `{"r":[{"id":{}}],"tail":"t"}`, `{"r":[1}`}, membersFromSeeds...)
+	for _, s := range engineSeeds {
+		seeds = append(seeds, `{"r":`+s+`,"tail":"t"}`)
+	}
+	for _, s := range seeds {
+		data := []byte(s)
+		var want struct {
+			R    RawJSON `json:"r,case:strict"`
+			Tail String  `json:"tail,case:strict"`
+		}
+		wantErr := UnmarshalJSON(data, &want)
+		var got slotted
+		err := DecodeInto(data, slottedSchema, &got, Limits{})
+		require.Equal(t, wantErr == nil, err == nil, "%s: %v; json/v2: %v", s, err, wantErr)
+		if err != nil {
+			continue
+		}
+		assert.Equal(t, string(want.R), string(got.R.Raw), s)
+		assert.Equal(t, want.Tail, got.Tail, s)
+		if want.R == nil {
+			continue
+		}
+		var one, oneWant probe
+		var list, listWant []probe
+		var names, namesWant []string
+		for _, c := range []struct {
+			into      func(d *Decoder) error
+			got, want any
+		}{{ObjectInto(probeSchema, &one), &one, &oneWant}, {ListInto(probeSchema, &list), &list, &listWant}, {ValueInto(&names), &names, &namesWant}} {
+			// A value that does not fit is the Slot's Err; one the
+			// document cannot be read on after (an escape the codec
+			// refuses) ends the object.
+			got := slotted{R: Slot{Into: c.into}}
+			err := DecodeInto(data, slottedSchema, &got, Limits{})
+			if err == nil {
+				err = got.R.Err
+			}
+			wantErr := UnmarshalJSON(want.R, c.want)
+			require.Equal(t, wantErr == nil, err == nil, "%s into %T: %v; json/v2: %v", s, c.got, err, wantErr)
+			if wantErr == nil {
+				require.True(t, reflect.DeepEqual(c.want, c.got), "%s into %T", s, c.got)
+			}
+		}
+	}
+}
