@@ -55,7 +55,7 @@ func readBackupsAnswer(data []byte) (list []Backup, clean bool, err error) {
 // readListAnswer reads the answer of a list call: the body itself an
 // array, or the list p picks in an object. An empty body, null, {} or a
 // null member is an empty list.
-func readListAnswer[T any](data []byte, s *codec.Schema[T], p *pick[listOf[T]]) ([]T, error) {
+func readListAnswer[T any](data []byte, s *codec.Schema[T], p *pick[T]) ([]T, error) {
 	data = validUTF8(bytes.TrimSpace(data))
 	var l listOf[T]
 	var err error
@@ -65,7 +65,7 @@ func readListAnswer[T any](data []byte, s *codec.Schema[T], p *pick[listOf[T]]) 
 		l.items, err = codec.DecodeList(data, s, codec.Limits{})
 	case data[0] == '{':
 		if err = codec.DecodeMembers(data, codec.Limits{}, p.member); err == nil {
-			l = picked(p)
+			l = p.list()
 		}
 	default:
 		return nil, fmt.Errorf("want a JSON object or array, body starts %q", clip(string(data)))
@@ -99,13 +99,13 @@ func readList[T any](d *codec.Decoder, s *codec.Schema[T]) (l listOf[T], err err
 }
 
 // listPick picks the list under the first of keys, read with s.
-func listPick[T any](s *codec.Schema[T], keys []string) *pick[listOf[T]] {
-	return &pick[listOf[T]]{keys: keys, read: func(d *codec.Decoder) (listOf[T], error) { return readList(d, s) }}
+func listPick[T any](s *codec.Schema[T], keys []string) *pick[T] {
+	return &pick[T]{keys: keys, read: func(d *codec.Decoder) (listOf[T], error) { return readList(d, s) }}
 }
 
-// picked returns the list p picked: none for an object without members,
-// an error for one without any of the keys.
-func picked[T any](p *pick[listOf[T]]) listOf[T] {
+// list returns the list p picked: none for an object without members, an
+// error for one without any of the keys.
+func (p *pick[T]) list() listOf[T] {
 	if !p.found && len(p.names) > 0 {
 		return listOf[T]{err: errNoMember(p.keys, p.names)}
 	}
@@ -118,18 +118,18 @@ func picked[T any](p *pick[listOf[T]]) listOf[T] {
 // Whether a member beats those before it is known from its name alone, so
 // it is read (with read, whose error ends the walk) or skipped where it
 // stands.
-type pick[V any] struct {
+type pick[T any] struct {
 	keys  []string
-	read  func(d *codec.Decoder) (V, error)
-	value V      // of the member picked so far
-	name  string // its name
-	rank  int    // its rank (see rank)
+	read  func(d *codec.Decoder) (listOf[T], error)
+	value listOf[T] // of the member picked so far
+	name  string    // its name
+	rank  int       // its rank (see rank)
 	found bool
 	names []string // of every member
 }
 
 // member is the member reader of codec.DecodeMembers.
-func (p *pick[V]) member(d *codec.Decoder, name []byte) error {
+func (p *pick[T]) member(d *codec.Decoder, name []byte) error {
 	n := string(name)
 	p.names = append(p.names, n)
 	r := rank(p.keys, n)
@@ -195,7 +195,7 @@ func decodeOneBackup(data []byte, id int64, loc *time.Location) (*Backup, error)
 	} else {
 		// An object member is the backup, an array or null a list; object
 		// tells which the member picked last was.
-		p := &pick[listOf[Backup]]{keys: oneBackupKeys, read: func(d *codec.Decoder) (l listOf[Backup], err error) {
+		p := &pick[Backup]{keys: oneBackupKeys, read: func(d *codec.Decoder) (l listOf[Backup], err error) {
 			if object = d.PeekKind() == '{'; !object {
 				return readList(d, backupSchema)
 			}
@@ -261,7 +261,7 @@ func decodeStatus(data []byte, loc *time.Location) ([]StatusEntry, error) {
 		case '{': // {"backups": […]}, a list answer of its own
 			inner := listPick(backupSchema, statusListKeys)
 			if err = codec.DecodeMembersFrom(d, inner.member); err == nil {
-				l = picked(inner)
+				l = inner.list()
 			}
 		default:
 			raw, rerr := d.ReadValue()
