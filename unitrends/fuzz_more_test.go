@@ -211,6 +211,11 @@ func FuzzDecodeOtherAnswersAgainstOracle(f *testing.F) {
 		`{"systems":[{"id":1,"name":"ueb","local":"1","total_mb_size":"1024"}]}`, `{"appliance":[{"id":"2","extra":[1]}]}`,
 		`{"Appliances":[{"name":5}]}`, `{"systems":[null,{"NAME":"x","name":"y","online":"yes"}]}`, `{"systems":{}}`,
 		`{"data":null}`, `null`, ``, `{}`, `[]`, `{"backups":[{"id":1}]}`, `{"backup":[]}`, `{"backup":null}`, `{"a":1,}`,
+		// Hostile shapes: nesting past the bound, in a system's rows too,
+		// a page sent twice, members of the wrong kind.
+		`{"b":{"backups":` + strings.Repeat("[", codec.MaxDepth+1) + `}}`, `{"backup":` + strings.Repeat(`{"x":`, codec.MaxDepth) + `1}`,
+		`{"a":[{"id":1}],"a":[{"id":1}],"BackupStatus":[{"id":1}],"backupstatus":[{"id":2}]}`,
+		`{"systems":[{"id":[]}]}`, `{"backup":{"status":{}}}`, `{"BackupStatus":"x"}`, `{"b":true}`,
 	} {
 		f.Add([]byte(s))
 	}
