@@ -164,7 +164,7 @@ var backupSchema = codec.NewSchema(
 	codec.IntMember("client_id", func(b *Backup) *Int { return &b.ClientID }),
 	codec.GoStringMember("client_name", func(b *Backup) *string { return &b.ClientName }),
 	codec.GoStringMember("type", func(b *Backup) *string { return &b.Type }),
-	custom("start_date_time", func(b *Backup) *LocalTime { return &b.StartDateTime }),
+	codec.ValueMember("start_date_time", readStartDateTime),
 	custom("duration", func(b *Backup) *Duration { return &b.Duration }),
 	codec.BoolMember("complete", func(b *Backup) *Bool { return &b.Complete }),
 	custom("status", func(b *Backup) *BackupStatus { return &b.Status }),
@@ -208,6 +208,21 @@ var backupSchema = codec.NewSchema(
 	codec.TimeMember("start_time", func(b *Backup) *Time { return &b.StartTime }),
 	codec.TimeMember("complete_time", func(b *Backup) *Time { return &b.CompleteTime }),
 ).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).After((*Backup).afterDecode)
+
+// readStartDateTime reads start_date_time as LocalTime.UnmarshalJSON does;
+// the appliance's own m/d/Y text, the usual case, is read in place and
+// kept among the document's strings (codec.Decoder.String) rather than in
+// an allocation of its own.
+func readStartDateTime(d *codec.Decoder, b *Backup, raw []byte) error {
+	if inner, ok := plainLiteral(raw); ok {
+		// The conversion does not escape: no allocation.
+		if t, ok := parseApplianceTime(string(inner), time.UTC); ok {
+			b.StartDateTime = LocalTime{Time: t, Valid: true, Text: string(inner)}
+			return nil
+		}
+	}
+	return b.StartDateTime.UnmarshalJSON(raw)
+}
 
 // custom reads a member of one of this package's own types as its
 // UnmarshalJSON reads it (what json/v2 does through UnmarshalJSONFrom).
