@@ -647,13 +647,17 @@ func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
 		t.Time, t.Zone = t.Time.In(show), ZoneInValue
 		return t, nil
 	}
-	wall, err := parseLocal(t.Text, time.UTC)
-	if err != nil {
-		return t, err
-	}
-	if textHasZone(t.Text, wall) {
-		t.Time, t.Zone = wall.In(show), ZoneInValue
-		return t, nil
+	// The appliance's own shapes name no zone; other texts may.
+	wall, ok := parseApplianceTime(t.Text, time.UTC)
+	if !ok {
+		var err error
+		if wall, err = parseLocal(t.Text, time.UTC); err != nil {
+			return t, err
+		}
+		if textHasZone(t.Text, wall) {
+			t.Time, t.Zone = wall.In(show), ZoneInValue
+			return t, nil
+		}
 	}
 	if loc == nil {
 		t.Time, t.Zone = wall, ZoneUnknown
