@@ -4,18 +4,23 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"math"
 	"reflect"
+	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The engine decodes a JSON object into a Go struct from a table of its
-// members built once per type (a Schema), in one pass over the tokens of a
-// jsontext.Decoder, which validates the syntax as it reads: no reflection
+// members built once per type (a Schema), in one pass over the tokens of its
+// scanner, which checks the syntax as it reads: no reflection
 // per value, no second pass over a value, no copy of a member's text before
 // it is decoded. It gives what json/v2 with the codec's options gives for
 // the same struct (the differential fuzz tests hold it to that):
@@ -40,6 +45,10 @@ type Schema[T any] struct {
 	folded  map[string]int // folded name → index, or ambiguous
 	unknown func(*T) *map[string]RawJSON
 	after   func(*T)
+	// follow[k] is the member that came after member k-1 (after the
+	// object's start for k = 0) in the object read last: a hint, shared
+	// by the documents read at once, so an atomic.
+	follow []atomic.Int32
 }
 
 // ambiguous marks a folded name two members share.
@@ -63,6 +72,10 @@ func NewSchema[T any](members ...Member[T]) *Schema[T] {
 		members: members,
 		exact:   make(map[string]int, len(members)),
 		folded:  make(map[string]int, len(members)),
+		follow:  make([]atomic.Int32, len(members)+1),
+	}
+	for k := range s.follow {
+		s.follow[k].Store(int32(k))
 	}
 	for i, m := range members {
 		if _, dup := s.exact[m.name]; dup {
@@ -98,43 +111,72 @@ func (s *Schema[T]) After(f func(*T)) *Schema[T] {
 }
 
 // Decoder is the engine's state while it reads one document: the token
-// reader and the document's interned strings. Custom members (ValueMember)
-// get it to intern their text.
+// reader and the document's strings. Custom members (ValueMember) get it to
+// intern their text.
 type Decoder struct {
-	dec     *jsontext.Decoder
-	strs    map[string]string
+	dec     scanner
 	listMax int // of the top-level list; 0 for none
 	size    int // of the document, to size its list from the first item
 	// validUTF8 says the whole document is valid UTF-8 (one vector scan
 	// up front), so that its strings need no check one by one.
 	validUTF8 bool
 	single    bool // one object: nothing repeats enough to intern
+	// strs remembers the document's last short strings by hash, so that a
+	// name, type or state sent in every item is one string; chunk is where
+	// the document's strings are copied to.
+	strs  [internSlots]string
+	chunk []byte
 }
 
-// internMax bounds the strings one document interns, and internLen their
-// length: names, types and states repeat, free text does not.
+// internLen bounds the strings the engine interns (names, types and states
+// repeat, free text does not); internSlots is the size of its table.
 const (
-	internMax = 4096
-	internLen = 64
+	internLen   = 64
+	internSlots = 256
 )
+
+// The strings of a list are copied into chunks of chunkSize bytes rather
+// than one allocation each: a string the caller keeps holds its chunk, at
+// most chunkSize bytes, alive. Longer strings have their own allocation.
+const (
+	chunkSize = 4096
+	chunkMax  = 512
+)
+
+// internSeed hashes the interned strings; it is made once and only read.
+var internSeed = maphash.MakeSeed()
 
 // Intern returns b as a string, shared with the earlier equal strings of
 // the document.
 func (d *Decoder) Intern(b []byte) string {
-	if len(b) > internLen || d.single {
+	if len(b) == 0 || len(b) > internLen || d.single {
+		return d.String(b)
+	}
+	slot := &d.strs[maphash.Bytes(internSeed, b)%internSlots]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := d.String(b)
+	*slot = s
+	return s
+}
+
+// String returns a copy of b as a string, in the document's chunk when b is
+// short.
+func (d *Decoder) String(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > chunkMax || d.single {
 		return string(b)
 	}
-	if s, ok := d.strs[string(b)]; ok {
-		return s
+	if len(d.chunk)+len(b) > cap(d.chunk) {
+		d.chunk = make([]byte, 0, chunkSize)
 	}
-	s := string(b)
-	if d.strs == nil {
-		d.strs = make(map[string]string, 64)
-	}
-	if len(d.strs) < internMax {
-		d.strs[s] = s
-	}
-	return s
+	start := len(d.chunk)
+	d.chunk = append(d.chunk, b...)
+	// The chunk's bytes are never written again: the string may share them.
+	return unsafe.String(&d.chunk[start], len(b))
 }
 
 // ReadValue returns the next value's raw text, valid until the next read.
@@ -148,23 +190,20 @@ func newDecoder(data []byte, l Limits) (*Decoder, error) {
 	if err := CheckJSON(data, Limits{}); err != nil {
 		return nil, err
 	}
-	return &Decoder{
-		dec:       jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
-		listMax:   l.ListMax,
-		validUTF8: utf8.Valid(data),
-	}, nil
+	d := &Decoder{listMax: l.ListMax, validUTF8: utf8.Valid(data)}
+	d.dec.reset(data)
+	return d, nil
 }
 
 // finish checks that nothing but white space follows the value.
 func (d *Decoder) finish() error {
-	switch _, err := d.dec.ReadToken(); err {
-	case io.EOF:
-		return nil
-	case nil:
-		return errors.New("codec: data after the top-level value")
-	default:
+	if _, err := d.dec.ReadToken(); err != io.EOF {
+		if err == nil {
+			err = errAfterTop
+		}
 		return err
 	}
+	return nil
 }
 
 // DecodeObject decodes data, one JSON object (or null), with s, after
@@ -379,21 +418,24 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		return kindError[T](d, tok.Kind())
 	}
 	var fold [64]byte
-	next := 0
+	prev := 0 // follow's index of the member matched last, plus one
 	for d.dec.PeekKind() != '}' {
-		raw, err := d.dec.ReadValue() // the name, quoted
+		raw, escaped, err := d.dec.readName()
 		if err != nil {
 			return err
 		}
-		name, plain := d.literal(raw)
-		if !plain {
+		name := raw[1 : len(raw)-1]
+		if escaped || !d.validUTF8 && !utf8.Valid(name) {
 			name = unquoteBytes(raw)
 		}
 		// Items of a list send their members in one order: the member
-		// after the last one matched is tried before the table.
-		i, ok := next, next < len(s.members) && s.members[next].name == string(name)
+		// that followed the last one matched before is tried first.
+		i := int(s.follow[prev].Load())
+		ok := i < len(s.members) && s.members[i].name == string(name)
 		if !ok {
-			i, ok = s.exact[string(name)]
+			if i, ok = s.exact[string(name)]; ok {
+				s.follow[prev].Store(int32(i))
+			}
 		}
 		if !ok {
 			i, ok = s.folded[string(foldName(fold[:0], name))]
@@ -404,7 +446,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 			}
 		}
 		if ok {
-			next = i + 1
+			prev = i + 1
 			if err := s.members[i].decode(d, v); err != nil {
 				return err
 			}
@@ -521,9 +563,7 @@ func IntMember[T any](name string, f func(*T) *Int) Member[T] {
 
 // FloatMember reads member name into the Float f returns.
 func FloatMember[T any](name string, f func(*T) *Float) Member[T] {
-	return scalarMember(name, f, func(_ *Decoder, dst *Float, raw []byte) error {
-		return unmarshalScalarJSON(dst, "number", raw)
-	})
+	return scalarMember(name, f, readFloat)
 }
 
 // BoolMember reads member name into the Bool f returns.
@@ -545,10 +585,15 @@ func TimeMember[T any](name string, f func(*T) *Time) Member[T] {
 // sent) f returns.
 func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
 	return scalarMember(name, f, func(d *Decoder, dst *Text[E], raw []byte) error {
-		var s String
-		err := readString(d, &s, raw)
-		dst.set(s)
-		return err
+		if raw[0] == '"' {
+			t, err := d.text(raw)
+			if err != nil {
+				return err
+			}
+			*dst = NewText(E(t))
+			return nil
+		}
+		return dst.UnmarshalJSON(raw)
 	})
 }
 
@@ -660,7 +705,24 @@ func readString(d *Decoder, dst *String, raw []byte) error {
 	return dst.unmarshal(raw)
 }
 
-func readTime(_ *Decoder, dst *Time, raw []byte) error {
+// readFloat reads a number, or a string of one, in place: what
+// strconv.ParseFloat reads whole is what setText reads from the trimmed
+// text, and anything else (space, "n/a", an escape) takes the long way.
+func readFloat(_ *Decoder, dst *Float, raw []byte) error {
+	if q := quoted(raw); len(q) > 0 && (q[0] == '-' || '0' <= q[0] && q[0] <= '9') {
+		if v, err := strconv.ParseFloat(unsafe.String(&q[0], len(q)), 64); err == nil && !math.IsInf(v, 0) {
+			*dst = NewFloat(v)
+			return nil
+		}
+	}
+	return unmarshalScalarJSON(dst, "number", raw)
+}
+
+func readTime(d *Decoder, dst *Time, raw []byte) error {
+	if t, ok := d.plainISO(raw); ok {
+		*dst = NewTime(t)
+		return nil
+	}
 	if raw[0] != '"' {
 		if n, ok := plainInt(raw); ok && n >= -62167219200 && n <= maxEpoch {
 			*dst = NewTime(time.Unix(n, 0).UTC())

@@ -93,7 +93,7 @@ func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[
 			case intern:
 				*dst = d.Intern(t)
 			default:
-				*dst = string(t)
+				*dst = d.String(t)
 			}
 			return nil
 		}
@@ -104,7 +104,7 @@ func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[
 // uniqueText is text without interning.
 func (d *Decoder) uniqueText(raw []byte) (string, error) {
 	if t, ok := d.literal(raw); ok {
-		return string(t), nil
+		return d.String(t), nil
 	}
 	return unquote(raw)
 }
