@@ -217,7 +217,7 @@ func readStartDateTime(d *codec.Decoder, b *Backup, raw []byte) error {
 	if inner, ok := plainLiteral(raw); ok {
 		// The conversion does not escape: no allocation.
 		if t, ok := parseApplianceTime(string(inner), time.UTC); ok {
-			b.StartDateTime = LocalTime{Time: t, Valid: true, Text: string(inner)}
+			b.StartDateTime = LocalTime{Time: t, Valid: true, Text: d.String(inner)}
 			return nil
 		}
 	}
