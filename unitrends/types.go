@@ -377,12 +377,24 @@ func (b *Backup) dropPlaceholders() {
 }
 
 // validUTF8 replaces invalid UTF-8 (which JSON can hold only inside
-// strings) with U+FFFD, so that what was decoded can be encoded again.
+// strings) with U+FFFD, so that what was decoded can be encoded again:
+// one per invalid byte, as json/v2 reads it (a system named "\xff\xff" is
+// "\uFFFD\uFFFD" whether its name is read from the whole answer or not).
 func validUTF8(data []byte) []byte {
 	if utf8.Valid(data) {
 		return data
 	}
-	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	out := make([]byte, 0, len(data)+8)
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, data[:n]...)
+		}
+		data = data[n:]
+	}
+	return out
 }
 
 // inZone re-reads the appliance-local times in loc; with no loc, the
