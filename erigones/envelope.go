@@ -4,38 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/backupsdk/backupsdk/internal/codec"
 )
-
-// TaskStatus is the state of a call or task, the envelope's "status".
-type TaskStatus string
-
-// Task states, as the server spells them.
-const (
-	// TaskPending is a task waiting for a worker (HTTP 201).
-	TaskPending TaskStatus = "PENDING"
-	// TaskStarted is a task a worker runs (HTTP 201).
-	TaskStarted TaskStatus = "STARTED"
-	// TaskRetry is a task that will run again; the server reports it as pending.
-	TaskRetry TaskStatus = "RETRY"
-	// TaskSuccess is a finished call or task (HTTP 200, or 201 for a created object).
-	TaskSuccess TaskStatus = "SUCCESS"
-	// TaskFailure is a failed call or task (HTTP 400).
-	TaskFailure TaskStatus = "FAILURE"
-	// TaskRevoked is a cancelled task (HTTP 410).
-	TaskRevoked TaskStatus = "REVOKED"
-)
-
-// Final reports whether the state will not change any more: SUCCESS,
-// FAILURE or REVOKED.
-func (s TaskStatus) Final() bool {
-	return s == TaskSuccess || s == TaskFailure || s == TaskRevoked
-}
 
 // envelope is every answer of the API but login, logout, task done and
 // the task list: {"status": …, "result": …, "task_id": …}.
@@ -70,7 +44,7 @@ func readEnvelope(body []byte, out any) (env *envelope, resultErr, err error) {
 	if body[0] != '{' {
 		return nil, nil, errors.New("not a JSON object, want an envelope")
 	}
-	raw := rawEnvelope{into: resultInto(out)}
+	raw := rawEnvelope{result: codec.Slot{Into: resultInto(out)}}
 	if err := codec.DecodeInto(body, envelopeSchema, &raw, codec.Limits{}); err != nil {
 		return nil, nil, err
 	}
@@ -81,40 +55,24 @@ func readEnvelope(body []byte, out any) (env *envelope, resultErr, err error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("unknown status %q", raw.status.Value)
 	}
-	res := raw.result
+	res := jsontext.Value(raw.result.Raw)
 	if len(res) == 0 {
 		res = nullJSON()
 	}
-	return &envelope{Status: status, Result: res, TaskID: raw.taskID.Value}, raw.err, nil
+	return &envelope{Status: status, Result: res, TaskID: raw.taskID.Value}, raw.result.Err, nil
 }
 
 // rawEnvelope is the envelope as envelopeSchema reads it.
 type rawEnvelope struct {
 	status, taskID codec.String
-	result         jsontext.Value               // kept raw when into is nil
-	into           func(d *codec.Decoder) error // reads the result into the caller's type
-	err            error                        // of the last result read by into
+	result         codec.Slot
 }
 
 // envelopeSchema reads the envelope's members, matched as json/v2 matches
 // them with the codec's options; the others are skipped.
 var envelopeSchema = codec.NewSchema(
 	codec.StringMember("status", func(e *rawEnvelope) *codec.String { return &e.status }),
-	codec.StreamMember("result", func(d *codec.Decoder, e *rawEnvelope) error {
-		if e.into == nil {
-			raw, err := d.ReadValue()
-			if err != nil {
-				return err
-			}
-			e.result = append(jsontext.Value(nil), raw...)
-			return nil
-		}
-		e.err = e.into(d)
-		if codec.Fatal(e.err) {
-			return e.err
-		}
-		return nil
-	}),
+	codec.SlotMember("result", func(e *rawEnvelope) *codec.Slot { return &e.result }),
 	codec.StringMember("task_id", func(e *rawEnvelope) *codec.String { return &e.taskID }),
 )
 
@@ -127,25 +85,15 @@ func resultInto(out any) func(d *codec.Decoder) error {
 	case nil:
 		return nil
 	case *[]Backup:
-		return func(d *codec.Decoder) error { return codec.DecodeListFrom(d, backupSchema, p) }
+		return codec.ListInto(backupSchema, p)
 	case *[]BackupDefinition:
-		return func(d *codec.Decoder) error { return codec.DecodeListFrom(d, definitionSchema, p) }
+		return codec.ListInto(definitionSchema, p)
 	case *Backup:
-		return func(d *codec.Decoder) error { *p = Backup{}; return codec.DecodeObjectFrom(d, backupSchema, p) }
+		return codec.ObjectInto(backupSchema, p)
 	case *BackupDefinition:
-		return func(d *codec.Decoder) error {
-			*p = BackupDefinition{}
-			return codec.DecodeObjectFrom(d, definitionSchema, p)
-		}
+		return codec.ObjectInto(definitionSchema, p)
 	}
-	return func(d *codec.Decoder) error {
-		raw, err := d.ReadValue()
-		if err != nil {
-			return err
-		}
-		reflect.ValueOf(out).Elem().SetZero()
-		return codec.UnmarshalJSON(raw, out)
-	}
+	return codec.ValueInto(out)
 }
 
 // taskStatusOf reads the envelope's status as the server spells it (any

@@ -14,6 +14,31 @@ import (
 	"github.com/backupsdk/backupsdk/internal/core"
 )
 
+// TaskStatus is the state of a call or task, the envelope's "status".
+type TaskStatus string
+
+// Task states, as the server spells them.
+const (
+	// TaskPending is a task waiting for a worker (HTTP 201).
+	TaskPending TaskStatus = "PENDING"
+	// TaskStarted is a task a worker runs (HTTP 201).
+	TaskStarted TaskStatus = "STARTED"
+	// TaskRetry is a task that will run again; the server reports it as pending.
+	TaskRetry TaskStatus = "RETRY"
+	// TaskSuccess is a finished call or task (HTTP 200, or 201 for a created object).
+	TaskSuccess TaskStatus = "SUCCESS"
+	// TaskFailure is a failed call or task (HTTP 400).
+	TaskFailure TaskStatus = "FAILURE"
+	// TaskRevoked is a cancelled task (HTTP 410).
+	TaskRevoked TaskStatus = "REVOKED"
+)
+
+// Final reports whether the state will not change any more: SUCCESS,
+// FAILURE or REVOKED.
+func (s TaskStatus) Final() bool {
+	return s == TaskSuccess || s == TaskFailure || s == TaskRevoked
+}
+
 // Task is an asynchronous job the server started (creating, restoring or
 // deleting backups). Calls that answer 201 PENDING return one instead of
 // pretending to be done; poll it with Status or Done, stop it with Cancel,

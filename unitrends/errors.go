@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -197,6 +198,22 @@ type errorBody struct {
 	Status  jsontext.Value `json:"status"`
 	Error   jsontext.Value `json:"error"`
 	Message jsontext.Value `json:"message"`
+}
+
+// mayReportError reports whether a member name is one errorInBody reads
+// (errorBody's fields, matched as the codec matches names: ignoring case,
+// '_' and '-'), or a non-ASCII name, whose matching is left to the codec.
+func mayReportError(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	switch foldName(name) {
+	case "result", "status", "error", "message":
+		return true
+	}
+	return false
 }
 
 // errorInBody reports whether a 2xx body is one of the appliance's error

@@ -1,6 +1,9 @@
 package unitrends
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -36,6 +39,9 @@ func FuzzDecodeBackupsAgainstOracle(f *testing.F) {
 		`{"b_ackups":[{"ID":"4","Vm_Ware_Template":true,"vmware_template":false,"VMWARE-TEMPLATE":"1"}]}`,
 		`{"backups":[{"id":1,"id":null,"client_name":null,"type":5}]}`, `{"data":[],"backups":[{"id":1}],"x":{"y":[1,2]}}`,
 		`{"backups":[{"extra":{"a":1,"a":2},"EXTRA":[],"\u00e9":1,"guid":"\ud800"}]}`, `{"backups":[{"start_time":1e3,"complete_time":"n/a"}]}`,
+		`[{"vm_ware_template":"1","vm_ware_template":true}]`, `[{"vm_ware_template":true,"vmware_template":false}]`,
+		`[{"vm_ware_template":true,"vm_ware_template":null}]`, `[{"VM_WARE_TEMPLATE":false,"vm_ware_template":true,"x":1}]`,
+		`[{"vmware_template":true,"vm_ware_template":true},{"vm_ware_template":false}]`, `[{"vm_ware_template":"n/a"}]`,
 		`{"backups":[{"id":1}]`, `{"backups":[{"id":1},]}`, `{"count":1,"message":"x"}`, `{"backups":[{"status":"x"}]} {}`,
 	} {
 		f.Add([]byte(s))
@@ -182,6 +188,64 @@ func FuzzDecodeOtherAnswers(f *testing.F) {
 				t.Fatalf("re-encoding the systems: %v", err)
 			}
 		}
+	})
+}
+
+// FuzzDecodeOtherAnswersAgainstOracle checks the engine's reading of the
+// other answers (one backup by id, the status view, the systems list)
+// against the oracle (json/v2 into the same shapes, the decoding before
+// the engine): the same value, or an error where it fails, and, for a
+// well-formed body, "no backup" exactly where the oracle finds none (on a
+// malformed one the oracle may say so from its first byte).
+func FuzzDecodeOtherAnswersAgainstOracle(f *testing.F) {
+	f.Add(golden.Read(f, "post-backups-sample.json"))
+	f.Add(golden.Read(f, "post-backups-sample-fixed.json"))
+	for _, s := range []string{
+		`{"BackupStatus":[{"id":1,"status":"Success"}]}`, `{"win32":[{"id":2}],"linux":{"backups":[{"id":3}]}}`,
+		`{"win32":null,"x":5}`, `{"x":5,"data":[]}`, `{"b":{"Data":[{"id":1}],"data":null}}`, `{"b":{}}`, `{"b":{"x":1}}`,
+		`{"backupStatus":{"id":1}}`, `{"a":[{"id":1}],"a":{"backups":[{"id":2}]}}`, `{"z":[{"id":1}],"a":[{"id":"x"}]}`,
+		`{"b":{"backups":[1]}}`, `{"b":{"backups":[{"id":1}]x}}`, `{"\u00e9":[{"id":1}],"e":[]}`, `{"caf` + "\xe9" + `":[]}`,
+		`{"backup":{"id":7,"start_date_time":"10/14/2014 09:32 am"}}`, `[{"id":7},{"id":8}]`, `[{"id":8}]`, `[{"x":1}]`,
+		`{"id":7,"client_name":"c"}`, `{"id":7,"data":5}`, `{"Backup":[{"id":6},{"id":7}],"backups":{"id":1}}`,
+		`{"backup":{"id":{}}}`, `{"backup":"x"}`, `{"id":{}}`, `{"data":null,"backup":null}`, `5`, `"x"`, `[1]`,
+		`{"systems":[{"id":1,"name":"ueb","local":"1","total_mb_size":"1024"}]}`, `{"appliance":[{"id":"2","extra":[1]}]}`,
+		`{"Appliances":[{"name":5}]}`, `{"systems":[null,{"NAME":"x","name":"y","online":"yes"}]}`, `{"systems":{}}`,
+		`{"data":null}`, `null`, ``, `{}`, `[]`, `{"backups":[{"id":1}]}`, `{"backup":[]}`, `{"backup":null}`, `{"a":1,}`,
+		// Hostile shapes: nesting past the bound, in a system's rows too,
+		// a page sent twice, members of the wrong kind.
+		`{"b":{"backups":` + strings.Repeat("[", codec.MaxDepth+1) + `}}`, `{"backup":` + strings.Repeat(`{"x":`, codec.MaxDepth) + `1}`,
+		`{"a":[{"id":1}],"a":[{"id":1}],"BackupStatus":[{"id":1}],"backupstatus":[{"id":2}]}`,
+		`{"systems":[{"id":[]}]}`, `{"backup":{"status":{}}}`, `{"BackupStatus":"x"}`, `{"b":true}`,
+	} {
+		f.Add([]byte(s))
+	}
+	zone := time.FixedZone("appliance", 2*3600)
+	var wellFormed bool
+	agree := func(t *testing.T, what string, got, want any, err, wantErr error) {
+		t.Helper()
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%s: %v; the oracle: %v", what, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s and the oracle disagree:\n%+v\n%+v", what, got, want)
+		}
+		if wellFormed && errors.Is(err, errNoBackup) != errors.Is(wantErr, errNoBackup) {
+			t.Fatalf("%s: %v; the oracle: %v", what, err, wantErr)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		wellFormed = len(bytes.TrimSpace(data)) == 0 || json.Valid(data)
+		for _, id := range []int64{7, 1} {
+			b, err := decodeOneBackup(data, id, zone)
+			want, wantErr := oracleDecodeOneBackup(data, id, zone)
+			agree(t, fmt.Sprintf("decodeOneBackup(%d)", id), b, want, err, wantErr)
+		}
+		rows, err := decodeStatus(data, zone)
+		wantRows, wantErr := oracleDecodeStatus(data, zone)
+		agree(t, "decodeStatus", rows, wantRows, err, wantErr)
+		systems, err := decodeSystems(data)
+		wantSystems, wantErr := oracleDecodeSystems(data)
+		agree(t, "decodeSystems", systems, wantSystems, err, wantErr)
 	})
 }
 

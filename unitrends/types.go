@@ -136,7 +136,22 @@ type Backup struct {
 	CompleteTime Time `json:"complete_time"`
 	// Extra holds every member this type does not know, as sent.
 	Extra map[string]RawJSON `json:",embed"`
+
+	// spelled is the template flag sent as "vm_ware_template" (the
+	// sample's spelling) while the backup is read: afterDecode merges it
+	// as it merges that member of Extra, which it spares a map and a copy
+	// per backup. It is zero outside decoding.
+	spelled spelledTemplate
 }
+
+// spelledTemplate is a pending "vm_ware_template": true or false, if sent.
+type spelledTemplate struct {
+	flag Bool
+	sent bool
+}
+
+// templateSpelling is the documented sample's spelling of the template flag.
+const templateSpelling = "vm_ware_template"
 
 // plainBackup is Backup without its methods, for the codec.
 type plainBackup Backup
@@ -149,7 +164,7 @@ var backupSchema = codec.NewSchema(
 	codec.IntMember("client_id", func(b *Backup) *Int { return &b.ClientID }),
 	codec.GoStringMember("client_name", func(b *Backup) *string { return &b.ClientName }),
 	codec.GoStringMember("type", func(b *Backup) *string { return &b.Type }),
-	custom("start_date_time", func(b *Backup) *LocalTime { return &b.StartDateTime }),
+	codec.ValueMember("start_date_time", readStartDateTime),
 	custom("duration", func(b *Backup) *Duration { return &b.Duration }),
 	codec.BoolMember("complete", func(b *Backup) *Bool { return &b.Complete }),
 	custom("status", func(b *Backup) *BackupStatus { return &b.Status }),
@@ -182,6 +197,7 @@ var backupSchema = codec.NewSchema(
 	codec.BoolMember("replicated", func(b *Backup) *Bool { return &b.Replicated }),
 	codec.StringMember("destination", func(b *Backup) *String { return &b.Destination }),
 	codec.BoolMember("vmware_template", func(b *Backup) *Bool { return &b.VMwareTemplate }).Strict(),
+	codec.ValueMember(templateSpelling, readTemplateSpelling).Strict(),
 	codec.BoolMember("certified", func(b *Backup) *Bool { return &b.Certified }),
 	codec.StringMember("storage", func(b *Backup) *String { return &b.Storage }),
 	codec.StringMember("output", func(b *Backup) *String { return &b.Output }),
@@ -192,6 +208,21 @@ var backupSchema = codec.NewSchema(
 	codec.TimeMember("start_time", func(b *Backup) *Time { return &b.StartTime }),
 	codec.TimeMember("complete_time", func(b *Backup) *Time { return &b.CompleteTime }),
 ).KeepUnknown(func(b *Backup) *map[string]RawJSON { return &b.Extra }).After((*Backup).afterDecode)
+
+// readStartDateTime reads start_date_time as LocalTime.UnmarshalJSON does;
+// the appliance's own m/d/Y text, the usual case, is read in place and
+// kept among the document's strings (codec.Decoder.String) rather than in
+// an allocation of its own.
+func readStartDateTime(d *codec.Decoder, b *Backup, raw []byte) error {
+	if inner, ok := plainLiteral(raw); ok {
+		// The conversion does not escape: no allocation.
+		if t, ok := parseApplianceTime(string(inner), time.UTC); ok {
+			b.StartDateTime = LocalTime{Time: t, Valid: true, Text: d.String(inner)}
+			return nil
+		}
+	}
+	return b.StartDateTime.UnmarshalJSON(raw)
+}
 
 // custom reads a member of one of this package's own types as its
 // UnmarshalJSON reads it (what json/v2 does through UnmarshalJSONFrom).
@@ -233,13 +264,43 @@ func (b *Backup) afterDecode() {
 	b.mergeTemplateSpellings()
 }
 
+// readTemplateSpelling reads "vm_ware_template" as the member of Extra it
+// would otherwise be: a plain true or false is held in b.spelled until
+// afterDecode, anything else goes to Extra as sent; the last one sent
+// counts.
+func readTemplateSpelling(_ *codec.Decoder, b *Backup, raw []byte) error {
+	if v := string(raw); v == "true" || v == "false" {
+		b.spelled = spelledTemplate{flag: codec.NewBool(v == "true"), sent: true}
+		delete(b.Extra, templateSpelling)
+		return nil
+	}
+	b.spelled = spelledTemplate{}
+	if b.Extra == nil {
+		b.Extra = make(map[string]RawJSON)
+	}
+	b.Extra[templateSpelling] = append(RawJSON(nil), raw...)
+	return nil
+}
+
 // mergeTemplateSpellings moves the template flag sent under another
 // spelling ("vm_ware_template", or another case) from Extra into
 // VMwareTemplate when that is absent, or when both say the same; a
 // different value stays in Extra, so that neither is lost.
 func (b *Backup) mergeTemplateSpellings() {
+	if s := b.spelled; s.sent {
+		b.spelled = spelledTemplate{}
+		if len(b.Extra) == 0 && (!b.VMwareTemplate.Valid || b.VMwareTemplate == s.flag) {
+			b.VMwareTemplate, b.Extra = s.flag, nil // the sample's case: nothing else to merge
+			return
+		}
+		if b.Extra == nil {
+			b.Extra = make(map[string]RawJSON, 1)
+		}
+		b.Extra[templateSpelling] = strconv.AppendBool(nil, s.flag.Bool)
+	}
 	switch len(b.Extra) {
 	case 0:
+		b.Extra = nil
 		return
 	case 1: // the usual case (the sample's vm_ware_template): no sorting
 		for name, raw := range b.Extra {
@@ -316,12 +377,24 @@ func (b *Backup) dropPlaceholders() {
 }
 
 // validUTF8 replaces invalid UTF-8 (which JSON can hold only inside
-// strings) with U+FFFD, so that what was decoded can be encoded again.
+// strings) with U+FFFD, so that what was decoded can be encoded again:
+// one per invalid byte, as json/v2 reads it (a system named "\xff\xff" is
+// "\uFFFD\uFFFD" whether its name is read from the whole answer or not).
 func validUTF8(data []byte) []byte {
 	if utf8.Valid(data) {
 		return data
 	}
-	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	out := make([]byte, 0, len(data)+8)
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, data[:n]...)
+		}
+		data = data[n:]
+	}
+	return out
 }
 
 // inZone re-reads the appliance-local times in loc; with no loc, the
@@ -336,6 +409,16 @@ func (b *Backup) inZone(loc *time.Location) error {
 	}
 	b.StartDateTime = t
 	return nil
+}
+
+// backupsInZone re-reads the appliance-local times of out in loc.
+func backupsInZone(out []Backup, loc *time.Location) ([]Backup, error) {
+	for i := range out {
+		if err := out[i].inZone(loc); err != nil {
+			return nil, fmt.Errorf("backup %d: start_date_time: %w", i, err)
+		}
+	}
+	return out, nil
 }
 
 // Finished returns when the backup ended: CompleteTime when the appliance
@@ -412,13 +495,29 @@ func fromDecoder(dec *jsontext.Decoder, unmarshal func([]byte) error) error {
 
 // UnmarshalJSON reads one system with the SDK's tolerant codec.
 func (s *System) UnmarshalJSON(data []byte) error {
-	var p plainSystem
-	if err := codec.UnmarshalJSON(validUTF8(data), &p); err != nil {
+	v, err := codec.DecodeObject(validUTF8(data), systemSchema, codec.Limits{})
+	if err != nil {
 		return err
 	}
-	*s = System(p)
+	*s = v
 	return nil
 }
+
+// systemSchema is how the engine reads a System: the members of the
+// struct's tags, unknown members kept in Extra.
+var systemSchema = codec.NewSchema(
+	codec.IntMember("id", func(s *System) *Int { return &s.ID }),
+	codec.GoStringMember("name", func(s *System) *string { return &s.Name }),
+	codec.StringMember("host", func(s *System) *String { return &s.Host }),
+	codec.StringMember("role", func(s *System) *String { return &s.Role }),
+	codec.StringMember("version", func(s *System) *String { return &s.Version }),
+	codec.BoolMember("local", func(s *System) *Bool { return &s.Local }),
+	codec.BoolMember("online", func(s *System) *Bool { return &s.Online }),
+	codec.StringMember("status", func(s *System) *String { return &s.Status }),
+	codec.StringMember("asset_tag", func(s *System) *String { return &s.AssetTag }),
+	codec.IntMember("total_mb_size", func(s *System) *Int { return &s.TotalMBSize }),
+	codec.IntMember("total_mb_free", func(s *System) *Int { return &s.TotalMBFree }),
+).KeepUnknown(func(s *System) *map[string]RawJSON { return &s.Extra })
 
 // StatusEntry is one row of the status view (GET /api/backups/).
 type StatusEntry struct {
@@ -560,13 +659,17 @@ func (t LocalTime) In(loc *time.Location) (LocalTime, error) {
 		t.Time, t.Zone = t.Time.In(show), ZoneInValue
 		return t, nil
 	}
-	wall, err := parseLocal(t.Text, time.UTC)
-	if err != nil {
-		return t, err
-	}
-	if textHasZone(t.Text, wall) {
-		t.Time, t.Zone = wall.In(show), ZoneInValue
-		return t, nil
+	// The appliance's own shapes name no zone; other texts may.
+	wall, ok := parseApplianceTime(t.Text, time.UTC)
+	if !ok {
+		var err error
+		if wall, err = parseLocal(t.Text, time.UTC); err != nil {
+			return t, err
+		}
+		if textHasZone(t.Text, wall) {
+			t.Time, t.Zone = wall.In(show), ZoneInValue
+			return t, nil
+		}
 	}
 	if loc == nil {
 		t.Time, t.Zone = wall, ZoneUnknown
@@ -734,6 +837,14 @@ func (d *Duration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // UnmarshalJSON reads "00:00:28", 28, "28" or 28.5.
 func (d *Duration) UnmarshalJSON(data []byte) error {
+	if inner, ok := plainLiteral(data); ok {
+		// The usual h:mm:ss, read without making a string of it (the
+		// conversion does not escape): what the general code below gives.
+		if v, ok := clockDuration(string(inner)); ok {
+			*d = Duration{Duration: v, Valid: true}
+			return nil
+		}
+	}
 	data = bytes.TrimSpace(data)
 	var s string
 	switch {
