@@ -124,7 +124,7 @@ type Decoder struct {
 	// strs remembers the document's last short strings by hash, so that a
 	// name, type or state sent in every item is one string; chunk is where
 	// the document's strings are copied to.
-	strs  [internSlots]string
+	strs  *[internSlots]string // made at the first string interned
 	chunk []byte
 }
 
@@ -151,6 +151,9 @@ var internSeed = maphash.MakeSeed()
 func (d *Decoder) Intern(b []byte) string {
 	if len(b) == 0 || len(b) > internLen || d.single {
 		return d.String(b)
+	}
+	if d.strs == nil {
+		d.strs = new([internSlots]string)
 	}
 	slot := &d.strs[maphash.Bytes(internSeed, b)%internSlots]
 	if *slot == string(b) {

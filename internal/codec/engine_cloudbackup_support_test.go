@@ -36,15 +36,15 @@ var looseSchema = NewSchema(
 		})
 		return err
 	}),
-).WrapErrors(func(member string, err error) error { return &located{member, err} })
+).WrapErrors(func(member string, err error) error { return &memberError{member, err} })
 
-type located struct {
+type memberError struct {
 	member string
 	err    error
 }
 
-func (e *located) Error() string { return e.member + ": " + e.err.Error() }
-func (e *located) Unwrap() error { return e.err }
+func (e *memberError) Error() string { return e.member + ": " + e.err.Error() }
+func (e *memberError) Unwrap() error { return e.err }
 
 func decodeLoose(t *testing.T, doc string) loose {
 	t.Helper()
@@ -165,7 +165,7 @@ func TestLenientObjectAndEachItem(t *testing.T) {
 func TestWrapErrors(t *testing.T) {
 	t.Parallel()
 	_, err := DecodeObject([]byte(`{"inner":{"a":"x"}}`), looseSchema, Limits{})
-	var l *located
+	var l *memberError
 	require.ErrorAs(t, err, &l)
 	assert.Equal(t, "inner", l.member)
 	var se *ScalarError
