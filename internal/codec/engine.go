@@ -297,6 +297,15 @@ func DecodeMembers(data []byte, l Limits, member func(d *Decoder, name []byte) e
 	default:
 		return kindError[map[string]RawJSON](d, tok.Kind())
 	}
+	if err := d.eachMember(member); err != nil {
+		return err
+	}
+	return d.finish()
+}
+
+// eachMember hands the members of the object just opened to member, up to
+// and including its closing '}'.
+func (d *Decoder) eachMember(member func(d *Decoder, name []byte) error) error {
 	for d.dec.PeekKind() != '}' {
 		raw, err := d.dec.ReadValue()
 		if err != nil {
@@ -310,10 +319,8 @@ func DecodeMembers(data []byte, l Limits, member func(d *Decoder, name []byte) e
 			return err
 		}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return err
-	}
-	return d.finish()
+	_, err := d.dec.ReadToken()
+	return err
 }
 
 // SkipValue skips the next value.

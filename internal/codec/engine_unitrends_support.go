@@ -35,21 +35,7 @@ func DecodeMembersFrom(d *Decoder, member func(d *Decoder, name []byte) error) e
 	if _, err := d.dec.ReadToken(); err != nil {
 		return err
 	}
-	for d.dec.PeekKind() != '}' {
-		raw, err := d.dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		name, plain := d.literal(raw)
-		if !plain {
-			name = unquoteBytes(raw)
-		}
-		if err := member(d, name); err != nil {
-			return err
-		}
-	}
-	_, err := d.dec.ReadToken()
-	return err
+	return d.eachMember(member)
 }
 
 // What an envelope whose result's type the caller picks per call needs
