@@ -59,7 +59,84 @@ const ambiguous = -1
 type Member[T any] struct {
 	name   string
 	strict bool
+	// A scalar member whose field lies within T is read in place: kind
+	// says which reader (scalar for a provider's own), off where the
+	// field is; one switch instead of three calls through func values
+	// for each member of each item. Otherwise kind is viaDecode.
+	kind memberKind
+	off  uintptr
+	// quoted is the name as a document sends it, `"name":`, or "" for a
+	// name with a byte that must be escaped.
+	quoted string
+	scalar func(d *Decoder, p unsafe.Pointer, raw []byte) error
 	decode func(d *Decoder, v *T) error
+}
+
+// memberKind is how a member's value is read: through its decode func, or
+// by one of the scalar readers into the field at its offset.
+type memberKind uint8
+
+const (
+	viaDecode memberKind = iota
+	intKind
+	floatKind
+	boolKind
+	stringKind
+	timeKind
+	textKind
+	scalarKind // m.scalar
+)
+
+// read decodes the member's value into v.
+func (m *Member[T]) read(d *Decoder, v *T) error {
+	if m.kind == viaDecode {
+		return m.decode(d, v)
+	}
+	return d.scalarAt(m.kind, unsafe.Add(unsafe.Pointer(v), m.off), m.scalar)
+}
+
+// scalarAt reads the next value with the reader kind names into the field
+// at p.
+func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decoder, unsafe.Pointer, []byte) error) error {
+	raw, err := d.dec.scalarValue()
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case intKind:
+		return readInt(d, (*Int)(p), raw)
+	case floatKind:
+		return readFloat(d, (*Float)(p), raw)
+	case boolKind:
+		return readBool(d, (*Bool)(p), raw)
+	case stringKind:
+		return readString(d, (*String)(p), raw)
+	case timeKind:
+		return readTime(d, (*Time)(p), raw)
+	case textKind:
+		return readText(d, (*String)(p), raw)
+	}
+	return scalar(d, p, raw)
+}
+
+// fieldOffset returns the offset in T of the field f returns, when f
+// returns a field of its argument (as `func(b *Backup) *Int { return
+// &b.ID }` does) for two distinct values; ok is false for anything else
+// (a pointer elsewhere, a panic on a zero T), which is then read through f.
+func fieldOffset[T, S any](f func(*T) *S) (off uintptr, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	a, b := new(T), new(T)
+	size, fsize := unsafe.Sizeof(*a), unsafe.Sizeof(*new(S))
+	pa, pb := uintptr(unsafe.Pointer(f(a))), uintptr(unsafe.Pointer(f(b)))
+	ua, ub := uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))
+	if ua == ub || pa < ua || pb < ub || pa-ua != pb-ub || pa-ua+fsize > size {
+		return 0, false
+	}
+	return pa - ua, true
 }
 
 // Strict returns m matched by its exact name only (json/v2's case:strict).
@@ -78,6 +155,9 @@ func NewSchema[T any](members ...Member[T]) *Schema[T] {
 		s.follow[k].Store(int32(k))
 	}
 	for i, m := range members {
+		if plainEnd([]byte(m.name), 0) == len(m.name) {
+			members[i].quoted = `"` + m.name + `":`
+		}
 		if _, dup := s.exact[m.name]; dup {
 			panic("codec: schema: two members named " + m.name)
 		}
@@ -429,23 +509,34 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 	}
 	var fold [64]byte
 	prev := 0 // follow's index of the member matched last, plus one
-	for d.dec.PeekKind() != '}' {
-		raw, escaped, err := d.dec.readName()
-		if err != nil {
-			return err
+	for {
+		// Items of a list send their members in one order: the member
+		// that followed the last one matched before is tried first,
+		// against the document's bytes.
+		if h := int(s.follow[prev].Load()); h < len(s.members) && s.members[h].quoted != "" && d.dec.nameIs(s.members[h].quoted) {
+			prev = h + 1
+			if err := s.members[h].read(d, v); err != nil {
+				return err
+			}
+			continue
+		}
+		raw, plain := d.dec.plainName()
+		escaped := false
+		if !plain {
+			if d.dec.PeekKind() == '}' {
+				break
+			}
+			if raw, escaped, err = d.dec.readName(); err != nil {
+				return err
+			}
 		}
 		name := raw[1 : len(raw)-1]
 		if escaped || !d.validUTF8 && !utf8.Valid(name) {
 			name = unquoteBytes(raw)
 		}
-		// Items of a list send their members in one order: the member
-		// that followed the last one matched before is tried first.
-		i := int(s.follow[prev].Load())
-		ok := i < len(s.members) && s.members[i].name == string(name)
-		if !ok {
-			if i, ok = s.exact[string(name)]; ok {
-				s.follow[prev].Store(int32(i))
-			}
+		i, ok := s.exact[string(name)]
+		if ok {
+			s.follow[prev].Store(int32(i))
 		}
 		if !ok {
 			i, ok = s.folded[string(foldName(fold[:0], name))]
@@ -457,7 +548,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		}
 		if ok {
 			prev = i + 1
-			if err := s.members[i].decode(d, v); err != nil {
+			if err := s.members[i].read(d, v); err != nil {
 				return err
 			}
 			continue
@@ -557,6 +648,19 @@ func smallestFold(r rune) rune {
 // scalarMember reads a tolerant scalar with its fast path, else as its
 // UnmarshalJSON does.
 func scalarMember[T, S any](name string, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
+	m := kindMember(name, scalarKind, f, read)
+	if m.kind == scalarKind {
+		m.scalar = func(d *Decoder, p unsafe.Pointer, raw []byte) error { return read(d, (*S)(p), raw) }
+	}
+	return m
+}
+
+// kindMember is a scalar member read in place by the reader kind names
+// (read is the same reader, for a field outside T).
+func kindMember[T, S any](name string, kind memberKind, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
+	if off, ok := fieldOffset(f); ok {
+		return Member[T]{name: name, kind: kind, off: off}
+	}
 	return Member[T]{name: name, decode: func(d *Decoder, v *T) error {
 		raw, err := d.dec.ReadValue()
 		if err != nil {
@@ -568,43 +672,57 @@ func scalarMember[T, S any](name string, f func(*T) *S, read func(d *Decoder, ds
 
 // IntMember reads member name into the Int f returns.
 func IntMember[T any](name string, f func(*T) *Int) Member[T] {
-	return scalarMember(name, f, readInt)
+	return kindMember(name, intKind, f, readInt)
 }
 
 // FloatMember reads member name into the Float f returns.
 func FloatMember[T any](name string, f func(*T) *Float) Member[T] {
-	return scalarMember(name, f, readFloat)
+	return kindMember(name, floatKind, f, readFloat)
 }
 
 // BoolMember reads member name into the Bool f returns.
 func BoolMember[T any](name string, f func(*T) *Bool) Member[T] {
-	return scalarMember(name, f, readBool)
+	return kindMember(name, boolKind, f, readBool)
 }
 
 // StringMember reads member name into the String f returns.
 func StringMember[T any](name string, f func(*T) *String) Member[T] {
-	return scalarMember(name, f, readString)
+	return kindMember(name, stringKind, f, readString)
 }
 
 // TimeMember reads member name into the Time f returns.
 func TimeMember[T any](name string, f func(*T) *Time) Member[T] {
-	return scalarMember(name, f, readTime)
+	return kindMember(name, timeKind, f, readTime)
 }
 
 // TextMember reads member name into the Text (an enumeration's word as
 // sent) f returns.
 func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *Text[E], raw []byte) error {
-		if raw[0] == '"' {
-			t, err := d.text(raw)
-			if err != nil {
-				return err
-			}
-			*dst = NewText(E(t))
-			return nil
+	read := func(d *Decoder, dst *Text[E], raw []byte) error {
+		var s String
+		err := readText(d, &s, raw)
+		dst.set(s)
+		return err
+	}
+	if unsafe.Sizeof(Text[E]{}) != unsafe.Sizeof(String{}) || unsafe.Offsetof(Text[E]{}.Valid) != unsafe.Offsetof(String{}.Valid) {
+		return scalarMember(name, f, read)
+	}
+	// A Text[E] is laid out as a String (E is a string), so its field is
+	// read as one.
+	return kindMember(name, textKind, f, read)
+}
+
+// readText reads what Text's UnmarshalJSON reads, a string interned.
+func readText(d *Decoder, dst *String, raw []byte) error {
+	if raw[0] == '"' {
+		t, err := d.text(raw)
+		if err != nil {
+			return err
 		}
-		return dst.UnmarshalJSON(raw)
-	})
+		*dst = NewString(t)
+		return nil
+	}
+	return dst.UnmarshalJSON(raw)
 }
 
 // GoStringMember reads member name, a JSON string or null (""), into the

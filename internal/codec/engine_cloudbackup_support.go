@@ -169,13 +169,13 @@ func LenientObjectMember[T, U any](name string, s *Schema[U], f func(*T) *U) Mem
 // Call it once, where s is built.
 func (s *Schema[T]) WrapErrors(wrap func(member string, err error) error) *Schema[T] {
 	for i := range s.members {
-		name, decode := s.members[i].name, s.members[i].decode
-		s.members[i].decode = func(d *Decoder, v *T) error {
-			if err := decode(d, v); err != nil {
-				return wrap(name, err)
+		m := s.members[i]
+		s.members[i] = Member[T]{name: m.name, strict: m.strict, decode: func(d *Decoder, v *T) error {
+			if err := m.read(d, v); err != nil {
+				return wrap(m.name, err)
 			}
 			return nil
-		}
+		}}
 	}
 	return s
 }

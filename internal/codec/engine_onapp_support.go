@@ -66,7 +66,7 @@ func Lift[T, U any](s *Schema[U], f func(*T) *U, fail func(v *T, err error)) []M
 	out := make([]Member[T], len(s.members))
 	for i, m := range s.members {
 		out[i] = Member[T]{name: m.name, strict: m.strict, decode: func(d *Decoder, v *T) error {
-			return deferred(d, func() error { return m.decode(d, f(v)) }, func(err error) { fail(v, err) })
+			return deferred(d, func() error { return m.read(d, f(v)) }, func(err error) { fail(v, err) })
 		}}
 	}
 	return out

@@ -216,6 +216,77 @@ func (s *scanner) readName() (raw []byte, escaped bool, err error) {
 	return raw, s.escaped, err
 }
 
+// plainName reads the next member name and its ':' in one step, as
+// readName does, when the name has no escape and the ':' follows it at
+// once (as in nearly every document); ok is false, and nothing read, for
+// anything else: readName then reads it.
+func (s *scanner) plainName() (raw []byte, ok bool) {
+	data, i := s.data, s.pos
+	if s.state != stName && s.state != stNameOrEnd || i >= len(data) || data[i] != '"' {
+		return nil, false
+	}
+	j := plainEnd(data, i+1)
+	if j+1 >= len(data) || data[j] != '"' || data[j+1] != ':' {
+		return nil, false
+	}
+	k := j + 2
+	if k < len(data) && data[k] <= ' ' {
+		k = skipWhite(data, k)
+	}
+	s.last, s.pos, s.state, s.escaped = j+1, k, stValue, false
+	return data[i : j+1], true
+}
+
+// nameIs reads the next member name and its ':' when they are q (a name
+// with its quotes and the ':', no byte of it special), exactly and with no
+// space between: a name is then one comparison with the name expected.
+// It reports false, and reads nothing, for anything else.
+func (s *scanner) nameIs(q string) bool {
+	data, i := s.data, s.pos
+	if s.state != stName && s.state != stNameOrEnd || len(data)-i < len(q) || string(data[i:i+len(q)]) != q {
+		return false
+	}
+	k := i + len(q)
+	if k < len(data) && data[k] <= ' ' {
+		k = skipWhite(data, k)
+	}
+	s.last, s.pos, s.state, s.escaped = i+len(q)-1, k, stValue, false
+	return true
+}
+
+// scalarValue is ReadValue for a member's value, reading the usual ones (a
+// string without escapes, a literal, an integer) in fewer steps.
+func (s *scanner) scalarValue() ([]byte, error) {
+	data, i := s.data, s.pos
+	if s.state != stValue || i >= len(data) {
+		return s.ReadValue()
+	}
+	var j int
+	switch c := data[i]; {
+	case c == '"':
+		j = plainEnd(data, i+1)
+		if j >= len(data) || data[j] != '"' {
+			return s.ReadValue()
+		}
+		j++
+	case '1' <= c && c <= '9':
+		j = skipDigits(data, i+1)
+		if j < len(data) && (data[j] == '.' || data[j] == 'e' || data[j] == 'E') {
+			return s.ReadValue()
+		}
+	case c == 'n' && len(data)-i >= 4 && string(data[i:i+4]) == "null",
+		c == 't' && len(data)-i >= 4 && string(data[i:i+4]) == "true":
+		j = i + 4
+	case c == 'f' && len(data)-i >= 5 && string(data[i:i+5]) == "false":
+		j = i + 5
+	default:
+		return s.ReadValue()
+	}
+	s.pos = j
+	s.afterValue()
+	return data[i:j], nil
+}
+
 // SkipValue reads past the next value.
 func (s *scanner) SkipValue() error {
 	_, err := s.ReadValue()
@@ -280,28 +351,34 @@ const (
 	highs = 0x8080808080808080
 )
 
+// plainEnd returns the offset of the first special byte from i on (see
+// special), or len(data).
+func plainEnd(data []byte, i int) int {
+	// Eight bytes at a time while none is special: (x - n·lows) &^ x
+	// & highs flags the bytes below n, the lowest flag exactly.
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q := x ^ ('"' * lows)
+		b := x ^ ('\\' * lows)
+		m := ((x - 0x20*lows) &^ x) | ((q - lows) &^ q) | ((b - lows) &^ b)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(data) && !special[data[i]] {
+		i++
+	}
+	return i
+}
+
 // skipString reads the string literal at pos, checking its escapes.
 func (s *scanner) skipString() error {
 	data := s.data
 	i := s.pos + 1
 	s.escaped = false
 	for {
-		// Eight bytes at a time while none is special: (x - n·lows) &^ x
-		// & highs flags the bytes below n, the lowest flag exactly.
-		for i+8 <= len(data) {
-			x := binary.LittleEndian.Uint64(data[i:])
-			q := x ^ ('"' * lows)
-			b := x ^ ('\\' * lows)
-			m := ((x - 0x20*lows) &^ x) | ((q - lows) &^ q) | ((b - lows) &^ b)
-			if m &= highs; m != 0 {
-				i += bits.TrailingZeros64(m) / 8
-				break
-			}
-			i += 8
-		}
-		for i < len(data) && !special[data[i]] {
-			i++
-		}
+		i = plainEnd(data, i)
 		if i >= len(data) {
 			return s.syntax(len(data), io.ErrUnexpectedEOF)
 		}
