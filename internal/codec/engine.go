@@ -2,9 +2,9 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"math"
 	"reflect"
@@ -109,12 +109,21 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		return readFloat(d, (*Float)(p), raw)
 	case boolKind:
 		return readBool(d, (*Bool)(p), raw)
-	case stringKind:
+	case stringKind, textKind:
+		// The scanner knows a string has no escape: its text is interned
+		// as it stands.
+		if raw[0] == '"' && !d.dec.escaped {
+			if t := raw[1 : len(raw)-1]; d.validUTF8 || utf8.Valid(t) {
+				*(*String)(p) = NewString(d.Intern(t))
+				return nil
+			}
+		}
+		if kind == textKind {
+			return readText(d, (*String)(p), raw)
+		}
 		return readString(d, (*String)(p), raw)
 	case timeKind:
 		return readTime(d, (*Time)(p), raw)
-	case textKind:
-		return readText(d, (*String)(p), raw)
 	}
 	return scalar(d, p, raw)
 }
@@ -223,8 +232,22 @@ const (
 	chunkMax  = 512
 )
 
-// internSeed hashes the interned strings; it is made once and only read.
-var internSeed = maphash.MakeSeed()
+// internSlot picks b's slot in the intern table from its length and its
+// first and last eight bytes: cheap, and a collision (even one a document
+// makes on purpose) only costs a copy.
+func internSlot(b []byte) uint {
+	n := len(b)
+	var x uint64
+	if n >= 8 {
+		x = binary.LittleEndian.Uint64(b) ^ binary.LittleEndian.Uint64(b[n-8:])*0x9e3779b97f4a7c15
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x = (x ^ uint64(n)) * 0x9e3779b97f4a7c15
+	return uint(x >> 56) // of internSlots = 256
+}
 
 // Intern returns b as a string, shared with the earlier equal strings of
 // the document.
@@ -235,7 +258,7 @@ func (d *Decoder) Intern(b []byte) string {
 	if d.strs == nil {
 		d.strs = new([internSlots]string)
 	}
-	slot := &d.strs[maphash.Bytes(internSeed, b)%internSlots]
+	slot := &d.strs[internSlot(b)%internSlots]
 	if *slot == string(b) {
 		return *slot
 	}

@@ -269,6 +269,7 @@ func (s *scanner) scalarValue() ([]byte, error) {
 			return s.ReadValue()
 		}
 		j++
+		s.escaped = false
 	case '1' <= c && c <= '9':
 		j = skipDigits(data, i+1)
 		if j < len(data) && (data[j] == '.' || data[j] == 'e' || data[j] == 'E') {
