@@ -108,6 +108,9 @@ func FuzzFastScalars(f *testing.F) {
 				t.Fatalf("VerifyStatus of %q: %q, want %q", lit, vs, ParseVerifyStatus(want))
 			}
 		}
+		if got, want := isPlaceholder(s), trimmedIsPlaceholder(s); got != want {
+			t.Fatalf("isPlaceholder(%q) = %v, the original %v", s, got, want)
+		}
 		if got, want := string(foldStatus(nil, s)), builderFoldStatus(s); got != want {
 			t.Fatalf("foldStatus(%q) = %q, the original folding %q", s, got, want)
 		}
@@ -136,6 +139,12 @@ func FuzzFastScalars(f *testing.F) {
 			t.Fatalf("clockDuration(%q) = %s; parseClock: %s, %v", s, d, general, gErr)
 		}
 	})
+}
+
+// trimmedIsPlaceholder is isPlaceholder without its shortcut.
+func trimmedIsPlaceholder(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.EqualFold(s, "n/a") || strings.EqualFold(s, "null")
 }
 
 // FuzzDecodeOtherAnswers feeds the readers of the other answers (one

@@ -230,9 +230,7 @@ func custom[V any, P interface {
 	*V
 	UnmarshalJSON([]byte) error
 }](name string, f func(*Backup) *V) codec.Member[Backup] {
-	return codec.ValueMember(name, func(_ *codec.Decoder, b *Backup, raw []byte) error {
-		return P(f(b)).UnmarshalJSON(raw)
-	})
+	return codec.UnmarshalerMember[Backup, V, P](name, f)
 }
 
 // UnmarshalJSONFrom implements encoding/json/v2's streaming unmarshaler:
@@ -435,6 +433,12 @@ func (b *Backup) Finished() (time.Time, bool) {
 
 // isPlaceholder reports text that stands for "no value".
 func isPlaceholder(s string) bool {
+	// Text that begins and ends with a printable ASCII byte has no space
+	// to trim; unless three or four bytes long, it is not "n/a" or "null"
+	// in any case (no other rune folds to their letters).
+	if n := len(s); n > 0 && n != 3 && n != 4 && ' ' < s[0] && s[0] < utf8.RuneSelf && ' ' < s[n-1] && s[n-1] < utf8.RuneSelf {
+		return false
+	}
 	s = strings.TrimSpace(s)
 	return s == "" || strings.EqualFold(s, "n/a") || strings.EqualFold(s, "null")
 }
@@ -1255,7 +1259,18 @@ func foldStatus(dst []byte, s string) []byte {
 	if isPlaceholder(s) {
 		return dst
 	}
-	for _, r := range strings.TrimSpace(s) {
+	s = strings.TrimSpace(s)
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ { // ASCII, the usual case
+		switch c := s[i]; {
+		case c == ' ' || c == '_' || c == '-' || c == '\t':
+		case 'A' <= c && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	for _, r := range s[i:] {
 		switch r {
 		case ' ', '_', '-', '\t':
 			continue

@@ -45,6 +45,7 @@ type Schema[T any] struct {
 	folded  map[string]int // folded name → index, or ambiguous
 	unknown func(*T) *map[string]RawJSON
 	after   func(*T)
+	wrap    func(member string, err error) error // of a member's error; may be nil
 	// follow[k] is the member that came after member k-1 (after the
 	// object's start for k = 0) in the object read last: a hint, shared
 	// by the documents read at once, so an atomic.
@@ -539,7 +540,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		if h := int(s.follow[prev].Load()); h < len(s.members) && s.members[h].quoted != "" && d.dec.nameIs(s.members[h].quoted) {
 			prev = h + 1
 			if err := s.members[h].read(d, v); err != nil {
-				return err
+				return s.memberError(h, err)
 			}
 			continue
 		}
@@ -572,7 +573,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		if ok {
 			prev = i + 1
 			if err := s.members[i].read(d, v); err != nil {
-				return err
+				return s.memberError(i, err)
 			}
 			continue
 		}
@@ -600,6 +601,15 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		s.after(v)
 	}
 	return nil
+}
+
+// memberError is the error of member i's value, wrapped as WrapErrors
+// asked.
+func (s *Schema[T]) memberError(i int, err error) error {
+	if s.wrap != nil {
+		return s.wrap(s.members[i].name, err)
+	}
+	return err
 }
 
 // literal is literal(raw), sparing the UTF-8 check of a document known
@@ -685,7 +695,7 @@ func kindMember[T, S any](name string, kind memberKind, f func(*T) *S, read func
 		return Member[T]{name: name, kind: kind, off: off}
 	}
 	return Member[T]{name: name, decode: func(d *Decoder, v *T) error {
-		raw, err := d.dec.ReadValue()
+		raw, err := d.dec.scalarValue()
 		if err != nil {
 			return err
 		}
@@ -774,12 +784,21 @@ func ListMember[T, U any](name string, s *Schema[U], f func(*T) *[]U) Member[T] 
 // types, which read a raw value as their UnmarshalJSON does.
 func ValueMember[T any](name string, read func(d *Decoder, v *T, raw []byte) error) Member[T] {
 	return Member[T]{name: name, decode: func(d *Decoder, v *T) error {
-		raw, err := d.dec.ReadValue()
+		raw, err := d.dec.scalarValue()
 		if err != nil {
 			return err
 		}
 		return read(d, v, raw)
 	}}
+}
+
+// UnmarshalerMember reads member name into the V f returns as its
+// UnmarshalJSON reads the value's raw text: for a provider's own types.
+func UnmarshalerMember[T, V any, P interface {
+	*V
+	UnmarshalJSON([]byte) error
+}](name string, f func(*T) *V) Member[T] {
+	return scalarMember(name, f, func(_ *Decoder, dst *V, raw []byte) error { return P(dst).UnmarshalJSON(raw) })
 }
 
 // text returns the text of a string literal the decoder checked, interned,

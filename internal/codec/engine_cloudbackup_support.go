@@ -168,15 +168,7 @@ func LenientObjectMember[T, U any](name string, s *Schema[U], f func(*T) *U) Mem
 // with the member's name, to locate it (a JSON pointer). It returns s.
 // Call it once, where s is built.
 func (s *Schema[T]) WrapErrors(wrap func(member string, err error) error) *Schema[T] {
-	for i := range s.members {
-		m := s.members[i]
-		s.members[i] = Member[T]{name: m.name, strict: m.strict, decode: func(d *Decoder, v *T) error {
-			if err := m.read(d, v); err != nil {
-				return wrap(m.name, err)
-			}
-			return nil
-		}}
-	}
+	s.wrap = wrap
 	return s
 }
 

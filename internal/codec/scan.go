@@ -68,7 +68,13 @@ func (s *scanner) skipSpace() { s.pos = skipWhite(s.data, s.pos) }
 func skipWhite(data []byte, i int) int {
 	for i < len(data) && data[i] <= ' ' && white[data[i]] {
 		i++
-		for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == ' '*lows {
+		// A run of spaces (an indentation) eight bytes at a time, to the
+		// first byte that is not one.
+		for i+8 <= len(data) {
+			if x := binary.LittleEndian.Uint64(data[i:]) ^ ' '*lows; x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+				break
+			}
 			i += 8
 		}
 	}
