@@ -68,6 +68,9 @@ func (s *scanner) skipSpace() { s.pos = skipWhite(s.data, s.pos) }
 func skipWhite(data []byte, i int) int {
 	for i < len(data) && data[i] <= ' ' && white[data[i]] {
 		i++
+		if i < len(data) && data[i] > ' ' {
+			return i // one byte: the space after a ':' of indented JSON
+		}
 		// A run of spaces (an indentation) eight bytes at a time, to the
 		// first byte that is not one.
 		for i+8 <= len(data) {
