@@ -292,6 +292,15 @@ func (s *scanner) scalarValue() ([]byte, error) {
 	default:
 		return s.ReadValue()
 	}
+	// The usual separator, ',' then the next member's name, at once.
+	if n := len(s.stack); j+1 < len(data) && data[j] == ',' && n > 0 && s.stack[n-1] == '{' {
+		k := j + 1
+		if data[k] <= ' ' {
+			k = skipWhite(data, k)
+		}
+		s.last, s.pos, s.state = j, k, stName
+		return data[i:j], nil
+	}
 	s.pos = j
 	s.afterValue()
 	return data[i:j], nil

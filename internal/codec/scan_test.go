@@ -27,7 +27,7 @@ func scanWalk(t *testing.T, data, ops []byte) {
 		ops = []byte{0}
 	}
 	for step := 0; step < 4*len(data)+8; step++ {
-		op := ops[step%len(ops)] % 4
+		op := ops[step%len(ops)] % 7
 		if step > 0 && s.StackDepth() == 0 && j.StackDepth() == 0 {
 			// The top-level value is read. jsontext reads a stream of
 			// values; the engine wants one, so anything but the end of
@@ -58,6 +58,32 @@ func scanWalk(t *testing.T, data, ops []byte) {
 		case 2:
 			serr = s.SkipValue()
 			jerr = j.SkipValue()
+		case 4: // the member value fast path
+			sraw, serr = s.scalarValue()
+			jraw, jerr = j.ReadValue()
+		case 5, 6: // the member name fast paths: read all, or nothing
+			before := [4]int{s.pos, s.last, int(s.state), len(s.stack)}
+			var ok bool
+			if op == 5 {
+				sraw, ok = s.plainName()
+			} else {
+				q := scanNames[int(ops[(step+1)%len(ops)])%len(scanNames)]
+				if ok = s.nameIs(q); ok {
+					sraw = []byte(q[:len(q)-1])
+				}
+			}
+			if !ok {
+				require.Equal(t, before, [4]int{s.pos, s.last, int(s.state), len(s.stack)}, "step %d: a fast path that fails reads nothing", step)
+				sraw, serr = s.ReadValue()
+			} else {
+				require.False(t, s.escaped, "step %d", step)
+			}
+			jraw, jerr = j.ReadValue()
+			if ok {
+				require.NoError(t, jerr, "step %d: the fast path read a name jsontext refuses", step)
+				require.Equal(t, byte(jsontext.KindString), jraw[0], "step %d", step)
+				require.Equal(t, jsontext.Kind(':'), jsontext.Kind(s.data[s.last]), "step %d: a ':' follows the name", step)
+			}
 		case 3:
 			pk, pj := s.PeekKind(), j.PeekKind()
 			st, serr1 := s.ReadToken()
@@ -85,6 +111,9 @@ func scanWalk(t *testing.T, data, ops []byte) {
 	}
 }
 
+// scanNames are the names nameIs is asked for.
+var scanNames = []string{`"a":`, `"id":`, `"backups":`, `"b":`, `"":`}
+
 var scanSeeds = []string{
 	``, ` `, `null`, ` true `, `false`, `0`, `-0`, `-`, `01`, `1.`, `1.5e`, `1e+9`, `-12.5E-3`, `123abc`,
 	`"a"`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, `"\x"`, "\"a\x01\"", "\"\xff\xfe\"", `"abc`, `"\u12"`,
@@ -97,7 +126,7 @@ var scanSeeds = []string{
 
 func TestScannerAgainstJSONText(t *testing.T) {
 	for _, seed := range scanSeeds {
-		for _, ops := range [][]byte{{0}, {1}, {2}, {3}, {0, 1}, {0, 0, 1, 2}, {3, 1}} {
+		for _, ops := range [][]byte{{0}, {1}, {2}, {3}, {0, 1}, {0, 0, 1, 2}, {3, 1}, {0, 5, 4}, {0, 6, 0, 4}, {0, 6, 1, 4}, {0, 6, 2, 5}, {3, 5, 4, 5, 4}} {
 			scanWalk(t, []byte(seed), ops)
 		}
 	}
@@ -107,6 +136,7 @@ func FuzzScannerAgainstJSONText(f *testing.F) {
 	for _, seed := range scanSeeds {
 		f.Add([]byte(seed), []byte{0, 1})
 		f.Add([]byte(seed), []byte{3, 2, 0})
+		f.Add([]byte(seed), []byte{0, 6, 1, 4, 5})
 	}
 	f.Fuzz(func(t *testing.T, data, ops []byte) {
 		scanWalk(t, data, ops)
