@@ -214,3 +214,46 @@ func FuzzEngineAgainstOracle(f *testing.F) {
 }
 
 func unsafeData(s string) *byte { return unsafe.StringData(s) }
+
+// A scalar member whose accessor returns a field of its argument is read in
+// place (at the field's offset); any other accessor (a pointer through a
+// pointer field, one that panics on a zero value) is called for each
+// value, with the same result.
+func TestEngineMembersInPlaceOrThroughTheirAccessor(t *testing.T) {
+	type inner struct{ N Int }
+	type rec struct {
+		ID    Int
+		Name  String
+		Kind  Text[string]
+		Inner *inner
+	}
+	s := NewSchema(
+		IntMember("id", func(r *rec) *Int { return &r.ID }),
+		StringMember("name", func(r *rec) *String { return &r.Name }),
+		TextMember("kind", func(r *rec) *Text[string] { return &r.Kind }),
+		IntMember("n", func(r *rec) *Int {
+			if r.Inner == nil {
+				r.Inner = new(inner)
+			}
+			return &r.Inner.N
+		}),
+		IntMember("deref", func(r *rec) *Int { return &r.Inner.N }), // panics on a zero rec
+	)
+	kinds := map[string]memberKind{}
+	for _, m := range s.members {
+		kinds[m.name] = m.kind
+	}
+	assert.Equal(t, map[string]memberKind{"id": intKind, "name": stringKind, "kind": textKind, "n": viaDecode, "deref": viaDecode}, kinds)
+
+	got, err := DecodeObject([]byte(`{"id":7,"name":"a\"b","kind":"full","n":"9","deref":10}`), s, Limits{})
+	require.NoError(t, err)
+	assert.Equal(t, NewInt(7), got.ID)
+	assert.Equal(t, NewString(`a"b`), got.Name)
+	assert.Equal(t, NewText("full"), got.Kind)
+	require.NotNil(t, got.Inner)
+	assert.Equal(t, NewInt(10), got.Inner.N, "deref read after n made Inner")
+
+	got, err = DecodeObject([]byte(`{"id":null,"kind":null,"name":"x"}`), s, Limits{})
+	require.NoError(t, err)
+	assert.Equal(t, rec{Name: NewString("x")}, got)
+}
