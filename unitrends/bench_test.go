@@ -171,6 +171,18 @@ func BenchmarkQuery(b *testing.B) {
 			}
 		}
 	})
+	b.Run("sdk_decode_only", func(b *testing.B) {
+		// The SDK's decoding of the page alone (what List runs on the
+		// body), without the HTTP call: steadier, for work on the engine.
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			list, err := unitrends.DecodeBackups(page, nil)
+			if err != nil || len(list) != benchItems {
+				b.Fatalf("%d backups: %v", len(list), err)
+			}
+		}
+	})
 	b.Run("raw_encoding_json", func(b *testing.B) {
 		decodeRaw(b, func(r io.Reader) (int, error) {
 			var a backupsAnswer

@@ -267,8 +267,8 @@ func (b *Backup) afterDecode() {
 // afterDecode, anything else goes to Extra as sent; the last one sent
 // counts.
 func readTemplateSpelling(_ *codec.Decoder, b *Backup, raw []byte) error {
-	if v := string(raw); v == "true" || v == "false" {
-		b.spelled = spelledTemplate{flag: codec.NewBool(v == "true"), sent: true}
+	if t := string(raw) == "true"; t || string(raw) == "false" {
+		b.spelled = spelledTemplate{flag: codec.NewBool(t), sent: true}
 		delete(b.Extra, templateSpelling)
 		return nil
 	}
@@ -1065,6 +1065,17 @@ func (s *BackupStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // UnmarshalJSON reads a status string or integer in any spelling.
 func (s *BackupStatus) UnmarshalJSON(data []byte) error {
+	switch string(data) { // the documented spellings, as sent, at once
+	case `"Success"`:
+		*s = BackupStatusSuccess
+		return nil
+	case `"Failure"`:
+		*s = BackupStatusFailure
+		return nil
+	case `"Warning"`:
+		*s = BackupStatusWarning
+		return nil
+	}
 	if inner, ok := plainLiteral(data); ok {
 		var buf [32]byte
 		if st, ok := backupStatusOf(foldStatus(buf[:0], string(inner))); ok {
@@ -1155,6 +1166,14 @@ func (s *ReplicationStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // UnmarshalJSON reads a replication status in any spelling.
 func (s *ReplicationStatus) UnmarshalJSON(data []byte) error {
+	switch string(data) { // the usual spellings, as sent, at once
+	case `"N/A"`, `"n/a"`, `""`, `null`:
+		*s = ""
+		return nil
+	case `"Completed"`:
+		*s = ReplicationCompleted
+		return nil
+	}
 	if inner, ok := plainLiteral(data); ok {
 		var buf [32]byte
 		if st, ok := replicationStatusOf(foldStatus(buf[:0], string(inner))); ok {
@@ -1236,6 +1255,14 @@ func (s *VerifyStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // UnmarshalJSON reads a verification status in any spelling.
 func (s *VerifyStatus) UnmarshalJSON(data []byte) error {
+	switch string(data) { // the usual spellings, as sent, at once
+	case `"Success"`, `"Successful"`:
+		*s = VerifySuccessful
+		return nil
+	case `"N/A"`, `"n/a"`, `""`, `null`:
+		*s = ""
+		return nil
+	}
 	if inner, ok := plainLiteral(data); ok {
 		var buf [32]byte
 		if st, ok := verifyStatusOf(foldStatus(buf[:0], string(inner))); ok {
@@ -1320,18 +1347,22 @@ func jsonText(data []byte) (string, error) {
 // escape, no control character, valid UTF-8. ok is false for anything
 // else.
 func plainLiteral(data []byte) (inner []byte, ok bool) {
-	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '"' {
+		data = bytes.TrimSpace(data)
+	}
 	n := len(data)
 	if n < 2 || data[0] != '"' || data[n-1] != '"' {
 		return nil, false
 	}
 	inner = data[1 : n-1]
+	ascii := true
 	for _, c := range inner {
 		if c < 0x20 || c == '"' || c == '\\' {
 			return nil, false
 		}
+		ascii = ascii && c < utf8.RuneSelf
 	}
-	return inner, utf8.Valid(inner)
+	return inner, ascii || utf8.Valid(inner)
 }
 
 // clockDuration reads the usual h:mm:ss and m:ss of whole seconds (each
