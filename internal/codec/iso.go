@@ -86,7 +86,30 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 	default:
 		return time.Time{}, false
 	}
+	if zone == time.UTC || offset != 0 {
+		return isoInstant(year, month, day, hour, minute, sec, nsec, offset, zone), true
+	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone), true
+}
+
+// isoInstant is time.Date of a valid date and time at a fixed offset (in
+// zone, UTC or a time.FixedZone of offset seconds east), without its
+// normalising and zone lookup: the seconds are counted from the civil date
+// (days from 1970-01-01, as in Howard Hinnant's days_from_civil).
+func isoInstant(year, month, day, hour, minute, sec, nsec, offset int, zone *time.Location) time.Time {
+	y := year
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	doy := (153*((month+9)%12)+2)/5 + day - 1
+	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
+	unix := int64(days)*86400 + int64(hour*3600+minute*60+sec-offset)
+	return time.Unix(unix, int64(nsec)).In(zone)
 }
 
 // Digits reads s as a decimal of digits only (no sign, no space), for the
