@@ -84,7 +84,6 @@ const (
 	boolKind
 	stringKind
 	timeKind
-	textKind
 	scalarKind // m.scalar
 )
 
@@ -110,7 +109,7 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		return readFloat(d, (*Float)(p), raw)
 	case boolKind:
 		return readBool(d, (*Bool)(p), raw)
-	case stringKind, textKind:
+	case stringKind:
 		// The scanner knows a string has no escape: its text is interned
 		// as it stands.
 		if raw[0] == '"' && !d.dec.escaped {
@@ -118,9 +117,6 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 				*(*String)(p) = NewString(d.Intern(t))
 				return nil
 			}
-		}
-		if kind == textKind {
-			return readText(d, (*String)(p), raw)
 		}
 		return readString(d, (*String)(p), raw)
 	case timeKind:
@@ -733,7 +729,7 @@ func TimeMember[T any](name string, f func(*T) *Time) Member[T] {
 func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
 	read := func(d *Decoder, dst *Text[E], raw []byte) error {
 		var s String
-		err := readText(d, &s, raw)
+		err := readString(d, &s, raw)
 		dst.set(s)
 		return err
 	}
@@ -741,21 +737,8 @@ func TextMember[T any, E ~string](name string, f func(*T) *Text[E]) Member[T] {
 		return scalarMember(name, f, read)
 	}
 	// A Text[E] is laid out as a String (E is a string), so its field is
-	// read as one.
-	return kindMember(name, textKind, f, read)
-}
-
-// readText reads what Text's UnmarshalJSON reads, a string interned.
-func readText(d *Decoder, dst *String, raw []byte) error {
-	if raw[0] == '"' {
-		t, err := d.text(raw)
-		if err != nil {
-			return err
-		}
-		*dst = NewString(t)
-		return nil
-	}
-	return dst.UnmarshalJSON(raw)
+	// read as one (Text's UnmarshalJSON is String's).
+	return kindMember(name, stringKind, f, read)
 }
 
 // GoStringMember reads member name, a JSON string or null (""), into the

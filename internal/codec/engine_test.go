@@ -243,7 +243,7 @@ func TestEngineMembersInPlaceOrThroughTheirAccessor(t *testing.T) {
 	for _, m := range s.members {
 		kinds[m.name] = m.kind
 	}
-	assert.Equal(t, map[string]memberKind{"id": intKind, "name": stringKind, "kind": textKind, "n": viaDecode, "deref": viaDecode}, kinds)
+	assert.Equal(t, map[string]memberKind{"id": intKind, "name": stringKind, "kind": stringKind, "n": viaDecode, "deref": viaDecode}, kinds)
 
 	got, err := DecodeObject([]byte(`{"id":7,"name":"a\"b","kind":"full","n":"9","deref":10}`), s, Limits{})
 	require.NoError(t, err)
