@@ -66,9 +66,9 @@ type Member[T any] struct {
 	// for each member of each item. Otherwise kind is viaDecode.
 	kind memberKind
 	off  uintptr
-	// quoted is the name as a document sends it, `"name":`, or "" for a
+	// quoted is the name as a document sends it, `"name":`, or nil for a
 	// name with a byte that must be escaped.
-	quoted string
+	quoted []byte
 	scalar func(d *Decoder, p unsafe.Pointer, raw []byte) error
 	decode func(d *Decoder, v *T) error
 }
@@ -120,6 +120,12 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		}
 		return readString(d, (*String)(p), raw)
 	case timeKind:
+		if raw[0] == '"' && !d.dec.escaped {
+			if t, ok := plainISOText(raw[1 : len(raw)-1]); ok {
+				*(*Time)(p) = NewTime(t)
+				return nil
+			}
+		}
 		return readTime(d, (*Time)(p), raw)
 	}
 	return scalar(d, p, raw)
@@ -162,7 +168,7 @@ func NewSchema[T any](members ...Member[T]) *Schema[T] {
 	}
 	for i, m := range members {
 		if plainEnd([]byte(m.name), 0) == len(m.name) {
-			members[i].quoted = `"` + m.name + `":`
+			members[i].quoted = []byte(`"` + m.name + `":`)
 		}
 		if _, dup := s.exact[m.name]; dup {
 			panic("codec: schema: two members named " + m.name)
@@ -533,7 +539,7 @@ func (s *Schema[T]) decode(d *Decoder, v *T) error {
 		// Items of a list send their members in one order: the member
 		// that followed the last one matched before is tried first,
 		// against the document's bytes.
-		if h := int(s.follow[prev].Load()); h < len(s.members) && s.members[h].quoted != "" && d.dec.nameIs(s.members[h].quoted) {
+		if h := int(s.follow[prev].Load()); h < len(s.members) && s.members[h].quoted != nil && d.dec.nameIs(s.members[h].quoted) {
 			prev = h + 1
 			if err := s.members[h].read(d, v); err != nil {
 				return s.memberError(h, err)

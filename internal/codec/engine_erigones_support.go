@@ -131,7 +131,15 @@ func (d *Decoder) plainISO(raw []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	text, plain := d.literal(raw)
-	if !plain || len(text) < 10 || text[0] < '0' || text[0] > '9' || text[4] != '-' {
+	if !plain {
+		return time.Time{}, false
+	}
+	return plainISOText(text)
+}
+
+// plainISOText is plainISO of the text of a string literal with no escape.
+func plainISOText(text []byte) (time.Time, bool) {
+	if len(text) < 10 || text[0] < '0' || text[0] > '9' || text[4] != '-' {
 		return time.Time{}, false
 	}
 	switch last := text[len(text)-1]; {

@@ -250,9 +250,9 @@ func (s *scanner) plainName() (raw []byte, ok bool) {
 // with its quotes and the ':', no byte of it special), exactly and with no
 // space between: a name is then one comparison with the name expected.
 // It reports false, and reads nothing, for anything else.
-func (s *scanner) nameIs(q string) bool {
+func (s *scanner) nameIs(q []byte) bool {
 	data, i := s.data, s.pos
-	if s.state != stName && s.state != stNameOrEnd || len(data)-i < len(q) || string(data[i:i+len(q)]) != q {
+	if s.state != stName && s.state != stNameOrEnd || !hasAt(data, i, q) {
 		return false
 	}
 	k := i + len(q)
@@ -261,6 +261,30 @@ func (s *scanner) nameIs(q string) bool {
 	}
 	s.last, s.pos, s.state, s.escaped = i+len(q)-1, k, stValue, false
 	return true
+}
+
+// hasAt reports whether data holds q (three bytes or more) at i, a word
+// at a time: the comparison of a short name, inlined, not a call.
+func hasAt(data []byte, i int, q []byte) bool {
+	n := len(q)
+	if i < 0 || len(data)-i < n || n < 3 {
+		return false
+	}
+	d := data[i : i+n]
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if binary.LittleEndian.Uint64(d[k:]) != binary.LittleEndian.Uint64(q[k:]) {
+				return false
+			}
+		}
+		// The last word, overlapping the one before it.
+		return binary.LittleEndian.Uint64(d[n-8:]) == binary.LittleEndian.Uint64(q[n-8:])
+	case n >= 4:
+		return binary.LittleEndian.Uint32(d) == binary.LittleEndian.Uint32(q) &&
+			binary.LittleEndian.Uint32(d[n-4:]) == binary.LittleEndian.Uint32(q[n-4:])
+	}
+	return d[0] == q[0] && d[1] == q[1] && d[2] == q[2]
 }
 
 // scalarValue is ReadValue for a member's value, reading the usual ones (a

@@ -68,7 +68,7 @@ func scanWalk(t *testing.T, data, ops []byte) {
 				sraw, ok = s.plainName()
 			} else {
 				q := scanNames[int(ops[(step+1)%len(ops)])%len(scanNames)]
-				if ok = s.nameIs(q); ok {
+				if ok = s.nameIs([]byte(q)); ok {
 					sraw = []byte(q[:len(q)-1])
 				}
 			}
@@ -156,4 +156,27 @@ func TestScannerSyntaxErrorNamesThePath(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, jsontext.Pointer("/backups/0"), se.JSONPointer)
 	assert.Contains(t, err.Error(), "invalid character")
+}
+
+// hasAt is bytes.HasPrefix(data[i:], q) for every length of q it is asked
+// about, a difference at any byte, and a document too short.
+func TestHasAt(t *testing.T) {
+	data := []byte(`{"a":1,"abcdefghijklmnopqrstuvwxyz":2}`)
+	for i := -1; i <= len(data); i++ {
+		for n := 3; n <= 30; n++ {
+			for k := -1; k < n; k++ { // k: the byte of q changed (-1: none)
+				var q []byte
+				if i >= 0 && i+n <= len(data) {
+					q = append(q, data[i:i+n]...)
+				} else {
+					q = bytes.Repeat([]byte{'a'}, n)
+				}
+				if k >= 0 {
+					q[k] ^= 0x20
+				}
+				want := i >= 0 && i <= len(data) && bytes.HasPrefix(data[i:], q)
+				require.Equal(t, want, hasAt(data, i, q), "i %d, q %q", i, q)
+			}
+		}
+	}
 }
