@@ -102,12 +102,41 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 	if err != nil {
 		return err
 	}
+	// The scanner checked the value: one starting with 'n' is null, with
+	// 't' or 'f' true or false. Null is absent for every tolerant scalar.
+	if raw[0] == 'n' && kind != scalarKind {
+		switch kind {
+		case intKind:
+			*(*Int)(p) = Int{}
+		case floatKind:
+			*(*Float)(p) = Float{}
+		case boolKind:
+			*(*Bool)(p) = Bool{}
+		case stringKind:
+			*(*String)(p) = String{}
+		case timeKind:
+			*(*Time)(p) = Time{}
+		}
+		return nil
+	}
 	switch kind {
 	case intKind:
+		if n, ok := plainDigits(raw); ok {
+			*(*Int)(p) = NewInt(n)
+			return nil
+		}
 		return readInt(d, (*Int)(p), raw)
 	case floatKind:
 		return readFloat(d, (*Float)(p), raw)
 	case boolKind:
+		switch raw[0] {
+		case 't':
+			*(*Bool)(p) = NewBool(true)
+			return nil
+		case 'f':
+			*(*Bool)(p) = NewBool(false)
+			return nil
+		}
 		return readBool(d, (*Bool)(p), raw)
 	case stringKind:
 		// The scanner knows a string has no escape: its text is interned
