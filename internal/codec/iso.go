@@ -14,14 +14,16 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 	if len(s) < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
 		return time.Time{}, false
 	}
-	year, ok1 := Digits(s[0:4])
-	month, ok2 := Digits(s[5:7])
-	day, ok3 := Digits(s[8:10])
-	hour, ok4 := Digits(s[11:13])
-	minute, ok5 := Digits(s[14:16])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+	hi, ok1 := two(s[0], s[1])
+	lo, ok2 := two(s[2], s[3])
+	month, ok3 := two(s[5], s[6])
+	day, ok4 := two(s[8], s[9])
+	hour, ok5 := two(s[11], s[12])
+	minute, ok6 := two(s[14], s[15])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return time.Time{}, false
 	}
+	year := hi*100 + lo
 	rest := s[16:]
 	sec, nsec := 0, 0
 	if len(rest) > 0 && rest[0] == ':' {
@@ -29,7 +31,7 @@ func parseISO(s string, loc *time.Location) (t time.Time, ok bool) {
 			return time.Time{}, false
 		}
 		var okS bool
-		if sec, okS = Digits(rest[1:3]); !okS {
+		if sec, okS = two(rest[1], rest[2]); !okS {
 			return time.Time{}, false
 		}
 		rest = rest[3:]
@@ -110,6 +112,13 @@ func isoInstant(year, month, day, hour, minute, sec, nsec, offset int, zone *tim
 	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
 	unix := int64(days)*86400 + int64(hour*3600+minute*60+sec-offset)
 	return time.Unix(unix, int64(nsec)).In(zone)
+}
+
+// two reads the decimal of the digits a and b; ok is false unless both
+// are digits.
+func two(a, b byte) (n int, ok bool) {
+	a, b = a-'0', b-'0' // a byte below '0' wraps past 9
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // Digits reads s as a decimal of digits only (no sign, no space), for the
