@@ -84,7 +84,10 @@ const (
 	boolKind
 	stringKind
 	timeKind
-	scalarKind // m.scalar
+	goStringKind       // a Go string, interned; else m.scalar
+	uniqueGoStringKind // a Go string, not interned; else m.scalar
+	uniqueStringKind   // a String, not interned; else m.scalar
+	scalarKind         // m.scalar
 )
 
 // read decodes the member's value into v.
@@ -104,22 +107,43 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 	}
 	// The scanner checked the value: one starting with 'n' is null, with
 	// 't' or 'f' true or false. Null is absent for every tolerant scalar.
-	if raw[0] == 'n' && kind != scalarKind {
+	if raw[0] == 'n' {
 		switch kind {
 		case intKind:
 			*(*Int)(p) = Int{}
+			return nil
 		case floatKind:
 			*(*Float)(p) = Float{}
+			return nil
 		case boolKind:
 			*(*Bool)(p) = Bool{}
-		case stringKind:
+			return nil
+		case stringKind, uniqueStringKind:
 			*(*String)(p) = String{}
+			return nil
 		case timeKind:
 			*(*Time)(p) = Time{}
+			return nil
+		case goStringKind, uniqueGoStringKind:
+			*(*string)(p) = ""
+			return nil
 		}
-		return nil
 	}
 	switch kind {
+	case goStringKind, uniqueGoStringKind, uniqueStringKind:
+		if raw[0] == '"' && !d.dec.escaped {
+			if t := raw[1 : len(raw)-1]; d.validUTF8 || utf8.Valid(t) {
+				switch kind {
+				case goStringKind:
+					*(*string)(p) = d.Intern(t)
+				case uniqueGoStringKind:
+					*(*string)(p) = d.String(t)
+				default:
+					*(*String)(p) = NewString(d.String(t))
+				}
+				return nil
+			}
+		}
 	case intKind:
 		if n, ok := plainDigits(raw); ok {
 			*(*Int)(p) = NewInt(n)
@@ -712,8 +736,14 @@ func smallestFold(r rune) rune {
 // scalarMember reads a tolerant scalar with its fast path, else as its
 // UnmarshalJSON does.
 func scalarMember[T, S any](name string, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
-	m := kindMember(name, scalarKind, f, read)
-	if m.kind == scalarKind {
+	return scalarKindMember(name, scalarKind, f, read)
+}
+
+// scalarKindMember is a member read in place by the reader kind names when
+// it can, else by read.
+func scalarKindMember[T, S any](name string, kind memberKind, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
+	m := kindMember(name, kind, f, read)
+	if m.kind != viaDecode {
 		m.scalar = func(d *Decoder, p unsafe.Pointer, raw []byte) error { return read(d, (*S)(p), raw) }
 	}
 	return m

@@ -52,15 +52,15 @@ func DecodeInto[T any](data []byte, s *Schema[T], v *T, l Limits) error {
 // What a list of backups costs most after the pass itself: interning the
 // text that differs in every item, and reading its ISO times through the
 // general time reader. These members read what StringMember,
-// GoStringMember and TimeMember read (the tests hold them to it); they may
-// be folded into those when engine.go is next changed.
+// GoStringMember and TimeMember read (the tests hold them to it), in place
+// like them.
 
 // UniqueStringMember reads member name into the String f returns, as
 // StringMember does, without interning: for text that differs in every
 // item (a backup's name, its file's path), which would only fill the
 // document's intern table.
 func UniqueStringMember[T any](name string, f func(*T) *String) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *String, raw []byte) error {
+	return scalarKindMember(name, uniqueStringKind, f, func(d *Decoder, dst *String, raw []byte) error {
 		if raw[0] != '"' {
 			return dst.unmarshal(raw)
 		}
@@ -80,7 +80,11 @@ func UniqueGoStringMember[T any](name string, f func(*T) *string) Member[T] {
 }
 
 func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
+	kind := uniqueGoStringKind
+	if intern {
+		kind = goStringKind
+	}
+	return scalarKindMember(name, kind, f, func(d *Decoder, dst *string, raw []byte) error {
 		switch raw[0] {
 		case 'n':
 			*dst = ""
@@ -109,17 +113,11 @@ func (d *Decoder) uniqueText(raw []byte) (string, error) {
 	return unquote(raw)
 }
 
-// ISOTimeMember reads member name into the Time f returns, as TimeMember
-// does, reading a plain ISO 8601 string ("2013-10-14T13:37:01.123Z") in
-// place, without copying it to a string first.
+// ISOTimeMember is TimeMember, which reads a plain ISO 8601 string
+// ("2013-10-14T13:37:01.123Z") in place, without copying it to a string
+// first; it is kept for the schemas written before TimeMember did.
 func ISOTimeMember[T any](name string, f func(*T) *Time) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *Time, raw []byte) error {
-		if t, ok := d.plainISO(raw); ok {
-			*dst = NewTime(t)
-			return nil
-		}
-		return readTime(d, dst, raw)
-	})
+	return TimeMember(name, f)
 }
 
 // plainISO reads raw as ParseTime reads the text of a string literal when
