@@ -193,7 +193,7 @@ func plainDigits(b []byte) (int, bool) {
 
 // enumMember reads member name, one of the enumerations above, with readEnum.
 func enumMember[T any](name string, f func(*T) *int) codec.Member[T] {
-	return codec.ValueMember(name, func(_ *codec.Decoder, v *T, raw []byte) error { return readEnum(raw, f(v)) })
+	return codec.FieldMember(name, f, func(_ *codec.Decoder, dst *int, raw []byte) error { return readEnum(raw, dst) })
 }
 
 // BackupDefinition is a VM disk's backup definition and schedule. Lists with

@@ -840,6 +840,13 @@ func ValueMember[T any](name string, read func(d *Decoder, v *T, raw []byte) err
 	}}
 }
 
+// FieldMember reads member name into the S f returns with read, which gets
+// the value's raw text (valid only during the call: copy what is kept):
+// for a provider's own scalar types.
+func FieldMember[T, S any](name string, f func(*T) *S, read func(d *Decoder, dst *S, raw []byte) error) Member[T] {
+	return scalarMember(name, f, read)
+}
+
 // UnmarshalerMember reads member name into the V f returns as its
 // UnmarshalJSON reads the value's raw text: for a provider's own types.
 func UnmarshalerMember[T, V any, P interface {
