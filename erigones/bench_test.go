@@ -155,6 +155,18 @@ func BenchmarkList(b *testing.B) {
 			}
 		}
 	})
+	b.Run("sdk_decode_only", func(b *testing.B) {
+		// The SDK's decoding of the answer alone, without the HTTP call:
+		// steadier, for work on the engine.
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			list, err := erigones.DecodeBackupListForTest(page)
+			if err != nil || len(list) != benchItems {
+				b.Fatalf("%d backups: %v", len(list), err)
+			}
+		}
+	})
 	b.Run("raw_encoding_json", func(b *testing.B) {
 		decodeRaw(b, func(r io.Reader) (int, error) {
 			var e envelope

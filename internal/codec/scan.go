@@ -394,17 +394,30 @@ const (
 	highs = 0x8080808080808080
 )
 
+// specials flags (the high bit of each byte) the special bytes of x, the
+// lowest one exactly.
+func specials(x uint64) uint64 {
+	q := x ^ ('"' * lows)
+	b := x ^ ('\\' * lows)
+	return (((x - 0x20*lows) &^ x) | ((q - lows) &^ q) | ((b - lows) &^ b)) & highs
+}
+
 // plainEnd returns the offset of the first special byte from i on (see
 // special), or len(data).
 func plainEnd(data []byte, i int) int {
 	// Eight bytes at a time while none is special: (x - n·lows) &^ x
 	// & highs flags the bytes below n, the lowest flag exactly.
-	for i+8 <= len(data) {
-		x := binary.LittleEndian.Uint64(data[i:])
-		q := x ^ ('"' * lows)
-		b := x ^ ('\\' * lows)
-		m := ((x - 0x20*lows) &^ x) | ((q - lows) &^ q) | ((b - lows) &^ b)
-		if m &= highs; m != 0 {
+	for i+16 <= len(data) {
+		if m := specials(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		if m := specials(binary.LittleEndian.Uint64(data[i+8:])); m != 0 {
+			return i + 8 + bits.TrailingZeros64(m)/8
+		}
+		i += 16
+	}
+	if i+8 <= len(data) {
+		if m := specials(binary.LittleEndian.Uint64(data[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 		i += 8
