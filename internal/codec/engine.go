@@ -87,6 +87,7 @@ const (
 	goStringKind       // a Go string, interned; else m.scalar
 	uniqueGoStringKind // a Go string, not interned; else m.scalar
 	uniqueStringKind   // a String, not interned; else m.scalar
+	cbrTimeKind        // a Time in CBR's layout; else m.scalar
 	scalarKind         // m.scalar
 )
 
@@ -121,7 +122,7 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		case stringKind, uniqueStringKind:
 			*(*String)(p) = String{}
 			return nil
-		case timeKind:
+		case timeKind, cbrTimeKind:
 			*(*Time)(p) = Time{}
 			return nil
 		case goStringKind, uniqueGoStringKind:
@@ -180,6 +181,13 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 			}
 		}
 		return readTime(d, (*Time)(p), raw)
+	case cbrTimeKind:
+		if raw[0] == '"' {
+			if t, ok := ParseCBRTime(raw[1 : len(raw)-1]); ok {
+				*(*Time)(p) = NewTime(t)
+				return nil
+			}
+		}
 	}
 	return scalar(d, p, raw)
 }

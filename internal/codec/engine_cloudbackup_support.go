@@ -90,7 +90,13 @@ func UniqueLooseGoStringMember[T any](name string, f func(*T) *string) Member[T]
 }
 
 func looseGoStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
-	return scalarMember(name, f, func(d *Decoder, dst *string, raw []byte) error {
+	// A plain string or null is read in place as a Go string is (the same
+	// text, "" for null); anything else as LooseText reads it.
+	kind := uniqueGoStringKind
+	if intern {
+		kind = goStringKind
+	}
+	return scalarKindMember(name, kind, f, func(d *Decoder, dst *string, raw []byte) error {
 		*dst = d.LooseText(raw, intern)
 		return nil
 	})
@@ -137,7 +143,7 @@ func LooseStringMember[T any](name string, f func(*T) *String) Member[T] {
 // UnmarshalJSON reads it, reading CBR's own layout (ParseCBRTime) in
 // place.
 func CBRTimeMember[T any](name string, f func(*T) *Time) Member[T] {
-	return scalarMember(name, f, func(_ *Decoder, dst *Time, raw []byte) error {
+	return scalarKindMember(name, cbrTimeKind, f, func(_ *Decoder, dst *Time, raw []byte) error {
 		if len(raw) >= 2 && raw[0] == '"' {
 			if t, ok := ParseCBRTime(raw[1 : len(raw)-1]); ok {
 				*dst = NewTime(t)
