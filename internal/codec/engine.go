@@ -57,6 +57,15 @@ const ambiguous = -1
 
 // Member is one member of a Schema: its name and how its value is read.
 // The constructors below (IntMember, ObjectMember, …) make them.
+//
+// The accessor f given to a scalar member's constructor (IntMember,
+// StringMember, FieldMember, …) must give the same field of its argument
+// for every value, as func(b *Backup) *Int { return &b.ID } does: the
+// engine probes it once, with two zero values, and then reads the field at
+// that offset without calling it. An accessor that returns anything else
+// for a zero value (a pointer into another object, a panic) is called for
+// each value instead; one that chooses a field by the value's contents is
+// not supported.
 type Member[T any] struct {
 	name   string
 	strict bool
