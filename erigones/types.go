@@ -309,7 +309,7 @@ var backupSchema = codec.NewSchema(
 	enumMember("type", func(b *Backup) *int { return (*int)(&b.Type) }),
 	codec.StringMember("node", func(b *Backup) *String { return &b.Node }),
 	codec.StringMember("zpool", func(b *Backup) *String { return &b.Zpool }),
-	codec.ISOTimeMember("created", func(b *Backup) *Time { return &b.Created }),
+	codec.TimeMember("created", func(b *Backup) *Time { return &b.Created }),
 	enumMember("status", func(b *Backup) *int { return (*int)(&b.Status) }),
 	codec.IntMember("size", func(b *Backup) *Int { return &b.Size }),
 	codec.IntMember("time", func(b *Backup) *Int { return &b.Time }),

@@ -141,18 +141,16 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 	}
 	switch kind {
 	case goStringKind, uniqueGoStringKind, uniqueStringKind:
-		if raw[0] == '"' && !d.dec.escaped {
-			if t := raw[1 : len(raw)-1]; d.validUTF8 || utf8.Valid(t) {
-				switch kind {
-				case goStringKind:
-					*(*string)(p) = d.Intern(t)
-				case uniqueGoStringKind:
-					*(*string)(p) = d.String(t)
-				default:
-					*(*String)(p) = NewString(d.String(t))
-				}
-				return nil
+		if t, ok := d.scannedText(raw); ok {
+			switch kind {
+			case goStringKind:
+				*(*string)(p) = d.Intern(t)
+			case uniqueGoStringKind:
+				*(*string)(p) = d.String(t)
+			default:
+				*(*String)(p) = NewString(d.String(t))
 			}
+			return nil
 		}
 	case intKind:
 		if n, ok := plainDigits(raw); ok {
@@ -173,13 +171,9 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		}
 		return readBool(d, (*Bool)(p), raw)
 	case stringKind:
-		// The scanner knows a string has no escape: its text is interned
-		// as it stands.
-		if raw[0] == '"' && !d.dec.escaped {
-			if t := raw[1 : len(raw)-1]; d.validUTF8 || utf8.Valid(t) {
-				*(*String)(p) = NewString(d.Intern(t))
-				return nil
-			}
+		if t, ok := d.scannedText(raw); ok {
+			*(*String)(p) = NewString(d.Intern(t))
+			return nil
 		}
 		return readString(d, (*String)(p), raw)
 	case timeKind:
@@ -199,6 +193,26 @@ func (d *Decoder) scalarAt(kind memberKind, p unsafe.Pointer, scalar func(*Decod
 		}
 	}
 	return scalar(d, p, raw)
+}
+
+// scannedText returns the text of raw, the value the scanner just read,
+// when it is a string the scanner saw without an escape and valid UTF-8:
+// text a reader keeps as it stands (d.literal, without looking for a
+// backslash again).
+func (d *Decoder) scannedText(raw []byte) ([]byte, bool) {
+	if raw[0] != '"' || d.dec.escaped {
+		return nil, false
+	}
+	t := raw[1 : len(raw)-1]
+	return t, d.validUTF8 || utf8.Valid(t)
+}
+
+// goStringKindOf is the kind of a Go string member, interned or not.
+func goStringKindOf(intern bool) memberKind {
+	if intern {
+		return goStringKind
+	}
+	return uniqueGoStringKind
 }
 
 // fieldOffset returns the offset in T of the field f returns, when f

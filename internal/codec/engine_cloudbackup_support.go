@@ -92,11 +92,7 @@ func UniqueLooseGoStringMember[T any](name string, f func(*T) *string) Member[T]
 func looseGoStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
 	// A plain string or null is read in place as a Go string is (the same
 	// text, "" for null); anything else as LooseText reads it.
-	kind := uniqueGoStringKind
-	if intern {
-		kind = goStringKind
-	}
-	return scalarKindMember(name, kind, f, func(d *Decoder, dst *string, raw []byte) error {
+	return scalarKindMember(name, goStringKindOf(intern), f, func(d *Decoder, dst *string, raw []byte) error {
 		*dst = d.LooseText(raw, intern)
 		return nil
 	})

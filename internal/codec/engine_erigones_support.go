@@ -50,10 +50,8 @@ func DecodeInto[T any](data []byte, s *Schema[T], v *T, l Limits) error {
 }
 
 // What a list of backups costs most after the pass itself: interning the
-// text that differs in every item, and reading its ISO times through the
-// general time reader. These members read what StringMember,
-// GoStringMember and TimeMember read (the tests hold them to it), in place
-// like them.
+// text that differs in every item. These members read what StringMember
+// and GoStringMember read (the tests hold them to it), in place like them.
 
 // UniqueStringMember reads member name into the String f returns, as
 // StringMember does, without interning: for text that differs in every
@@ -80,11 +78,7 @@ func UniqueGoStringMember[T any](name string, f func(*T) *string) Member[T] {
 }
 
 func goStringMember[T any](name string, f func(*T) *string, intern bool) Member[T] {
-	kind := uniqueGoStringKind
-	if intern {
-		kind = goStringKind
-	}
-	return scalarKindMember(name, kind, f, func(d *Decoder, dst *string, raw []byte) error {
+	return scalarKindMember(name, goStringKindOf(intern), f, func(d *Decoder, dst *string, raw []byte) error {
 		switch raw[0] {
 		case 'n':
 			*dst = ""
@@ -111,13 +105,6 @@ func (d *Decoder) uniqueText(raw []byte) (string, error) {
 		return d.String(t), nil
 	}
 	return unquote(raw)
-}
-
-// ISOTimeMember is TimeMember, which reads a plain ISO 8601 string
-// ("2013-10-14T13:37:01.123Z") in place, without copying it to a string
-// first; it is kept for the schemas written before TimeMember did.
-func ISOTimeMember[T any](name string, f func(*T) *Time) Member[T] {
-	return TimeMember(name, f)
 }
 
 // plainISO reads raw as ParseTime reads the text of a string literal when

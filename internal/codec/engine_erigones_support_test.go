@@ -108,7 +108,7 @@ type uniqueProbe struct {
 var uniqueProbeSchema = NewSchema(
 	UniqueStringMember("name", func(p *uniqueProbe) *String { return &p.Name }),
 	UniqueGoStringMember("plain_name", func(p *uniqueProbe) *string { return &p.Plain }),
-	ISOTimeMember("created_at", func(p *uniqueProbe) *Time { return &p.When }),
+	TimeMember("created_at", func(p *uniqueProbe) *Time { return &p.When }),
 )
 
 // repeatedProbeSchema reads uniqueProbe's Go string interned.
@@ -153,7 +153,7 @@ func checkUniqueAgainstOracle(t *testing.T, data []byte) {
 }
 
 // TestUniqueAndISOMembersAgreeWithOracle: UniqueStringMember,
-// UniqueGoStringMember and ISOTimeMember read what json/v2 reads.
+// UniqueGoStringMember and TimeMember (its ISO fast path) read what json/v2 reads.
 func TestUniqueAndISOMembersAgreeWithOracle(t *testing.T) {
 	t.Parallel()
 	for _, s := range append(append([]string(nil), uniqueSeeds...), engineSeeds...) {
