@@ -223,7 +223,7 @@ func (c *Client) listBackups(ctx context.Context, op, tmpl string, ids ...pathID
 	if err != nil {
 		return nil, err
 	}
-	return decodeBody(c, resp, decodeBackupsJSON, decodeBackupsXML)
+	return decodeBody(c, resp, backupRecords.list)
 }
 
 func (c *Client) create(ctx context.Context, op, tmpl string, opts *CreateBackupOptions, ids ...pathID) (*CreateResult, error) {
@@ -264,17 +264,13 @@ func (c *Client) decodeWrittenBackup(resp *core.Response) (written[Backup], erro
 }
 
 func (c *Client) decodeBackup(resp *core.Response) (*Backup, error) {
-	return decodeBody(c, resp, decodeBackupJSON, decodeBackupXML)
+	return decodeBody(c, resp, backupRecords.one)
 }
 
-// decodeBody decodes the body of a success answer with the decoder of the
-// client's format; a failure is the error decodeError makes of it.
-func decodeBody[T any](c *Client, resp *core.Response, fromJSON, fromXML func([]byte) (T, error)) (T, error) {
-	decode := fromJSON
-	if c.format == XML {
-		decode = fromXML
-	}
-	v, err := decode(resp.Body)
+// decodeBody decodes the body of a success answer in the client's format;
+// a failure is the error decodeError makes of it.
+func decodeBody[T any](c *Client, resp *core.Response, decode func(Format, []byte) (T, error)) (T, error) {
+	v, err := decode(c.format, resp.Body)
 	if err != nil {
 		var zero T
 		return zero, c.decodeError(resp, err)

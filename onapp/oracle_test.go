@@ -92,7 +92,7 @@ func oracleList(data []byte, plural string) ([]jsontext.Value, error) {
 // The oracle of the engine's decoding of OnApp's Rails XML: encoding/xml
 // (through codec.UnmarshalXML, the tolerant types' UnmarshalXML) into the
 // same shapes, as the package decoded them before the engine.
-// FuzzDecodeXMLAgainstOracle holds xmlItems and xmlObject to it.
+// FuzzDecodeXMLAgainstOracle holds xmlEach and xmlObject to it.
 
 // oracleBackupsXML is Rails' <backups type="array"> (or, for an empty
 // list, <nil-classes type="array"/>): any root element holding <backup>

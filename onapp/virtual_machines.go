@@ -23,7 +23,7 @@ func (s *VirtualMachinesService) List(ctx context.Context) ([]VirtualMachine, er
 	if err != nil {
 		return nil, err
 	}
-	return decodeBody(s.client, resp, decodeVirtualMachinesJSON, decodeVirtualMachinesXML)
+	return decodeBody(s.client, resp, virtualMachineRecords.list)
 }
 
 // Get returns one virtual server (GET /virtual_machines/:id). An unknown
@@ -33,7 +33,7 @@ func (s *VirtualMachinesService) Get(ctx context.Context, vmID int64) (*VirtualM
 	if err != nil {
 		return nil, err
 	}
-	return decodeBody(s.client, resp, decodeVirtualMachineJSON, decodeVirtualMachineXML)
+	return decodeBody(s.client, resp, virtualMachineRecords.one)
 }
 
 // DisksService lists the disks of virtual servers: the targets of normal
@@ -50,5 +50,5 @@ func (s *DisksService) List(ctx context.Context, vmID int64) ([]Disk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeBody(s.client, resp, decodeDisksJSON, decodeDisksXML)
+	return decodeBody(s.client, resp, diskRecords.list)
 }
