@@ -223,13 +223,19 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 			call.Body = string(body[:min(len(body), maxCallBody)])
 		}
 		w := &statusWriter{ResponseWriter: w0}
-		defer func() {
+		recorded := false
+		finish := func() {
+			if recorded {
+				return
+			}
+			recorded = true
 			call.Status = w.status
 			if call.Status == 0 && !w.hijacked {
 				call.Status = http.StatusOK
 			}
 			s.record(call)
-		}()
+		}
+		defer finish()
 		n := s.inFlight.Add(1)
 		defer s.inFlight.Add(-1)
 		for {
@@ -253,7 +259,9 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 		}
 		switch {
 		case f.Reset:
-			reset(w)
+			// Recorded before the connection drops: the client sees the
+			// drop at once, and the call must be in Calls by then.
+			reset(w, finish)
 		case f.Status != 0:
 			if f.RetryAfter != "" {
 				w.Header().Set("Retry-After", f.RetryAfter)
@@ -297,16 +305,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // reset drops the connection without an answer, with a TCP RST where it
-// can. A writer that cannot hand over its connection gets a 502 instead.
-func reset(w http.ResponseWriter) {
-	if sw, ok := w.(*statusWriter); ok {
-		sw.hijacked = true
-	}
+// can; beforeClose runs once the connection is taken, before it drops. A
+// writer that cannot hand over its connection gets a 502 instead.
+func reset(w http.ResponseWriter, beforeClose func()) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		http.Error(w, "fakeserver: cannot reset this connection: "+err.Error(), http.StatusBadGateway)
 		return
 	}
+	if sw, ok := w.(*statusWriter); ok {
+		sw.hijacked = true
+	}
+	beforeClose()
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
